@@ -1,0 +1,99 @@
+"""Products, their images, stock levels and the stock ledger."""
+
+from flask import abort, flash, url_for
+from flask_admin import expose
+from markupsafe import Markup
+from wtforms import FileField, StringField
+from wtforms.validators import DataRequired
+
+from fulfilment.admin.base import ReadOnlyModelView, StaffModelView
+from fulfilment.images import image_response
+from fulfilment.models import Client, Product, ProductImage, Stock, StockMutation, Warehouse
+from fulfilment.services import catalog
+
+PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
+
+
+class ProductView(StaffModelView):
+    column_list = ("id", "client", "product_code", "name", "barcode", "price", "fixed_stock_price", "active")
+    column_searchable_list = ("product_code", "name", "barcode")
+    column_filters = (Client.name, "active")
+    column_default_sort = ("id", True)
+    column_labels = {"fixed_stock_price": "Fixed stock price"}
+    form_columns = ("client", "product_code") + PRODUCT_FIELDS
+    form_ajax_refs = {"client": {"fields": ["name"]}}
+
+    def on_form_prefill(self, form, id):
+        # The product code is fixed once the product exists.
+        form.product_code.render_kw = {"readonly": True}
+
+    def create_model(self, form):
+        return self.call_service(
+            catalog.create_product, form.client.data, form.product_code.data, form.name.data,
+            **{name: getattr(form, name).data for name in PRODUCT_FIELDS if name != "name"},
+        )
+
+    def update_model(self, form, model):
+        if form.client.data is not None and form.client.data.id != model.client_id:
+            flash("A product cannot move to another client.", "error")
+            return False
+        return bool(self.call_service(
+            catalog.update_product, model, product_code=form.product_code.data,
+            **{name: getattr(form, name).data for name in PRODUCT_FIELDS},
+        ))
+
+
+def _thumbnail(view, context, image, name):
+    src = url_for(".image", image_id=image.id)
+    return Markup('<img src="{}" alt="" style="max-height:48px">').format(src)
+
+
+class ProductImageView(StaffModelView):
+    can_edit = False
+    column_list = ("id", "client", "product", "filename", "content_type", "position", "preview")
+    column_formatters = {"preview": _thumbnail}
+    column_filters = (Client.name,)
+    form_columns = ("product",)
+    form_ajax_refs = {"product": {"fields": ["product_code", "name"]}}
+    form_extra_fields = {"image": FileField("Image (PNG, JPEG, GIF or WebP, at most 5 MB)")}
+
+    @expose("/image/<int:image_id>")
+    def image(self, image_id):
+        image = ProductImage.get_or_none(ProductImage.id == image_id)
+        if image is None:
+            abort(404)
+        return image_response(image)
+
+    def create_model(self, form):
+        upload = form.image.data
+        if form.product.data is None or upload is None or not hasattr(upload, "read"):
+            flash("Choose a product and an image file.", "error")
+            return False
+        return self.call_service(catalog.add_product_image, form.product.data, upload.read(),
+                                 filename=upload.filename or "")
+
+
+class StockView(ReadOnlyModelView):
+    column_list = ("id", "client", "product", "warehouse", "stock", "allocated", "free", "updated_at")
+    column_filters = (Client.name, Warehouse.name)
+    column_sortable_list = ("id", "stock", "allocated", "updated_at")
+    column_formatters = {"free": lambda v, c, m, n: m.free}
+
+
+class StockMutationView(ReadOnlyModelView):
+    simple_list_pager = True
+    column_list = ("id", "created_at", "client", "product", "warehouse", "old_stock", "change", "new_stock",
+                   "change_type", "reason", "actor")
+    column_filters = (Client.name, "change_type", "created_at")
+    column_searchable_list = ("reason",)
+    column_default_sort = ("id", True)
+    column_labels = {"created_at": "Date"}
+
+
+def views():
+    return [
+        ProductView(Product, name="Products", category="Products & stock"),
+        ProductImageView(ProductImage, name="Product images", category="Products & stock"),
+        StockView(Stock, name="Stock", category="Products & stock"),
+        StockMutationView(StockMutation, name="Stock history", category="Products & stock"),
+    ]

@@ -1,0 +1,87 @@
+"""Clients and their portal logins, as in Picqer: portal access, username, password, product management."""
+
+from flask_admin.form import rules
+from wtforms import PasswordField, StringField
+from wtforms.validators import Optional
+
+from fulfilment.admin.base import StaffModelView
+from fulfilment.models import Client, PortalUser
+from fulfilment.services import accounts
+
+CLIENT_FIELDS = ("name", "email", "portal_access", "product_management", "language", "active")
+
+
+class ClientView(StaffModelView):
+    column_list = ("id", "name", "email", "portal_access", "product_management", "language", "active", "created_at")
+    column_searchable_list = ("name", "email")
+    column_filters = ("portal_access", "product_management", "language", "active")
+    column_default_sort = "name"
+    column_labels = {"portal_access": "Access to portal", "product_management": "Access to product management"}
+    form_columns = CLIENT_FIELDS
+    form_extra_fields = {
+        "login_username": StringField("Username", validators=[Optional()]),
+        "login_password": PasswordField(
+            "Password", validators=[Optional()],
+            description="At least 12 characters. Leave empty to keep the current password.",
+        ),
+    }
+    form_rules = (
+        "csrf_token",
+        rules.Header("Client"),
+        "name", "email", "language", "active",
+        rules.Header("Fulfilment portal"),
+        "portal_access", "login_username", "login_password", "product_management",
+    )
+
+    def on_form_prefill(self, form, id):
+        user = PortalUser.select().where(PortalUser.client == id).order_by(PortalUser.id).first()
+        if user is not None:
+            form.login_username.data = user.username
+
+    def create_model(self, form):
+        return self._save(form, None)
+
+    def update_model(self, form, model):
+        return bool(self._save(form, model))
+
+    def _save(self, form, client):
+        return self.call_service(
+            accounts.save_client,
+            client,
+            login_username=(form.login_username.data or "").strip() or None,
+            login_password=form.login_password.data or None,
+            **{name: getattr(form, name).data for name in CLIENT_FIELDS},
+        )
+
+
+class PortalUserView(StaffModelView):
+    column_list = ("id", "client", "username", "notification_email", "active", "last_login_at")
+    column_searchable_list = ("username", "notification_email")
+    column_filters = ("active",)
+    form_columns = ("client", "username", "notification_email", "active")
+    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_extra_fields = {
+        "new_password": PasswordField("New password", validators=[Optional()],
+                                      description="At least 12 characters. Leave empty to keep it."),
+    }
+
+    def create_model(self, form):
+        return self.call_service(
+            accounts.create_portal_user,
+            form.client.data, form.username.data, form.new_password.data,
+            notification_email=form.notification_email.data or "", active=form.active.data,
+        )
+
+    def update_model(self, form, model):
+        return bool(self.call_service(
+            accounts.update_portal_user,
+            model, username=form.username.data, password=form.new_password.data or None,
+            notification_email=form.notification_email.data or "", active=form.active.data,
+        ))
+
+
+def views():
+    return [
+        ClientView(Client, name="Clients", category="Clients"),
+        PortalUserView(PortalUser, name="Portal users", category="Clients"),
+    ]

@@ -1,0 +1,53 @@
+"""Command-line tasks: flask --app fulfilment init-db | create-staff | demo-data."""
+
+import click
+from flask import current_app
+
+from fulfilment import migrations
+from fulfilment.services import accounts
+from fulfilment.services.errors import DomainError
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create the database schema, or upgrade it to the newest version. Safe to run twice."""
+    applied = migrations.upgrade()
+    if applied:
+        click.echo(f"Applied migrations: {', '.join(applied)}.")
+    click.echo(f"Database at schema version {migrations.current_version()}.")
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Leave out to be prompted for it.")
+@click.option("--admin/--no-admin", "is_admin", default=True, help="Give the user the admin flag.")
+def create_staff_command(username, password, is_admin):
+    """Create a staff user for the back office."""
+    migrations.upgrade()
+    try:
+        accounts.create_staff_user(username, password, is_admin=is_admin)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Staff user {username} created. Log in at /admin/login.")
+
+
+@click.command("demo-data")
+def demo_data_command():
+    """Fill an empty database with a believable demo warehouse and print the logins."""
+    from fulfilment.demo import DemoDataRefused, build_demo_warehouse
+
+    migrations.upgrade()
+    try:
+        logins = build_demo_warehouse()
+    except DemoDataRefused as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Demo warehouse ready. Logins:")
+    for role, username, password in logins:
+        click.echo(f"  {role:<28} {username:<16} {password}")
+    click.echo(f"Database: {current_app.config['DATABASE_URL']}")
+
+
+def init_app(app):
+    for command in (init_db_command, create_staff_command, demo_data_command):
+        app.cli.add_command(command)

@@ -1,0 +1,76 @@
+"""The database: a Peewee proxy bound by the app factory, one connection per request."""
+
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import parse as parse_db_url
+
+database = DatabaseProxy()
+
+
+class UnsupportedDatabase(ValueError):
+    """The database URL names an engine we do not support."""
+
+
+def open_database(url, busy_timeout_ms=10_000):
+    """Return a Peewee database for a sqlite:/// or postgresql:// URL (not yet connected)."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = url[len("sqlite:///"):] or ":memory:"
+        return SqliteDatabase(
+            path,
+            timeout=busy_timeout_ms / 1000,
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+                "synchronous": "normal",
+            },
+        )
+    if scheme in ("postgres", "postgresql"):
+        params = parse_db_url(url)
+        name = params.pop("database")
+        return PostgresqlDatabase(name, **params)
+    raise UnsupportedDatabase(f"Unsupported database URL {url!r}: use sqlite:/// or postgresql://")
+
+
+def bind_database(url, busy_timeout_ms=10_000):
+    """Point the shared proxy at the database behind url and return that database."""
+    db = open_database(url, busy_timeout_ms)
+    database.initialize(db)
+    return db
+
+
+def is_sqlite():
+    return isinstance(database.obj, SqliteDatabase)
+
+
+@contextmanager
+def write_transaction():
+    """Open a transaction for a write (a savepoint when one is already open).
+
+    On SQLite the outermost transaction begins IMMEDIATE, so two writers queue on the
+    write lock up front instead of failing later with "database is locked" when a
+    read transaction tries to upgrade.
+    """
+    if is_sqlite() and not database.in_transaction():
+        with database.atomic("IMMEDIATE") as txn:
+            yield txn
+    else:
+        with database.atomic() as txn:
+            yield txn
+
+
+def init_app(app):
+    """Bind the database from app.config and open/close a connection around each request."""
+    bind_database(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,50 @@
+"""Numbered schema migrations, applied in order and recorded in the ``schema_version`` table.
+
+Rules for adding one: append ``NNNN_what.py`` with ``upgrade(database)`` to MIGRATIONS, never
+edit a released one, never drop data. Migration 1 creates the tables from the current models,
+so a later migration that adds a column must check that the column is missing first (a fresh
+database already has it).
+"""
+
+import importlib
+
+from peewee import IntegerField, Model, DateTimeField, CharField
+
+from fulfilment.db import database, write_transaction
+from fulfilment.models import utcnow
+
+MIGRATIONS = [
+    (1, "m0001_initial"),
+]
+
+
+class SchemaVersion(Model):
+    version = IntegerField(primary_key=True)
+    name = CharField()
+    applied_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        database = database
+        table_name = "schema_version"
+
+
+def current_version():
+    """The highest migration applied to the bound database (0 for an empty one)."""
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    return SchemaVersion.select(SchemaVersion.version).order_by(SchemaVersion.version.desc()).scalar() or 0
+
+
+def upgrade():
+    """Apply every migration the database lacks, each in its own transaction. Returns those applied."""
+    database.create_tables([SchemaVersion], safe=True)
+    applied = []
+    for version, module_name in MIGRATIONS:
+        if version <= current_version():
+            continue
+        module = importlib.import_module(f"fulfilment.migrations.{module_name}")
+        with write_transaction():
+            module.upgrade(database)
+            SchemaVersion.create(version=version, name=module_name)
+        applied.append(module_name)
+    return applied

@@ -1,0 +1,22 @@
+"""Create every table of the data model and seed the lookup rows."""
+
+from fulfilment.models import MODELS, ReturnStatus, Warehouse
+
+DEFAULT_RETURN_STATUSES = [
+    # name, is_default, is_completed
+    ("announced", True, False),
+    ("received", False, False),
+    ("completed", False, True),
+    ("cancelled", False, True),
+]
+
+
+def upgrade(database):
+    database.create_tables(MODELS, safe=True)
+    for position, (name, is_default, is_completed) in enumerate(DEFAULT_RETURN_STATUSES):
+        ReturnStatus.get_or_create(
+            name=name,
+            defaults={"is_default": is_default, "is_completed": is_completed, "position": position},
+        )
+    if not Warehouse.select().exists():
+        Warehouse.create(name="Main warehouse")

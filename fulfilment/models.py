@@ -1,0 +1,607 @@
+"""Peewee models and their named query scopes. No business rules live here (see services/).
+
+Every table a client owns carries a non-null, indexed ``client`` column, and its indexes lead
+with it, because every portal query starts from one client's scope.
+"""
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    Check,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from fulfilment.db import database
+
+
+def utcnow():
+    """Naive UTC now: what every timestamp column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def money(**kwargs):
+    return DecimalField(max_digits=12, decimal_places=2, auto_round=True, default=Decimal("0.00"), **kwargs)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+    def __str__(self):
+        label = getattr(self, "name", None) or getattr(self, "number", None)
+        return str(label) if label else f"{type(self).__name__} #{self.get_id()}"
+
+
+class ClientOwned(BaseModel):
+    """A row that belongs to one client; reach it through ``for_client``."""
+
+    @classmethod
+    def for_client(cls, client):
+        """Rows of this model that belong to ``client``: the tenant gate for every portal query."""
+        return cls.select().where(cls.client == client)
+
+
+# --- Warehouse and people -------------------------------------------------------------------
+
+
+class Warehouse(BaseModel):
+    name = CharField(unique=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def default(cls):
+        """The first active warehouse: where stock goes when nobody says otherwise."""
+        return cls.select().where(cls.active == True).order_by(cls.id).first()  # noqa: E712
+
+
+class LoginIdentity:
+    """What Flask-Login needs of a user. The id carries a prefix, so a staff session and a
+    portal session can never be mistaken for one another."""
+
+    identity_prefix = None
+    is_anonymous = False
+    is_authenticated = True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        return f"{self.identity_prefix}:{self.id}"
+
+
+class StaffUser(LoginIdentity, BaseModel):
+    identity_prefix = "staff"
+
+    username = CharField(unique=True)
+    password_hash = CharField()
+    active = BooleanField(default=True)
+    is_admin = BooleanField(default=False)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.username
+
+
+LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
+
+
+class Client(BaseModel):
+    """A fulfilment customer: the tenant."""
+
+    name = CharField(index=True)
+    email = CharField(default="")
+    portal_access = BooleanField(default=True)
+    product_management = BooleanField(default=False)
+    language = CharField(default="en", choices=LANGUAGES)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class PortalUser(LoginIdentity, ClientOwned):
+    identity_prefix = "portal"
+
+    client = ForeignKeyField(Client, backref="portal_users", on_delete="RESTRICT")
+    username = CharField(unique=True)
+    password_hash = CharField()
+    notification_email = CharField(default="")
+    active = BooleanField(default=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.username
+
+
+# --- Products and stock ---------------------------------------------------------------------
+
+
+class Product(ClientOwned):
+    client = ForeignKeyField(Client, backref="products", on_delete="RESTRICT")
+    product_code = CharField()
+    name = CharField()
+    barcode = CharField(default="")
+    price = money()
+    fixed_stock_price = money()
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("client", "product_code"), True),
+            (("client", "name"), False),
+            (("client", "barcode"), False),
+        )
+
+    def __str__(self):
+        return f"{self.product_code} {self.name}"
+
+
+class ProductImage(ClientOwned):
+    """An image kept in the database, so every web server can serve it."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="images", on_delete="CASCADE")
+    filename = CharField(default="")
+    content_type = CharField(default="image/png")
+    data = BlobField()
+    position = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "product", "position"), False),)
+
+
+class Stock(ClientOwned):
+    """Units of one product in one warehouse. free = stock - allocated."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="stock_levels", on_delete="RESTRICT")
+    warehouse = ForeignKeyField(Warehouse, on_delete="RESTRICT")
+    stock = IntegerField(default=0, constraints=[Check("stock >= 0")])
+    allocated = IntegerField(default=0, constraints=[Check("allocated >= 0")])
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        constraints = [Check("allocated <= stock")]
+        indexes = (
+            (("product", "warehouse"), True),
+            (("client", "product"), False),
+        )
+
+    @property
+    def free(self):
+        return self.stock - self.allocated
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+ORDER_STATUSES = ("concept", "expected", "processing", "paused", "completed", "cancelled")
+ORDER_SOURCES = ("portal", "import", "webshop", "api", "staff")
+PLATFORMS = (("woocommerce", "WooCommerce"), ("shopify", "Shopify"))
+
+
+class Webshop(ClientOwned):
+    client = ForeignKeyField(Client, backref="webshops", on_delete="RESTRICT")
+    platform = CharField(choices=PLATFORMS)
+    name = CharField()
+    url = CharField()
+    credentials_encrypted = TextField(default="")
+    active = BooleanField(default=True)
+    last_import_at = DateTimeField(null=True)
+    last_test_at = DateTimeField(null=True)
+    last_test_passed = BooleanField(null=True)
+    last_test_result = TextField(default="")  # JSON list of checks
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "name"), False),)
+
+
+class Order(ClientOwned):
+    client = ForeignKeyField(Client, backref="orders", on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)
+    reference = CharField(default="")
+    status = CharField(default="concept", choices=[(s, s) for s in ORDER_STATUSES])
+    source = CharField(default="staff", choices=[(s, s) for s in ORDER_SOURCES])
+    webshop = ForeignKeyField(Webshop, null=True, backref="orders", on_delete="RESTRICT")
+    foreign_id = CharField(null=True)
+    foreign_number = CharField(default="")
+    warehouse = ForeignKeyField(Warehouse, null=True, on_delete="RESTRICT")
+
+    delivery_name = CharField(default="")
+    delivery_contact_name = CharField(default="")
+    delivery_address = CharField(default="")
+    delivery_address2 = CharField(default="")
+    delivery_zipcode = CharField(default="")
+    delivery_city = CharField(default="")
+    delivery_region = CharField(default="")
+    delivery_country = CharField(default="NL", max_length=2)
+    invoice_name = CharField(default="")
+    invoice_contact_name = CharField(default="")
+    invoice_address = CharField(default="")
+    invoice_address2 = CharField(default="")
+    invoice_zipcode = CharField(default="")
+    invoice_city = CharField(default="")
+    invoice_region = CharField(default="")
+    invoice_country = CharField(default="")
+    email = CharField(default="")
+    telephone = CharField(default="")
+    customer_remarks = TextField(default="")
+    pause_reason = CharField(default="")
+
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    processed_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("client", "created_at"), False),
+            (("client", "status", "created_at"), False),
+            (("webshop", "foreign_id"), True),
+        )
+
+
+class OrderLine(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    order = ForeignKeyField(Order, backref="lines", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="order_lines", on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    amount_cancelled = IntegerField(default=0)
+    price = money()
+    remarks = CharField(default="")
+
+    class Meta:
+        indexes = ((("client", "product"), False),)
+
+
+class OrderEvent(ClientOwned):
+    """One step in an order's history (created, processed, paused, cancelled …)."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    order = ForeignKeyField(Order, backref="events", on_delete="CASCADE")
+    status = CharField()
+    message = CharField(default="")
+    actor = CharField(default="system")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Backorder(ClientOwned):
+    """The part of an order line that waits for stock. Served oldest first."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    order = ForeignKeyField(Order, backref="backorders", on_delete="CASCADE")
+    order_line = ForeignKeyField(OrderLine, backref="backorders", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="backorders", on_delete="RESTRICT")
+    warehouse = ForeignKeyField(Warehouse, on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("client", "created_at"), False),
+            (("product", "warehouse", "created_at"), False),
+        )
+
+
+# --- Purchase orders and receipts -----------------------------------------------------------
+
+PURCHASE_ORDER_STATUSES = ("concept", "purchased", "received", "cancelled")
+
+
+class PurchaseOrder(ClientOwned):
+    client = ForeignKeyField(Client, backref="purchase_orders", on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)
+    supplier_name = CharField(default="")
+    supplier_orderid = CharField(default="")
+    delivery_date = DateField(null=True)
+    remarks = TextField(default="")
+    status = CharField(default="concept", choices=[(s, s) for s in PURCHASE_ORDER_STATUSES])
+    warehouse = ForeignKeyField(Warehouse, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    purchased_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("client", "created_at"), False),
+            (("client", "status", "delivery_date"), False),
+        )
+
+
+class PurchaseOrderLine(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    purchase_order = ForeignKeyField(PurchaseOrder, backref="lines", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="purchase_order_lines", on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    amount_received = IntegerField(default=0)
+    price = money()
+
+    class Meta:
+        indexes = ((("client", "product"), False),)
+
+
+class Receipt(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    purchase_order = ForeignKeyField(PurchaseOrder, backref="receipts", on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)
+    status = CharField(default="processing", choices=[("processing", "processing"), ("completed", "completed")])
+    remarks = TextField(default="")
+    actor = CharField(default="system")
+    created_at = DateTimeField(default=utcnow)
+    completed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("client", "created_at"), False),)
+
+
+class ReceiptLine(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    receipt = ForeignKeyField(Receipt, backref="lines", on_delete="RESTRICT")
+    purchase_order_line = ForeignKeyField(PurchaseOrderLine, null=True, backref="receipt_lines", on_delete="RESTRICT")
+    product = ForeignKeyField(Product, on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    created_at = DateTimeField(default=utcnow)
+
+
+# --- Returns --------------------------------------------------------------------------------
+
+
+class ReturnStatus(BaseModel):
+    name = CharField(unique=True)
+    is_default = BooleanField(default=False)
+    is_completed = BooleanField(default=False)
+    position = IntegerField(default=0)
+
+
+class Return(ClientOwned):
+    client = ForeignKeyField(Client, backref="returns", on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)
+    order = ForeignKeyField(Order, null=True, backref="returns", on_delete="RESTRICT")
+    status = ForeignKeyField(ReturnStatus, on_delete="RESTRICT")
+    name = CharField(default="")
+    address = CharField(default="")
+    zipcode = CharField(default="")
+    city = CharField(default="")
+    country = CharField(default="NL", max_length=2)
+    email = CharField(default="")
+    tracking_code = CharField(default="")
+    remarks = TextField(default="")
+    warehouse = ForeignKeyField(Warehouse, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    received_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("client", "created_at"), False),)
+
+
+class ReturnedProduct(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    return_ = ForeignKeyField(Return, column_name="return_id", backref="returned_products", on_delete="CASCADE")
+    product = ForeignKeyField(Product, on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    amount_received = IntegerField(default=0)
+    reason = CharField(default="")
+
+
+class ReturnLog(ClientOwned):
+    """A status update on a return, shown to the client as a timeline."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    return_ = ForeignKeyField(Return, column_name="return_id", backref="logs", on_delete="CASCADE")
+    status = ForeignKeyField(ReturnStatus, on_delete="RESTRICT")
+    message = TextField(default="")
+    actor = CharField(default="system")
+    created_at = DateTimeField(default=utcnow)
+
+
+# --- Picklists and shipments ----------------------------------------------------------------
+
+PICKLIST_STATUSES = ("new", "closed", "cancelled")
+
+
+class Picklist(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)
+    order = ForeignKeyField(Order, null=True, backref="picklists", on_delete="RESTRICT")
+    return_ = ForeignKeyField(Return, column_name="return_id", null=True, backref="picklists", on_delete="RESTRICT")
+    warehouse = ForeignKeyField(Warehouse, on_delete="RESTRICT")
+    status = CharField(default="new", choices=[(s, s) for s in PICKLIST_STATUSES])
+    delivery_name = CharField(default="")
+    delivery_address = CharField(default="")
+    delivery_zipcode = CharField(default="")
+    delivery_city = CharField(default="")
+    delivery_country = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    closed_at = DateTimeField(null=True)
+    closed_by = CharField(default="")
+
+    class Meta:
+        indexes = (
+            (("client", "status", "closed_at"), False),
+            (("client", "created_at"), False),
+        )
+
+
+class PicklistLine(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    picklist = ForeignKeyField(Picklist, backref="lines", on_delete="CASCADE")
+    product = ForeignKeyField(Product, on_delete="RESTRICT")
+    order_line = ForeignKeyField(OrderLine, null=True, backref="picklist_lines", on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    amount_picked = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("client", "product"), False),)
+
+
+class Shipment(ClientOwned):
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    picklist = ForeignKeyField(Picklist, backref="shipments", on_delete="RESTRICT")
+    order = ForeignKeyField(Order, null=True, backref="shipments", on_delete="RESTRICT")
+    carrier = CharField(default="")
+    tracking_code = CharField(default="")
+    tracking_url = CharField(default="")
+    shipped_at = DateTimeField(default=utcnow)
+    # Telling the webshop about the shipment: "" (not a webshop order), pending, sent, failed.
+    webshop_push_status = CharField(default="")
+    webshop_push_attempts = IntegerField(default=0)
+    webshop_push_error = TextField(default="")
+    webshop_pushed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("client", "shipped_at"), False),)
+
+
+class ReplacementProduct(ClientOwned):
+    """A product sent to the customer in place of a returned one; it gets a picklist."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    return_ = ForeignKeyField(Return, column_name="return_id", backref="replacement_products", on_delete="CASCADE")
+    product = ForeignKeyField(Product, on_delete="RESTRICT")
+    amount = IntegerField(constraints=[Check("amount > 0")])
+    picklist = ForeignKeyField(Picklist, null=True, on_delete="RESTRICT")
+
+
+# --- Stock ledger ---------------------------------------------------------------------------
+
+CHANGE_TYPES = ("manual", "receipt", "picklist", "return", "api", "correction")
+
+
+class StockMutation(ClientOwned):
+    """One line of the ledger. Append-only: stock = the sum of these changes."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="stock_mutations", on_delete="RESTRICT")
+    warehouse = ForeignKeyField(Warehouse, on_delete="RESTRICT")
+    old_stock = IntegerField()
+    change = IntegerField()
+    new_stock = IntegerField()
+    change_type = CharField(choices=[(c, c) for c in CHANGE_TYPES])
+    reason = CharField(default="")
+    picklist = ForeignKeyField(Picklist, null=True, on_delete="RESTRICT")
+    receipt = ForeignKeyField(Receipt, null=True, on_delete="RESTRICT")
+    return_ = ForeignKeyField(Return, column_name="return_id", null=True, on_delete="RESTRICT")
+    actor = CharField(default="system")
+    staff_user = ForeignKeyField(StaffUser, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("client", "product", "created_at"), False),
+            (("product", "warehouse", "id"), False),
+        )
+
+
+# --- Webshop orders, address book, API keys -------------------------------------------------
+
+WEBSHOP_ORDER_STATUSES = ("imported", "ignored", "error")
+
+
+class WebshopOrder(ClientOwned):
+    """An order seen in a webshop, and what became of it."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    webshop = ForeignKeyField(Webshop, backref="seen_orders", on_delete="RESTRICT")
+    foreign_id = CharField()
+    foreign_number = CharField(default="")
+    status = CharField(choices=[(s, s) for s in WEBSHOP_ORDER_STATUSES])
+    reason = CharField(default="")
+    order = ForeignKeyField(Order, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("webshop", "foreign_id"), True),
+            (("client", "webshop", "created_at"), False),
+        )
+
+
+class AddressBookEntry(ClientOwned):
+    client = ForeignKeyField(Client, backref="addresses", on_delete="RESTRICT")
+    name = CharField()
+    contact_name = CharField(default="")
+    address = CharField(default="")
+    address2 = CharField(default="")
+    zipcode = CharField(default="")
+    city = CharField(default="")
+    region = CharField(default="")
+    country = CharField(default="NL", max_length=2)
+    email = CharField(default="")
+    telephone = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "name"), False),)
+
+
+class ApiKey(BaseModel):
+    """A key for the REST API: staff-wide when client is empty, else scoped to one client."""
+
+    client = ForeignKeyField(Client, null=True, backref="api_keys", on_delete="RESTRICT")
+    name = CharField()
+    key_hash = CharField(unique=True)
+    key_prefix = CharField()
+    active = BooleanField(default=True)
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+
+    @classmethod
+    def for_client(cls, client):
+        return cls.select().where(cls.client == client)
+
+
+MODELS = [
+    Warehouse,
+    StaffUser,
+    Client,
+    PortalUser,
+    Product,
+    ProductImage,
+    Stock,
+    Webshop,
+    Order,
+    OrderLine,
+    OrderEvent,
+    Backorder,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
+    ReturnStatus,
+    Return,
+    ReturnedProduct,
+    ReturnLog,
+    Picklist,
+    PicklistLine,
+    ReplacementProduct,
+    Shipment,
+    StockMutation,
+    WebshopOrder,
+    AddressBookEntry,
+    ApiKey,
+]
+
+

@@ -1,0 +1,41 @@
+"""The application factory."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFProtect
+
+from fulfilment import auth, db
+from fulfilment.config import load_config
+
+csrf = CSRFProtect()
+
+
+def create_app(config=None):
+    """Build the app: configuration, database, logins, CSRF, back office, portal, API and CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+
+    db.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+
+    from fulfilment import admin, cli, formatting
+
+    formatting.init_app(app)
+    admin.init_app(app)
+    cli.init_app(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app):
+    def page(status, title, message):
+        def handler(error):
+            return render_template("error.html", status=status, title=title, message=message), status
+
+        return handler
+
+    app.register_error_handler(403, page(403, "Not allowed", "You do not have access to this page."))
+    app.register_error_handler(404, page(404, "Not found", "This page does not exist or is not yours to see."))
+    app.register_error_handler(
+        413, page(413, "File too large", "The upload is larger than this portal accepts. Split it into smaller files.")
+    )

@@ -1,0 +1,1 @@
+"""Every business rule of the warehouse, written once; callers translate DomainError."""

@@ -1,0 +1,157 @@
+"""Staff users, clients and their portal logins: creation, passwords and authentication."""
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fulfilment.db import write_transaction
+from fulfilment.models import Client, PortalUser, StaffUser, utcnow
+from fulfilment.services.errors import UsernameTaken, ValidationFailed, WeakPassword
+
+MIN_PASSWORD_LENGTH = 12
+# A short list of the passwords people pick most often; the length rule catches the rest.
+COMMON_PASSWORDS = frozenset(
+    """123456789012 1234567890123 password1234 password12345 passwordpassword qwertyuiopas
+    qwerty123456 111111111111 000000000000 letmein12345 welcome12345 iloveyou1234
+    administrator adminadmin123 changeme1234 fulfilment123 monkey123456 dragon123456
+    abc123456789 abcdefghijkl 1q2w3e4r5t6y qwertyqwerty aaaaaaaaaaaa""".split()
+)
+
+# Hash used to spend the same time on unknown usernames as on known ones.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password):
+    """Hash a password with Werkzeug's default (scrypt)."""
+    return generate_password_hash(password)
+
+
+def check_password_strength(password):
+    """Refuse passwords that are short or among the most common ones."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if password.lower() in COMMON_PASSWORDS:
+        raise WeakPassword("This password is too common; choose another.")
+
+
+def _check_username_free(username, model, exclude_id=None):
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed("A username is required.")
+    query = model.select().where(model.username == username)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    if query.exists():
+        raise UsernameTaken()
+    return username
+
+
+def create_staff_user(username, password, is_admin=False):
+    """Create a staff user with a hashed password."""
+    with write_transaction():
+        username = _check_username_free(username, StaffUser)
+        if not password:
+            raise WeakPassword("A password is required.")
+        return StaffUser.create(username=username, password_hash=hash_password(password), is_admin=is_admin)
+
+
+def update_staff_user(user, username=None, password=None, is_admin=None, active=None):
+    """Change a staff user; only the values given change."""
+    with write_transaction():
+        if username is not None:
+            user.username = _check_username_free(username, StaffUser, exclude_id=user.id)
+        if password:
+            user.password_hash = hash_password(password)
+        if is_admin is not None:
+            user.is_admin = is_admin
+        if active is not None:
+            user.active = active
+        user.save()
+        return user
+
+
+def authenticate(model, username, password):
+    """Return the active user with these credentials, or None. Takes equal time either way."""
+    user = model.get_or_none(model.username == (username or "").strip())
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def authenticate_staff(username, password):
+    user = authenticate(StaffUser, username, password)
+    if user is None or not user.active:
+        return None
+    StaffUser.update(last_login_at=utcnow()).where(StaffUser.id == user.id).execute()
+    return user
+
+
+def authenticate_portal_user(username, password):
+    """Return the portal user when the login is valid and the client may use the portal."""
+    user = authenticate(PortalUser, username, password)
+    if user is None or not portal_login_allowed(user):
+        return None
+    PortalUser.update(last_login_at=utcnow()).where(PortalUser.id == user.id).execute()
+    return user
+
+
+def portal_login_allowed(user):
+    """A portal user may be logged in while the user, its client and the client's portal access are on."""
+    client = user.client
+    return bool(user.active and client.active and client.portal_access)
+
+
+def save_client(client=None, *, login_username=None, login_password=None, **fields):
+    """Create or update a client, and create or update its portal login when a username is given.
+
+    A new login needs a password; an existing login keeps its password when none is given.
+    """
+    with write_transaction():
+        client = client or Client()
+        for name, value in fields.items():
+            setattr(client, name, value)
+        if not (client.name or "").strip():
+            raise ValidationFailed("A client needs a name.")
+        client.updated_at = utcnow()
+        client.save()
+        if login_username:
+            set_portal_login(client, login_username, login_password)
+        return client
+
+
+def create_portal_user(client, username, password, notification_email="", active=True):
+    """Create a portal login for client; the password must pass the strength rules."""
+    with write_transaction():
+        username = _check_username_free(username, PortalUser)
+        check_password_strength(password)
+        return PortalUser.create(
+            client=client, username=username, password_hash=hash_password(password),
+            notification_email=(notification_email or "").strip(), active=active,
+        )
+
+
+def update_portal_user(user, username=None, password=None, notification_email=None, active=None):
+    """Change a portal login; only the values given change."""
+    with write_transaction():
+        if username is not None:
+            user.username = _check_username_free(username, PortalUser, exclude_id=user.id)
+        if password:
+            check_password_strength(password)
+            user.password_hash = hash_password(password)
+        if notification_email is not None:
+            user.notification_email = notification_email.strip()
+        if active is not None:
+            user.active = active
+        user.save()
+        return user
+
+
+def set_portal_login(client, username, password=None):
+    """Give the client a portal login (its first user), or change that login's username/password."""
+    user = client.portal_users.order_by(PortalUser.id).first()
+    if user is None:
+        if not password:
+            raise ValidationFailed("A new portal login needs a password.")
+        return create_portal_user(client, username, password, notification_email=client.email)
+    return update_portal_user(user, username=username, password=password)

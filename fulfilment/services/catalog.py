@@ -1,0 +1,100 @@
+"""Products and their images: the product code is unique per client and fixed once created."""
+
+from decimal import Decimal, InvalidOperation
+
+from fulfilment.db import write_transaction
+from fulfilment.models import Product, ProductImage, utcnow
+from fulfilment.services.errors import DuplicateProductCode, ProductCodeLocked, ValidationFailed
+
+EDITABLE_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+    b"RIFF": "image/webp",
+}
+
+
+def _money(value, label):
+    if value in (None, ""):
+        return Decimal("0.00")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed(f"{label} must be a number.") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationFailed(f"{label} cannot be negative.")
+    if amount >= Decimal("10000000000"):
+        raise ValidationFailed(f"{label} is too large.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _clean(fields):
+    cleaned = {}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationFailed(f"Unknown product field {name!r}.")
+        if name in ("price", "fixed_stock_price"):
+            value = _money(value, "Price" if name == "price" else "Fixed stock price")
+        elif name in ("name", "barcode"):
+            value = (value or "").strip()
+        cleaned[name] = value
+    if "name" in cleaned and not cleaned["name"]:
+        raise ValidationFailed("A product needs a name.")
+    return cleaned
+
+
+def create_product(client, product_code, name, **fields):
+    """Create a product for client; the code must be new for this client."""
+    product_code = (product_code or "").strip()
+    if not product_code:
+        raise ValidationFailed("A product needs a product code.")
+    if len(product_code) > 255:
+        raise ValidationFailed("The product code is too long.")
+    cleaned = _clean({"name": name, **fields})
+    with write_transaction():
+        if Product.for_client(client).where(Product.product_code == product_code).exists():
+            raise DuplicateProductCode(f"Product code {product_code} already exists for {client.name}.")
+        return Product.create(client=client, product_code=product_code, **cleaned)
+
+
+def update_product(product, product_code=None, **fields):
+    """Change a product's name, barcode, prices or active flag; the product code never changes."""
+    if product_code is not None and product_code.strip() != product.product_code:
+        raise ProductCodeLocked()
+    cleaned = _clean(fields)
+    with write_transaction():
+        for name, value in cleaned.items():
+            setattr(product, name, value)
+        product.updated_at = utcnow()
+        product.save()
+    return product
+
+
+def detect_image_type(data):
+    """Return the image's content type from its first bytes, or None when it is not an image we serve."""
+    for signature, content_type in IMAGE_SIGNATURES.items():
+        if data.startswith(signature):
+            if content_type == "image/webp" and data[8:12] != b"WEBP":
+                continue
+            return content_type
+    return None
+
+
+def add_product_image(product, data, filename=""):
+    """Store an image for product in the database (PNG, JPEG, GIF or WebP)."""
+    if not data:
+        raise ValidationFailed("The image is empty.")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValidationFailed("The image is larger than 5 MB.")
+    content_type = detect_image_type(data)
+    if content_type is None:
+        raise ValidationFailed("Only PNG, JPEG, GIF and WebP images are accepted.")
+    with write_transaction():
+        position = ProductImage.select().where(ProductImage.product == product).count()
+        return ProductImage.create(
+            client=product.client_id, product=product, data=data, content_type=content_type,
+            filename=filename[:255], position=position,
+        )

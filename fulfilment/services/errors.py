@@ -1,0 +1,85 @@
+"""Domain errors: a message a person can act on, plus the answer each caller gives.
+
+``http_status`` is what the portal and the API answer; ``api_code`` is the error_code of
+Picqer's API v1 error body. Callers translate DomainError in one place each.
+"""
+
+
+class DomainError(Exception):
+    http_status = 400
+    api_code = 21
+    default_message = "This action is not allowed."
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    api_code = 5
+    default_message = "Some fields are missing or invalid."
+
+
+class NotFound(DomainError):
+    http_status = 404
+    api_code = 20
+    default_message = "Not found."
+
+
+class UnknownProduct(ValidationFailed):
+    api_code = 24
+    default_message = "Unknown product."
+
+
+class DuplicateProductCode(ValidationFailed):
+    http_status = 409
+    default_message = "A product with this product code already exists."
+
+
+class ProductCodeLocked(ValidationFailed):
+    default_message = "The product code cannot be changed once the product exists."
+
+
+class UsernameTaken(ValidationFailed):
+    http_status = 409
+    default_message = "This username is already taken."
+
+
+class WeakPassword(ValidationFailed):
+    default_message = "Choose a stronger password."
+
+
+class InsufficientStock(DomainError):
+    http_status = 409
+    default_message = "Not enough free stock."
+
+
+class HasHistory(DomainError):
+    http_status = 409
+    default_message = "This record has history and cannot be deleted; deactivate it instead."
+
+
+class WrongStatus(DomainError):
+    http_status = 409
+    api_code = 21
+    default_message = "This action is not possible in the current status."
+
+
+class OrderNotChangeable(DomainError):
+    """Cancelling or changing an order after it was picked."""
+
+    http_status = 409
+    api_code = 30
+    default_message = "The order has been picked and can no longer be changed or cancelled."
+
+
+class OrderLinesLocked(DomainError):
+    http_status = 409
+    api_code = 33
+    default_message = "Order lines can only be changed while the order is a concept."
+
+
+class PurchaseOrderLocked(DomainError):
+    http_status = 409
+    api_code = 21
+    default_message = "A receipt has been registered for this purchase order; it can no longer be changed or cancelled."
