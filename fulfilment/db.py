@@ -74,3 +74,12 @@ def init_app(app):
     def _close(exc):
         if not database.is_closed():
             database.close()
+
+
+def locked(query):
+    """Add FOR UPDATE where the database supports it.
+
+    PostgreSQL locks the selected rows until the transaction ends. SQLite has no row locks and
+    needs none: a write transaction (begun IMMEDIATE) already holds the database's write lock.
+    """
+    return query if is_sqlite() else query.for_update()

@@ -13,6 +13,11 @@ DEFAULT_RETURN_STATUSES = [
 
 def upgrade(database):
     database.create_tables(MODELS, safe=True)
+    seed_lookup_rows()
+
+
+def seed_lookup_rows():
+    """The return statuses DESIGN.md names and one warehouse, unless they exist already."""
     for position, (name, is_default, is_completed) in enumerate(DEFAULT_RETURN_STATUSES):
         ReturnStatus.get_or_create(
             name=name,

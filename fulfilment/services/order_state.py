@@ -1,0 +1,39 @@
+"""An order's state that picking and backorders change too: its history log and settling."""
+
+from fulfilment.db import locked
+from fulfilment.models import Backorder, Order, OrderEvent, Picklist, utcnow
+from fulfilment.services.actors import describe_actor
+
+
+def lock_order(order):
+    """Re-read the order inside the current transaction, locked against concurrent changes."""
+    return locked(Order.select().where(Order.id == order.id)).get()
+
+
+def is_picked(order):
+    """An order is picked once any of its picklists is closed."""
+    return Picklist.select().where((Picklist.order == order) & (Picklist.status == "closed")).exists()
+
+
+def log_order_event(order, status, message="", actor=None):
+    OrderEvent.create(client=order.client_id, order=order, status=status, message=message[:255],
+                      actor=describe_actor(actor))
+
+
+def settle_order(order, actor=None):
+    """Complete (or, when nothing was shipped, cancel) an order that has nothing left to pick."""
+    if order.status != "processing":
+        return order
+    open_picklists = Picklist.select().where((Picklist.order == order) & (Picklist.status == "new")).exists()
+    if open_picklists or Backorder.select().where(Backorder.order == order).exists():
+        return order
+    if is_picked(order):
+        order.status, order.completed_at = "completed", utcnow()
+        message = "Completed: everything shipped"
+    else:
+        order.status, order.cancelled_at = "cancelled", utcnow()
+        message = "Cancelled: every product was cancelled"
+    order.updated_at = utcnow()
+    order.save()
+    log_order_event(order, order.status, message, actor)
+    return order

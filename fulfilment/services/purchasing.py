@@ -1,0 +1,237 @@
+"""Purchase orders and receipts.
+
+A purchase order can change or be cancelled only while no receipt exists for it. A receipt
+books the received amounts into stock (ledger: receipt) and then serves waiting backorders.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from fulfilment.db import locked, write_transaction
+from fulfilment.models import (
+    Product,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
+    Warehouse,
+    utcnow,
+)
+from fulfilment.services import stock
+from fulfilment.services.actors import describe_actor
+from fulfilment.services.backorders import serve_backorders
+from fulfilment.services.errors import PurchaseOrderLocked, UnknownProduct, ValidationFailed, WrongStatus
+from fulfilment.services.numbering import assign_number
+
+HEADER_FIELDS = ("supplier_name", "supplier_orderid", "delivery_date", "remarks")
+MAX_AMOUNT = 1_000_000
+
+
+def _clean_header(fields):
+    unknown = set(fields) - set(HEADER_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown purchase order field(s): {', '.join(sorted(unknown))}.")
+    cleaned = {}
+    for name, value in fields.items():
+        if name == "delivery_date":
+            if value in (None, ""):
+                value = None
+            elif isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    raise ValidationFailed("The expected delivery date must look like 2026-12-31.") from None
+            elif not isinstance(value, date):
+                raise ValidationFailed("The expected delivery date must be a date.")
+        else:
+            value = (value or "").strip()
+            if len(value) > 255 and name != "remarks":
+                raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is too long.")
+        cleaned[name] = value
+    return cleaned
+
+
+def _clean_line(client, product, amount, price=None):
+    if product is None or product.client_id != client.id:
+        raise UnknownProduct("Unknown product.")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationFailed(f"Amount of {product.product_code} must be a whole number from 1 to {MAX_AMOUNT:,}.")
+    price = product.fixed_stock_price if price in (None, "") else Decimal(str(price))
+    if price < 0:
+        raise ValidationFailed("A price cannot be negative.")
+    return product, amount, price
+
+
+def create_purchase_order(client, lines, actor=None, **fields):
+    """Create a concept purchase order with lines [(product, amount[, price])]."""
+    if not lines:
+        raise ValidationFailed("A purchase order needs at least one product.")
+    header = _clean_header(fields)
+    cleaned = [_clean_line(client, *line) for line in lines]
+    with write_transaction():
+        purchase_order = PurchaseOrder.create(client=client, warehouse=Warehouse.default(), **header)
+        assign_number(purchase_order)
+        for product, amount, price in cleaned:
+            PurchaseOrderLine.create(client=client, purchase_order=purchase_order, product=product, amount=amount,
+                                     price=price)
+        return purchase_order
+
+
+def has_receipt(purchase_order):
+    return Receipt.select().where(Receipt.purchase_order == purchase_order).exists()
+
+
+def can_change(purchase_order):
+    """Whether lines can change and the purchase order can be cancelled."""
+    return purchase_order.status in ("concept", "purchased") and not has_receipt(purchase_order)
+
+
+def lock_purchase_order(purchase_order):
+    return locked(PurchaseOrder.select().where(PurchaseOrder.id == purchase_order.id)).get()
+
+
+def _lock_changeable(purchase_order):
+    purchase_order = lock_purchase_order(purchase_order)
+    if has_receipt(purchase_order):
+        raise PurchaseOrderLocked(
+            f"A receipt has been registered for {purchase_order.number}; it can no longer be changed or cancelled."
+        )
+    if purchase_order.status not in ("concept", "purchased"):
+        raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}.")
+    return purchase_order
+
+
+def mark_purchased(purchase_order, actor=None):
+    with write_transaction():
+        purchase_order = lock_purchase_order(purchase_order)
+        if purchase_order.status != "concept":
+            raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; only a concept "
+                              "can be marked as purchased.")
+        purchase_order.status = "purchased"
+        purchase_order.purchased_at = purchase_order.updated_at = utcnow()
+        purchase_order.save()
+        return purchase_order
+
+
+def update_purchase_order(purchase_order, lines=None, actor=None, **fields):
+    """Change header fields and, when ``lines`` is given, replace the lines. Only while no receipt exists.
+
+    ``lines`` is [(product, amount[, price])]; it replaces all lines.
+    """
+    header = _clean_header(fields)
+    with write_transaction():
+        purchase_order = _lock_changeable(purchase_order)
+        for name, value in header.items():
+            setattr(purchase_order, name, value)
+        purchase_order.updated_at = utcnow()
+        purchase_order.save()
+        if lines is not None:
+            if not lines:
+                raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
+            cleaned = [_clean_line(purchase_order.client, *line) for line in lines]
+            PurchaseOrderLine.delete().where(PurchaseOrderLine.purchase_order == purchase_order).execute()
+            for product, amount, price in cleaned:
+                PurchaseOrderLine.create(client=purchase_order.client_id, purchase_order=purchase_order,
+                                         product=product, amount=amount, price=price)
+        return purchase_order
+
+
+def add_purchase_order_line(purchase_order, product, amount, price=None, actor=None):
+    with write_transaction():
+        purchase_order = _lock_changeable(purchase_order)
+        product, amount, price = _clean_line(purchase_order.client, product, amount, price)
+        return PurchaseOrderLine.create(client=purchase_order.client_id, purchase_order=purchase_order,
+                                        product=product, amount=amount, price=price)
+
+
+def update_purchase_order_line(line, amount=None, price=None, actor=None):
+    with write_transaction():
+        purchase_order = _lock_changeable(line.purchase_order)
+        _, amount, price = _clean_line(purchase_order.client, line.product, line.amount if amount is None else amount,
+                                       line.price if price is None else price)
+        line.amount, line.price = amount, price
+        line.save()
+        return line
+
+
+def remove_purchase_order_line(line, actor=None):
+    with write_transaction():
+        purchase_order = _lock_changeable(line.purchase_order)
+        if purchase_order.lines.count() == 1:
+            raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
+        line.delete_instance()
+
+
+def cancel_purchase_order(purchase_order, actor=None):
+    with write_transaction():
+        purchase_order = _lock_changeable(purchase_order)
+        purchase_order.status = "cancelled"
+        purchase_order.cancelled_at = purchase_order.updated_at = utcnow()
+        purchase_order.save()
+        return purchase_order
+
+
+def purchase_order_lines(purchase_order):
+    return list(
+        PurchaseOrderLine.select(PurchaseOrderLine, Product).join(Product)
+        .where(PurchaseOrderLine.purchase_order == purchase_order).order_by(PurchaseOrderLine.id)
+    )
+
+
+def register_receipt(purchase_order, received, actor=None, remarks=""):
+    """Book received amounts {purchase order line id: amount} into stock as one receipt.
+
+    Each amount is at most what is still outstanding on its line. When every line is in, the
+    purchase order becomes ``received``. Waiting backorders of the products are served.
+    """
+    with write_transaction():
+        purchase_order = lock_purchase_order(purchase_order)
+        if purchase_order.status not in ("concept", "purchased"):
+            raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing can be "
+                              "received on it.")
+        lines = {line.id: line for line in purchase_order_lines(purchase_order)}
+        amounts = _clean_received(received, lines)
+        receipt = Receipt.create(client=purchase_order.client_id, purchase_order=purchase_order,
+                                 actor=describe_actor(actor), remarks=(remarks or "").strip())
+        assign_number(receipt)
+        warehouse = purchase_order.warehouse_id or Warehouse.default()
+        for line_id, amount in amounts.items():
+            line = lines[line_id]
+            ReceiptLine.create(client=purchase_order.client_id, receipt=receipt, purchase_order_line=line,
+                               product=line.product, amount=amount)
+            PurchaseOrderLine.update(amount_received=PurchaseOrderLine.amount_received + amount).where(
+                PurchaseOrderLine.id == line_id
+            ).execute()
+            stock.record_mutation(line.product, warehouse, amount, "receipt",
+                                  reason=f"Receipt {receipt.number} for {purchase_order.number}", actor=actor,
+                                  receipt=receipt)
+        receipt.status, receipt.completed_at = "completed", utcnow()
+        receipt.save()
+        if all(line.amount_received + amounts.get(line.id, 0) >= line.amount for line in lines.values()):
+            purchase_order.status = "received"
+        elif purchase_order.status == "concept":
+            purchase_order.status = "purchased"
+        purchase_order.updated_at = utcnow()
+        purchase_order.save()
+        serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
+        return receipt
+
+
+def _clean_received(received, lines):
+    amounts = {}
+    for line_id, amount in (received or {}).items():
+        line = lines.get(int(line_id))
+        if line is None:
+            raise ValidationFailed(f"Line {line_id} is not on this purchase order.")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValidationFailed(f"Received amount of {line.product.product_code} must be a whole number.")
+        outstanding = line.amount - line.amount_received
+        if amount > outstanding:
+            raise ValidationFailed(
+                f"Only {outstanding} unit(s) of {line.product.product_code} are still expected; {amount} is too many."
+            )
+        if amount:
+            amounts[line.id] = amount
+    if not amounts:
+        raise ValidationFailed("Enter the received amount of at least one product.")
+    return amounts

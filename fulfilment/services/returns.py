@@ -1,0 +1,178 @@
+"""Returns: returned products back into stock, replacement products on a picklist, a status log."""
+
+from fulfilment.db import locked, write_transaction
+from fulfilment.models import (
+    Order,
+    Product,
+    ReplacementProduct,
+    Return,
+    ReturnedProduct,
+    ReturnLog,
+    ReturnStatus,
+    Warehouse,
+    utcnow,
+)
+from fulfilment.services import stock
+from fulfilment.services.actors import describe_actor
+from fulfilment.services.backorders import serve_backorders
+from fulfilment.services.errors import UnknownProduct, ValidationFailed, WrongStatus
+from fulfilment.services.numbering import assign_number
+from fulfilment.services.picking import create_picklist
+
+ADDRESS_FIELDS = ("name", "address", "zipcode", "city", "country", "email", "tracking_code", "remarks")
+
+
+def default_status():
+    return ReturnStatus.select().where(ReturnStatus.is_default == True).order_by(ReturnStatus.position).first()  # noqa: E712
+
+
+def status_named(name):
+    return ReturnStatus.get_or_none(ReturnStatus.name == name)
+
+
+def _own_product(client, product):
+    if product is None or product.client_id != client.id:
+        raise UnknownProduct("Unknown product.")
+    return product
+
+
+def _clean_amount(amount, product):
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValidationFailed(f"Amount of {product.product_code} must be a whole number of 1 or more.")
+    return amount
+
+
+def _address_from(order, fields):
+    address = {name: (fields.get(name) or "").strip() for name in ADDRESS_FIELDS if name in fields}
+    if order is not None:
+        defaults = {"name": order.delivery_name, "address": order.delivery_address, "zipcode": order.delivery_zipcode,
+                    "city": order.delivery_city, "country": order.delivery_country, "email": order.email}
+        for name, value in defaults.items():
+            address.setdefault(name, value)
+            if not address[name]:
+                address[name] = value
+    if "country" in address:
+        address["country"] = (address["country"] or "NL").upper()[:2]
+    return address
+
+
+def create_return(client, returned, replacements=(), order=None, actor=None, **fields):
+    """Register a return: returned products [(product, amount, reason)], replacements [(product, amount)].
+
+    Replacement products are allocated and put on a picklist at once; without enough free stock
+    the return is refused and nothing is created.
+    """
+    if order is not None and order.client_id != client.id:
+        raise ValidationFailed("Unknown order.")
+    if not returned and not replacements:
+        raise ValidationFailed("A return needs at least one returned or replacement product.")
+    unknown = set(fields) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown return field(s): {', '.join(sorted(unknown))}.")
+    status = default_status()
+    with write_transaction():
+        ret = Return.create(client=client, order=order, status=status, warehouse=Warehouse.default(),
+                            **_address_from(order, fields))
+        assign_number(ret)
+        for product, amount, *reason in returned:
+            add_returned_product(ret, product, amount, reason[0] if reason else "")
+        if replacements:
+            add_replacement_products(ret, replacements, actor)
+        ReturnLog.create(client=client, return_=ret, status=status, message="Return registered",
+                         actor=describe_actor(actor))
+        return ret
+
+
+def add_returned_product(ret, product, amount, reason=""):
+    with write_transaction():
+        product = _own_product(ret.client, product)
+        return ReturnedProduct.create(client=ret.client_id, return_=ret, product=product,
+                                      amount=_clean_amount(amount, product), reason=(reason or "").strip()[:255])
+
+
+def add_replacement_products(ret, replacements, actor=None):
+    """Allocate replacement products [(product, amount)] and put them on one picklist for the return."""
+    with write_transaction():
+        warehouse = ret.warehouse_id or Warehouse.default()
+        lines = []
+        for product, amount in replacements:
+            product = _own_product(ret.client, product)
+            stock.allocate(product, warehouse, _clean_amount(amount, product))
+            lines.append((product, amount, None))
+        picklist = create_picklist(ret.client_id, warehouse, lines, return_=ret)
+        for product, amount, _ in lines:
+            ReplacementProduct.create(client=ret.client_id, return_=ret, product=product, amount=amount,
+                                      picklist=picklist)
+        return picklist
+
+
+def lock_return(ret):
+    return locked(Return.select().where(Return.id == ret.id)).get()
+
+
+def change_return_status(ret, status, message="", actor=None):
+    """Move a return to another status and log it with the message, the actor and the time."""
+    if not isinstance(status, ReturnStatus):
+        raise ValidationFailed("Unknown return status.")
+    with write_transaction():
+        ret = lock_return(ret)
+        ret.status = status
+        ret.updated_at = utcnow()
+        if status.is_completed and ret.completed_at is None:
+            ret.completed_at = ret.updated_at
+        ret.save()
+        return ReturnLog.create(client=ret.client_id, return_=ret, status=status,
+                                message=(message or "").strip(), actor=describe_actor(actor))
+
+
+def returned_products(ret):
+    return list(ReturnedProduct.select(ReturnedProduct, Product).join(Product)
+                .where(ReturnedProduct.return_ == ret).order_by(ReturnedProduct.id))
+
+
+def receive_return(ret, received=None, actor=None):
+    """Book returned products back into stock: {returned product id: amount}, default all outstanding.
+
+    Each amount is a ledger mutation (change_type return); waiting backorders are then served.
+    """
+    with write_transaction():
+        ret = lock_return(ret)
+        if ret.status.is_completed:
+            raise WrongStatus(f"Return {ret.number} is {ret.status.name}; nothing can be received on it.")
+        lines = {line.id: line for line in returned_products(ret)}
+        if received is None:
+            received = {line.id: line.amount - line.amount_received for line in lines.values()}
+        amounts = {}
+        for line_id, amount in received.items():
+            line = lines.get(int(line_id))
+            if line is None:
+                raise ValidationFailed(f"Line {line_id} is not on this return.")
+            outstanding = line.amount - line.amount_received
+            if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= outstanding:
+                raise ValidationFailed(f"Received amount of {line.product.product_code} must be between 0 and "
+                                       f"{outstanding}.")
+            if amount:
+                amounts[line.id] = amount
+        if not amounts:
+            raise ValidationFailed("Nothing left to receive on this return.")
+        warehouse = ret.warehouse_id or Warehouse.default()
+        for line_id, amount in amounts.items():
+            line = lines[line_id]
+            ReturnedProduct.update(amount_received=ReturnedProduct.amount_received + amount).where(
+                ReturnedProduct.id == line_id
+            ).execute()
+            stock.record_mutation(line.product, warehouse, amount, "return", reason=f"Return {ret.number}",
+                                  actor=actor, return_=ret)
+        ret.received_at = ret.updated_at = utcnow()
+        ret.save()
+        received_status = status_named("received")
+        if received_status is not None and not ret.status.is_completed:
+            change_return_status(ret, received_status, f"{sum(amounts.values())} product(s) received back into "
+                                                       "stock", actor)
+        serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
+        return ret
+
+
+def order_for_return(client, order_id):
+    """The client's order with this id, for linking a return; None when it is not theirs."""
+    return Order.for_client(client).where(Order.id == order_id).first()

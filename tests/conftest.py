@@ -1,0 +1,162 @@
+"""Fixtures: an app on a fresh database, test clients logged in as staff or a portal user.
+
+The database is SQLite (a temporary file) unless FULFILMENT_TEST_DATABASE_URL names a
+PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres; then a database of
+its own is created for the test run and dropped at the end. Every test starts from empty
+tables (plus the seeded lookup rows).
+"""
+
+import logging
+import os
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from fulfilment import create_app, migrations
+from fulfilment.db import database, is_sqlite
+from fulfilment.migrations.m0001_initial import seed_lookup_rows
+from fulfilment.models import MODELS
+from tests import factories
+
+SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
+
+
+def _postgres_admin_connection(server_url):
+    import psycopg2
+
+    parts = urlparse(server_url)
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname=(parts.path or "/postgres").lstrip("/") or "postgres",
+    )
+    connection.autocommit = True
+    return connection
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if not SERVER_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    name = f"fulfilment_test_{uuid.uuid4().hex[:10]}"
+    admin = _postgres_admin_connection(SERVER_URL)
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(SERVER_URL)._replace(path=f"/{name}"))
+    finally:
+        if not database.is_closed():
+            database.close()
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def schema_ready(database_url):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        migrations.upgrade()
+    return True
+
+
+def _test_config(database_url):
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": True,
+        "SERVER_NAME": "portal.test",
+    }
+
+
+def empty_all_tables():
+    """Remove every row and re-seed the lookup rows: each test starts from the same state."""
+    tables = [model._meta.table_name for model in reversed(MODELS)]
+    with database.atomic():
+        if is_sqlite():
+            for table in tables:
+                database.execute_sql(f'DELETE FROM "{table}"')
+        else:
+            database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        seed_lookup_rows()
+
+
+@pytest.fixture
+def app(database_url, schema_ready):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        empty_all_tables()
+        yield app
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def csrf_off(app):
+    """Requests in this test need no CSRF token (the CSRF tests keep it on)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(test_client, path, username, password):
+    test_client.get(path)  # a session cookie and a CSRF token first
+    token = csrf_token(test_client, path)
+    return test_client.post(path, data={"username": username, "password": password, "csrf_token": token})
+
+
+def csrf_token(test_client, path):
+    """The CSRF token of the form on path (read from the page, as a browser would)."""
+    import re
+
+    page = test_client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    return match.group(1) if match else ""
+
+
+@pytest.fixture
+def staff_user(app):
+    return factories.make_staff_user(username="staff", password="staff-password-1")
+
+
+@pytest.fixture
+def staff_client(app, staff_user):
+    test_client = app.test_client()
+    response = login(test_client, "/admin/login", "staff", "staff-password-1")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return test_client
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements Peewee runs inside the block: `with count_queries() as counter: …; counter.n`."""
+
+    class Counter(logging.Handler):
+        n = 0
+
+        def emit(self, record):
+            self.n += 1
+
+    counter = Counter(level=logging.DEBUG)
+    logger = logging.getLogger("peewee")
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)

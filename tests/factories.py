@@ -1,0 +1,164 @@
+"""Factories with keyword defaults for every model. Whatever has a service goes through it."""
+
+import itertools
+import struct
+import zlib
+from decimal import Decimal
+
+from fulfilment.models import (
+    AddressBookEntry,
+    ApiKey,
+    Client,
+    ProductImage,
+    ReturnStatus,
+    Warehouse,
+    Webshop,
+    WebshopOrder,
+)
+from fulfilment.services import accounts, catalog, orders, picking, purchasing, returns, stock
+
+_sequence = itertools.count(1)
+
+ADDRESS = {
+    "delivery_name": "Jansen BV",
+    "delivery_address": "Kerkstraat 1",
+    "delivery_zipcode": "1011 AB",
+    "delivery_city": "Amsterdam",
+    "delivery_country": "NL",
+}
+PASSWORD = "portal-password-1"
+
+
+def _n():
+    return next(_sequence)
+
+
+def make_staff_user(username=None, password="staff-password-1", is_admin=True):
+    return accounts.create_staff_user(username or f"staff{_n()}", password, is_admin=is_admin)
+
+
+def make_client(name=None, portal_access=True, product_management=True, active=True, **fields):
+    return Client.create(name=name or f"Client {_n()}", email=fields.pop("email", "client@example.com"),
+                         portal_access=portal_access, product_management=product_management, active=active,
+                         **fields)
+
+
+def make_portal_user(client=None, username=None, password=PASSWORD, **fields):
+    client = client or make_client()
+    return accounts.create_portal_user(client, username or f"user{_n()}", password, **fields)
+
+
+def warehouse():
+    return Warehouse.default()
+
+
+def make_product(client=None, product_code=None, name=None, stock_amount=0, price="9.95",
+                 fixed_stock_price="4.00", **fields):
+    client = client or make_client()
+    n = _n()
+    product = catalog.create_product(client, product_code or f"SKU-{n}", name or f"Product {n}", price=price,
+                                     fixed_stock_price=fixed_stock_price, **fields)
+    if stock_amount:
+        stock.change_stock(product, warehouse(), stock_amount, "Initial count")
+    return product
+
+
+def tiny_png(red=200, green=80, blue=40):
+    """A valid 1×1 PNG."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(bytes([0, red, green, blue]))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def make_product_image(product=None, data=None) -> ProductImage:
+    product = product or make_product()
+    return catalog.add_product_image(product, data or tiny_png(), filename="photo.png")
+
+
+def make_order(client=None, lines=None, source="staff", process=False, **fields):
+    """An order; lines [(product, amount)] default to one product with enough stock."""
+    client = client or make_client()
+    if lines is None:
+        lines = [(make_product(client, stock_amount=10), 1)]
+    order = orders.create_order(client, lines, source=source, fields={**ADDRESS, **fields})
+    if process:
+        order = orders.process_order(order)
+    return order
+
+
+def open_picklist(order):
+    return order.picklists.where(order.picklists.model.status == "new").first()
+
+
+def make_shipped_order(client=None, lines=None, carrier="PostNL", tracking_code=None):
+    """A processed order whose picklist is closed with one shipment."""
+    order = make_order(client, lines, process=True)
+    picklist = open_picklist(order)
+    picking.close_picklist(picklist, shipments=[{
+        "carrier": carrier, "tracking_code": tracking_code or f"3STEST{_n()}",
+        "tracking_url": "https://postnl.example/track/3S",
+    }])
+    return order
+
+
+def make_purchase_order(client=None, lines=None, purchased=True, **fields):
+    client = client or make_client()
+    if lines is None:
+        lines = [(make_product(client), 10)]
+    purchase_order = purchasing.create_purchase_order(client, lines, supplier_name=fields.pop("supplier_name", "Acme"),
+                                                      **fields)
+    if purchased:
+        purchase_order = purchasing.mark_purchased(purchase_order)
+    return purchase_order
+
+
+def receive_everything(purchase_order):
+    return purchasing.register_receipt(
+        purchase_order, {line.id: line.amount - line.amount_received for line in purchase_order.lines}
+    )
+
+
+def make_return(client=None, returned=None, replacements=(), order=None, **fields):
+    client = client or make_client()
+    if returned is None:
+        returned = [(make_product(client), 1, "Too small")]
+    fields.setdefault("name", "Jansen BV")
+    return returns.create_return(client, returned, replacements, order=order, **fields)
+
+
+def return_status(name):
+    return ReturnStatus.get(ReturnStatus.name == name)
+
+
+def make_webshop(client=None, platform="woocommerce", **fields):
+    client = client or make_client()
+    return Webshop.create(client=client, platform=platform, name=fields.pop("name", f"Shop {_n()}"),
+                          url=fields.pop("url", "https://shop.example"), **fields)
+
+
+def make_webshop_order(webshop=None, status="imported", order=None, **fields):
+    webshop = webshop or make_webshop()
+    n = _n()
+    return WebshopOrder.create(client=webshop.client_id, webshop=webshop, foreign_id=str(1000 + n),
+                               foreign_number=f"#{1000 + n}", status=status, order=order, **fields)
+
+
+def make_address(client=None, name=None, **fields):
+    client = client or make_client()
+    values = {"address": "Dorpsstraat 2", "zipcode": "3511 AA", "city": "Utrecht", "country": "NL", **fields}
+    return AddressBookEntry.create(client=client, name=name or f"Address {_n()}", **values)
+
+
+def make_api_key(client=None, name=None):
+    import hashlib
+
+    raw = f"test-key-{_n()}"
+    return ApiKey.create(client=client, name=name or "Test key", key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                         key_prefix=raw[:8])
+
+
+def money(value):
+    return Decimal(value)
