@@ -18,10 +18,11 @@ def create_app(config=None):
     auth.init_app(app)
     csrf.init_app(app)
 
-    from fulfilment import admin, cli, formatting
+    from fulfilment import admin, cli, formatting, views
 
     formatting.init_app(app)
     admin.init_app(app)
+    views.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)
     return app
