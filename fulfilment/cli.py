@@ -2,6 +2,7 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from fulfilment import migrations
 from fulfilment.services import accounts
@@ -9,6 +10,7 @@ from fulfilment.services.errors import DomainError
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database schema, or upgrade it to the newest version. Safe to run twice."""
     applied = migrations.upgrade()
@@ -18,6 +20,7 @@ def init_db_command():
 
 
 @click.command("create-staff")
+@with_appcontext
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Leave out to be prompted for it.")
@@ -33,6 +36,7 @@ def create_staff_command(username, password, is_admin):
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data_command():
     """Fill an empty database with a believable demo warehouse and print the logins."""
     from fulfilment.demo import DemoDataRefused, build_demo_warehouse
@@ -44,7 +48,7 @@ def demo_data_command():
         raise click.ClickException(str(error)) from None
     click.echo("Demo warehouse ready. Logins:")
     for role, username, password in logins:
-        click.echo(f"  {role:<28} {username:<16} {password}")
+        click.echo(f"  {role:<46} {username:<12} {password}")
     click.echo(f"Database: {current_app.config['DATABASE_URL']}")
 
 

@@ -93,7 +93,10 @@ def app(database_url, schema_ready):
     app = create_app(_test_config(database_url))
     with app.app_context():
         empty_all_tables()
-        yield app
+    # No app context stays pushed during the test: Flask would reuse it for every request,
+    # and Flask-Login keeps the logged-in user in its ``g``, so one test client's login would
+    # leak into another's requests. The database proxy is global and needs no context.
+    yield app
     if not database.is_closed():
         database.close()
 

@@ -80,7 +80,7 @@ def make_product_image(product=None, data=None) -> ProductImage:
 
 def make_order(client=None, lines=None, source="staff", process=False, **fields):
     """An order; lines [(product, amount)] default to one product with enough stock."""
-    client = client or make_client()
+    client = client or (lines[0][0].client if lines else make_client())
     if lines is None:
         lines = [(make_product(client, stock_amount=10), 1)]
     order = orders.create_order(client, lines, source=source, fields={**ADDRESS, **fields})
@@ -105,7 +105,7 @@ def make_shipped_order(client=None, lines=None, carrier="PostNL", tracking_code=
 
 
 def make_purchase_order(client=None, lines=None, purchased=True, **fields):
-    client = client or make_client()
+    client = client or (lines[0][0].client if lines else make_client())
     if lines is None:
         lines = [(make_product(client), 10)]
     purchase_order = purchasing.create_purchase_order(client, lines, supplier_name=fields.pop("supplier_name", "Acme"),

@@ -1,7 +1,11 @@
 """What every back-office view shares: staff-only access, CSRF, bounded list queries, safe deletes."""
 
-from flask import flash
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_login import current_user
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.form import BaseForm
@@ -51,6 +55,24 @@ class StaffIndexView(StaffAccessMixin, AdminIndexView):
         from fulfilment.admin.dashboard import dashboard_figures
 
         return self.render("admin/staff_index.html", figures=dashboard_figures())
+
+
+@dataclass
+class RecordAction:
+    """A button on a record's details page that runs one service call (POST, CSRF-protected).
+
+    ``run(record, actor)`` calls the service; ``shown(record)`` decides whether the button is
+    offered; ``form_endpoint`` makes the button a link to a form page instead of a POST.
+    """
+
+    name: str
+    label: str
+    run: Callable = None
+    success: str = "Done."
+    confirm: str = ""
+    style: str = "secondary"
+    shown: Callable = field(default=lambda record: True)
+    form_endpoint: str = ""
 
 
 class StaffModelView(StaffAccessMixin, ModelView):
@@ -106,6 +128,33 @@ class StaffModelView(StaffAccessMixin, ModelView):
                 deleted += 1
         if deleted:
             flash(f"{deleted} record(s) deleted.", "success")
+
+    # --- record actions: buttons on the details page that call a service --------------------
+
+    details_template = "admin/details_with_actions.html"
+    record_actions = ()
+
+    def actions_for(self, record):
+        return [action for action in self.record_actions if action.shown(record)]
+
+    @expose("/do/<action_name>/<int:record_id>", methods=["POST"])
+    def record_action(self, action_name, record_id):
+        record = self.get_one(record_id)
+        action = next((a for a in self.record_actions if a.name == action_name and a.run), None)
+        if record is None or action is None:
+            abort(404)
+        if self.call_service(action.run, record, current_user._get_current_object()) is not False:
+            flash(action.success, "success")
+        return redirect(self.details_url(record))
+
+    def details_url(self, record):
+        return url_for(".details_view", id=record.id)
+
+    def render_form_page(self, title, form, record=None, intro=""):
+        """A page with one form that feeds a service (correct stock, register a receipt …)."""
+        back = self.details_url(record) if record is not None else url_for(".index_view")
+        return self.render("admin/service_form.html", title=title, form=form, record=record, intro=intro,
+                           back_url=back)
 
     # --- calling services: domain errors become a flash message -----------------------------
 

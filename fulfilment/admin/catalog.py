@@ -1,15 +1,17 @@
 """Products, their images, stock levels and the stock ledger."""
 
-from flask import abort, flash, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms import FileField, StringField
 from wtforms.validators import DataRequired
 
-from fulfilment.admin.base import ReadOnlyModelView, StaffModelView
+from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffModelView
+from fulfilment.admin.forms import StockCorrectionForm
 from fulfilment.images import image_response
 from fulfilment.models import Client, Product, ProductImage, Stock, StockMutation, Warehouse
-from fulfilment.services import catalog
+from fulfilment.services import catalog, stock
 
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
 
@@ -78,6 +80,22 @@ class StockView(ReadOnlyModelView):
     column_filters = (Client.name, Warehouse.name)
     column_sortable_list = ("id", "stock", "allocated", "updated_at")
     column_formatters = {"free": lambda v, c, m, n: m.free}
+    record_actions = (RecordAction("correct", "Correct stock", form_endpoint="stock.correct_form", style="primary"),)
+
+    @expose("/correct/<int:record_id>", methods=["GET", "POST"])
+    def correct_form(self, record_id):
+        level = self.get_one(record_id) or abort(404)
+        form = StockCorrectionForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            correct = stock.set_stock if form.mode.data == "set" else stock.change_stock
+            actor = current_user._get_current_object()
+            if self.call_service(correct, level.product, level.warehouse, form.amount.data, form.reason.data, actor):
+                flash("Stock corrected and written to the stock history.", "success")
+                return redirect(self.details_url(level))
+        return self.render_form_page(
+            f"Correct stock of {level.product} in {level.warehouse.name}", form, level,
+            intro=f"Now {level.stock} in stock, {level.allocated} allocated. Stock cannot go below what is allocated.",
+        )
 
 
 class StockMutationView(ReadOnlyModelView):

@@ -1,12 +1,34 @@
-"""Orders, their lines and history, backorders, picklists and shipments."""
+"""Orders, their lines and history, backorders, picklists and shipments — with the actions staff run."""
 
-from fulfilment.admin.base import ReadOnlyModelView
-from fulfilment.models import Backorder, Client, Order, OrderEvent, OrderLine, Picklist, PicklistLine, Shipment, Warehouse
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
 
-ADDRESS_COLUMNS = ("delivery_name", "delivery_address", "delivery_zipcode", "delivery_city", "delivery_country")
+from fulfilment.admin.base import ReadOnlyModelView, RecordAction
+from fulfilment.admin.forms import OrderForm, PauseForm, ShipmentForm, client_field
+from fulfilment.models import (
+    Backorder,
+    Client,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Picklist,
+    PicklistLine,
+    Shipment,
+    Warehouse,
+)
+from fulfilment.services import backorders, catalog, orders, picking
+from fulfilment.services.addresses import DELIVERY_FIELDS
+
+
+def _actor():
+    return current_user._get_current_object()
 
 
 class OrderView(ReadOnlyModelView):
+    can_create = True
     simple_list_pager = True
     column_list = ("id", "number", "client", "reference", "delivery_name", "status", "source", "webshop",
                    "created_at")
@@ -14,6 +36,52 @@ class OrderView(ReadOnlyModelView):
     column_filters = (Client.name, "status", "source", "created_at")
     column_default_sort = ("id", True)
     column_labels = {"delivery_name": "Recipient", "created_at": "Created"}
+    form_ajax_refs = {"client": {"fields": ["name"]}}
+    record_actions = (
+        RecordAction("process", "Process", lambda o, a: orders.process_order(o, a), style="primary",
+                     success="Order processed: free stock allocated, the rest backordered.",
+                     shown=lambda o: o.status in ("concept", "expected")),
+        RecordAction("pause", "Pause", form_endpoint="order.pause_form", shown=lambda o: o.status == "processing"),
+        RecordAction("resume", "Resume", lambda o, a: orders.resume_order(o, a), success="Order resumed.",
+                     shown=lambda o: o.status == "paused"),
+        RecordAction("duplicate", "Duplicate", lambda o, a: orders.duplicate_order(o, a, source="staff"),
+                     success="Order copied into a new concept order (see the order list)."),
+        RecordAction("cancel", "Cancel order", lambda o, a: orders.cancel_order(o, a), style="danger",
+                     confirm="Cancel this order? Allocated stock is released and backorders are removed.",
+                     success="Order cancelled.", shown=lambda o: o.status in orders.OPEN_STATUSES),
+    )
+
+    @expose("/new/", methods=["GET", "POST"])
+    def create_view(self):
+        class Form(OrderForm):
+            client = client_field(self._form_ajax_refs["client"])
+
+        form = Form(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            order = self.call_service(self._create_order, form)
+            if order:
+                flash(f"Order {order.number} created ({order.status}).", "success")
+                return redirect(self.details_url(order))
+        return self.render_form_page("Create order", form)
+
+    def _create_order(self, form):
+        client = form.client.data
+        by_code = catalog.products_by_code(client, [code for code, _ in form.lines.lines])
+        fields = {name: form[name].data for name in (*DELIVERY_FIELDS, "reference", "email", "telephone")
+                  if name in form}
+        order = orders.create_order(client, [(by_code[code], amount) for code, amount in form.lines.lines],
+                                    source="staff", actor=_actor(), fields=fields)
+        return orders.process_order(order, _actor()) if form.process_now.data else order
+
+    @expose("/pause/<int:record_id>", methods=["GET", "POST"])
+    def pause_form(self, record_id):
+        order = self.get_one(record_id) or abort(404)
+        form = PauseForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            if self.call_service(orders.pause_order, order, form.reason.data, _actor()):
+                flash("Order paused; its picklists cannot be picked until it resumes.", "success")
+                return redirect(self.details_url(order))
+        return self.render_form_page(f"Pause order {order.number}", form, order)
 
 
 class OrderLineView(ReadOnlyModelView):
@@ -34,6 +102,21 @@ class BackorderView(ReadOnlyModelView):
     column_list = ("id", "created_at", "client", "order", "product", "warehouse", "amount")
     column_filters = (Client.name, Warehouse.name)
     column_default_sort = ("id", False)
+    record_actions = (
+        RecordAction("cancel", "Cancel this backorder", lambda b, a: backorders.cancel_backorder(b, a),
+                     style="danger", confirm="Cancel this part of the order line? The recipient will not get it.",
+                     success="Backorder cancelled."),
+    )
+
+    @expose("/serve", methods=["POST"])
+    def serve_view(self):
+        units = self.call_service(backorders.serve_backorders, actor=_actor())
+        if units is not False:
+            flash(f"{units} unit(s) allocated to backorders." if units else "No backorder could be served: "
+                  "there is no free stock for them.", "success" if units else "info")
+        return redirect(url_for(".index_view"))
+
+    list_template = "admin/backorder_list.html"
 
 
 class PicklistView(ReadOnlyModelView):
@@ -43,6 +126,50 @@ class PicklistView(ReadOnlyModelView):
     column_filters = (Client.name, "status", Warehouse.name)
     column_default_sort = ("id", True)
     column_labels = {"return_": "Return"}
+    record_actions = (
+        RecordAction("close", "Pick and ship", form_endpoint="picklist.close_form", style="primary",
+                     shown=lambda p: p.status == "new"),
+        RecordAction("ship", "Add shipment", form_endpoint="picklist.shipment_form",
+                     shown=lambda p: p.status == "closed"),
+        RecordAction("cancel", "Cancel picklist", lambda p, a: picking.cancel_picklist(p, a), style="danger",
+                     confirm="Cancel this picklist? Its allocation is released and its products wait as backorders.",
+                     success="Picklist cancelled.", shown=lambda p: p.status == "new"),
+    )
+
+    @expose("/close/<int:record_id>", methods=["GET", "POST"])
+    def close_form(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        lines = picking.picklist_lines(picklist)
+
+        class Form(ShipmentForm):
+            pass
+
+        for line in lines:
+            setattr(Form, f"picked_{line.id}", IntegerField(
+                f"Picked: {line.product.product_code} {line.product.name} (of {line.amount})", default=line.amount,
+                validators=[InputRequired(), NumberRange(0, line.amount)],
+            ))
+        form = Form(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            picked = {line.id: form[f"picked_{line.id}"].data for line in lines}
+            shipment = {"carrier": form.carrier.data, "tracking_code": form.tracking_code.data,
+                        "tracking_url": form.tracking_url.data}
+            if self.call_service(picking.close_picklist, picklist, _actor(), picked, [shipment]):
+                flash(f"Picklist {picklist.number} picked and shipped.", "success")
+                return redirect(self.details_url(picklist))
+        return self.render_form_page(f"Pick and ship {picklist.number}", form, picklist,
+                                     intro="Units not found on the shelf are written off and backordered.")
+
+    @expose("/shipment/<int:record_id>", methods=["GET", "POST"])
+    def shipment_form(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        form = ShipmentForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            if self.call_service(picking.add_shipment, picklist, form.carrier.data, form.tracking_code.data,
+                                 form.tracking_url.data, _actor()):
+                flash("Shipment added.", "success")
+                return redirect(self.details_url(picklist))
+        return self.render_form_page(f"Add a shipment to {picklist.number}", form, picklist)
 
 
 class PicklistLineView(ReadOnlyModelView):

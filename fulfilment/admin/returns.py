@@ -1,14 +1,84 @@
-"""Returns, their products, replacements, status log and the return statuses."""
+"""Returns, their products, replacements, status log and the return statuses — with staff actions."""
 
-from fulfilment.admin.base import ReadOnlyModelView, StaffModelView
-from fulfilment.models import Client, ReplacementProduct, Return, ReturnLog, ReturnStatus, ReturnedProduct
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_login import current_user
+
+from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffModelView
+from fulfilment.admin.forms import ReturnForm, ReturnStatusForm, client_field, parse_lines
+from fulfilment.models import Client, Order, ReplacementProduct, Return, ReturnedProduct, ReturnLog, ReturnStatus
+from fulfilment.services import catalog, returns
+from fulfilment.services.errors import ValidationFailed
+
+
+def _actor():
+    return current_user._get_current_object()
 
 
 class ReturnView(ReadOnlyModelView):
+    can_create = True
     column_list = ("id", "number", "client", "order", "status", "name", "tracking_code", "created_at")
     column_searchable_list = ("number", "name", "tracking_code")
     column_filters = (Client.name,)
     column_default_sort = ("id", True)
+    form_ajax_refs = {"client": {"fields": ["name"]}}
+    record_actions = (
+        RecordAction("status", "Change status", form_endpoint="return.status_form", style="primary"),
+        RecordAction("receive", "Receive all returned products", lambda r, a: returns.receive_return(r, actor=a),
+                     confirm="Book every outstanding returned product back into stock?",
+                     success="Returned products received into stock.",
+                     shown=lambda r: not r.status.is_completed),
+    )
+
+    def get_one(self, id):
+        return Return.select(Return, ReturnStatus).join(ReturnStatus).where(Return.id == id).first()
+
+    @expose("/new/", methods=["GET", "POST"])
+    def create_view(self):
+        class Form(ReturnForm):
+            client = client_field(self._form_ajax_refs["client"])
+
+        form = Form(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            ret = self.call_service(self._create, form)
+            if ret:
+                flash(f"Return {ret.number} registered.", "success")
+                return redirect(self.details_url(ret))
+        return self.render_form_page("Register return", form)
+
+    def _create(self, form):
+        client = form.client.data
+        try:
+            replacement_lines = parse_lines(form.replacements.data) if (form.replacements.data or "").strip() else []
+        except Exception as error:
+            raise ValidationFailed(f"Replacement products: {error}") from None
+        codes = [code for code, _ in form.returned.lines + replacement_lines]
+        by_code = catalog.products_by_code(client, codes)
+        order = None
+        if form.order_number.data:
+            order = Order.for_client(client).where(Order.number == form.order_number.data.strip()).first()
+            if order is None:
+                raise ValidationFailed(f"{client.name} has no order {form.order_number.data}.")
+        return returns.create_return(
+            client, [(by_code[code], amount, "") for code, amount in form.returned.lines],
+            [(by_code[code], amount) for code, amount in replacement_lines], order=order, actor=_actor(),
+            name=form.name.data or "", tracking_code=form.tracking_code.data or "", remarks=form.remarks.data or "",
+        )
+
+    @expose("/status/<int:record_id>", methods=["GET", "POST"])
+    def status_form(self, record_id):
+        ret = self.get_one(record_id) or abort(404)
+        form = ReturnStatusForm(request.form if request.method == "POST" else None)
+        form.status.choices = [(s.id, s.name) for s in ReturnStatus.select().order_by(ReturnStatus.position)]
+        if request.method == "GET":
+            form.status.data = ret.status_id
+        if request.method == "POST" and form.validate():
+            status = ReturnStatus.get_by_id(form.status.data)
+            if self.call_service(returns.change_return_status, ret, status, form.message.data, _actor()):
+                flash(f"Return {ret.number} is now {status.name}.", "success")
+                return redirect(self.details_url(ret))
+        return self.render_form_page(f"Change status of {ret.number}", form, ret,
+                                     intro="The client sees every status change with its message as a timeline.")
 
 
 class ReturnedProductView(ReadOnlyModelView):

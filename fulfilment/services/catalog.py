@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from fulfilment.db import write_transaction
 from fulfilment.models import Product, ProductImage, utcnow
-from fulfilment.services.errors import DuplicateProductCode, ProductCodeLocked, ValidationFailed
+from fulfilment.services.errors import DuplicateProductCode, ProductCodeLocked, UnknownProduct, ValidationFailed
 
 EDITABLE_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -71,6 +71,16 @@ def update_product(product, product_code=None, **fields):
         product.updated_at = utcnow()
         product.save()
     return product
+
+
+def products_by_code(client, codes):
+    """Map each given product code to the client's product; unknown codes raise UnknownProduct listing them."""
+    codes = list(dict.fromkeys(codes))
+    found = {p.product_code: p for p in Product.for_client(client).where(Product.product_code.in_(codes))}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise UnknownProduct(f"Unknown product code(s) for {client.name}: {', '.join(missing)}.")
+    return found
 
 
 def detect_image_type(data):

@@ -1,0 +1,39 @@
+import pytest
+
+from fulfilment.services import returns
+from tests import factories
+
+
+@pytest.fixture
+def one_of_everything(app):
+    """At least one row in every table, made the way the warehouse makes them."""
+    client = factories.make_client(name="Acme Webshop")
+    portal_user = factories.make_portal_user(client, username="acme")
+    product = factories.make_product(client, product_code="ACME-1", stock_amount=5)
+    factories.make_product_image(product)
+    shipped = factories.make_shipped_order(client, lines=[(product, 1)])
+    backordered = factories.make_order(client, lines=[(product, 10)], process=True)
+    purchase_order = factories.make_purchase_order(client, lines=[(product, 3)])
+    receipt = factories.receive_everything(purchase_order)
+    spare = factories.make_product(client, product_code="ACME-2", stock_amount=3)
+    ret = factories.make_return(client, returned=[(product, 1, "Broken")], replacements=[(spare, 1)],
+                                order=shipped)
+    returns.change_return_status(ret, factories.return_status("received"), "Thanks")
+    webshop = factories.make_webshop(client)
+    factories.make_webshop_order(webshop, order=shipped)
+    factories.make_address(client)
+    factories.make_api_key(client)
+    return {
+        "client": client, "portal_user": portal_user, "product": product, "shipped": shipped,
+        "backordered": backordered, "purchase_order": purchase_order, "receipt": receipt, "return": ret,
+        "webshop": webshop,
+    }
+
+
+@pytest.fixture
+def portal_session(app, one_of_everything):
+    from tests.conftest import login
+
+    test_client = app.test_client()
+    login(test_client, "/fulfilmentportal/login", "acme", factories.PASSWORD)
+    return test_client

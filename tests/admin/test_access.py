@@ -1,0 +1,113 @@
+"""Every /admin endpoint: anonymous → login page, a portal user → refused, staff → the page."""
+
+import pytest
+
+from fulfilment.models import MODELS
+
+# Endpoint suffixes (after "<view>.") and how staff reach them. A new kind of admin endpoint
+# that is missing here fails test_every_admin_endpoint_is_classified.
+PAGES_WITH_RECORD = {"details_view", "edit_view"}
+PAGES = {"index_view", "create_view", "index"}
+RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "receipt_form", "status_form", "image"}
+POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update"}
+DATA = {"ajax_lookup", "export"}
+PUBLIC = {"static", "staff_login", "staff_logout"}
+
+
+def admin_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
+
+
+def test_every_admin_endpoint_is_classified(app):
+    known = PAGES_WITH_RECORD | PAGES | RECORD_FORMS | POST_ONLY | DATA | PUBLIC
+    unknown = sorted({rule.endpoint for rule in admin_rules(app) if rule.endpoint.rsplit(".", 1)[-1] not in known})
+    assert unknown == [], f"classify these admin endpoints in the access test: {unknown}"
+
+
+def test_every_model_has_a_back_office_view(app):
+    endpoints = {rule.endpoint.split(".")[0] for rule in admin_rules(app)}
+    missing = [model.__name__ for model in MODELS if model.__name__.lower() not in endpoints]
+    assert missing == []
+
+
+def _views(app):
+    admin = app.extensions["admin"][0]
+    return [view for view in admin._views if hasattr(view, "model")]
+
+
+def _record(view):
+    return view.model.select().order_by(view.model.id).first()
+
+
+def _staff_urls(app):
+    """(url, why) for every page staff must be able to open."""
+    urls = [("/admin/", "dashboard")]
+    for view in _views(app):
+        base = f"/admin/{view.endpoint}"
+        urls.append((f"{base}/", "list"))
+        record = _record(view)
+        assert record is not None, f"the fixture has no {view.model.__name__}"
+        urls.append((f"{base}/details/?id={record.id}", "details"))
+        if view.can_create:
+            urls.append((f"{base}/new/", "create"))
+        if view.can_edit:
+            urls.append((f"{base}/edit/?id={record.id}", "edit"))
+    return urls
+
+
+def test_staff_opens_every_list_create_edit_and_details_page(app, staff_client, one_of_everything):
+    failures = []
+    for url, why in _staff_urls(app):
+        response = staff_client.get(url)
+        if response.status_code != 200:
+            failures.append((url, why, response.status_code))
+    assert failures == []
+
+
+def test_staff_opens_every_record_form(app, staff_client, one_of_everything):
+    forms = {
+        "stock.correct_form": "Stock", "order.pause_form": "Order", "picklist.close_form": "Picklist",
+        "picklist.shipment_form": "Picklist", "purchaseorder.receipt_form": "PurchaseOrder",
+        "return.status_form": "Return", "productimage.image": "ProductImage",
+    }
+    registered = {rule.endpoint for rule in admin_rules(app) if rule.endpoint.rsplit(".", 1)[-1] in RECORD_FORMS}
+    assert registered == set(forms)
+    models = {model.__name__: model for model in MODELS}
+    for endpoint, model_name in forms.items():
+        record = models[model_name].select().order_by(models[model_name].id).first()
+        rule = next(r for r in admin_rules(app) if r.endpoint == endpoint)
+        arg = next(iter(rule.arguments))
+        url = rule.rule.replace(f"<int:{arg}>", str(record.id))
+        assert staff_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["anonymous", "portal user"])
+def test_non_staff_cannot_open_any_admin_endpoint(app, one_of_everything, portal_session, who):
+    app.config["WTF_CSRF_ENABLED"] = False  # the access check itself must refuse, not the CSRF check
+    test_client = app.test_client() if who == "anonymous" else portal_session
+    for rule in admin_rules(app):
+        if rule.endpoint.rsplit(".", 1)[-1] in PUBLIC:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "process")
+        if rule.endpoint.endswith("ajax_lookup"):
+            url += "?name=client&query=Acme"
+        method = "post" if rule.endpoint.rsplit(".", 1)[-1] in POST_ONLY else "get"
+        response = getattr(test_client, method)(url)
+        if who == "anonymous":
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/admin/login"), url
+        else:
+            assert response.status_code == 403, (url, response.status_code)
+
+
+def test_portal_user_is_refused_on_admin_dashboard(app, portal_session):
+    assert portal_session.get("/admin/").status_code == 403
+
+
+def test_ajax_lookup_needs_staff(app, one_of_everything, staff_client):
+    assert app.test_client().get("/admin/order/ajax/lookup/?name=client&query=Acme").status_code == 302
+    response = staff_client.get("/admin/order/ajax/lookup/?name=client&query=Acme")
+    assert response.status_code == 200
+    assert "Acme Webshop" in response.get_data(as_text=True)

@@ -1,0 +1,53 @@
+"""A staff list page costs the same number of queries for 5 rows as for 100."""
+
+import pytest
+
+from fulfilment.services import orders
+from tests import factories
+from tests.conftest import count_queries
+
+
+def _orders(n):
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=1000)
+    for _ in range(n):
+        orders.process_order(factories.make_order(client, lines=[(product, 1)]))
+
+
+def _products(n):
+    client = factories.make_client()
+    for _ in range(n):
+        factories.make_product(client, stock_amount=2)
+
+
+LISTS = {
+    # list url: how to make n rows of it (and of the rows it shows beside them)
+    "/admin/order/": _orders,
+    "/admin/orderline/": _orders,
+    "/admin/picklist/": _orders,
+    "/admin/product/": _products,
+    "/admin/stock/": _products,
+    "/admin/stockmutation/": _products,
+}
+
+
+def _queries_for_page(staff_client, url):
+    staff_client.get(url)  # warm up: session, user
+    with count_queries() as counter:
+        response = staff_client.get(url + "?page_size=100")
+    assert response.status_code == 200
+    return counter.n
+
+
+@pytest.mark.parametrize("url", sorted(LISTS))
+def test_list_page_query_count_does_not_grow_with_rows(app, staff_client, url):
+    from tests.conftest import empty_all_tables
+
+    LISTS[url](5)
+    with_5 = _queries_for_page(staff_client, url)
+    with app.app_context():
+        empty_all_tables()
+    factories.make_staff_user(username="staff", password="staff-password-1")
+    LISTS[url](100)
+    with_100 = _queries_for_page(staff_client, url)
+    assert with_5 == with_100, f"{url}: {with_5} queries for 5 rows, {with_100} for 100"
