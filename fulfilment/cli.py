@@ -46,12 +46,35 @@ def demo_data_command():
         logins = build_demo_warehouse()
     except DemoDataRefused as error:
         raise click.ClickException(str(error)) from None
-    click.echo("Demo warehouse ready. Logins:")
-    for role, username, password in logins:
-        click.echo(f"  {role:<46} {username:<12} {password}")
+    _print_logins(logins)
     click.echo(f"Database: {current_app.config['DATABASE_URL']}")
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Fill an empty database with the demo warehouse first.")
+@with_appcontext
+def serve_command(host, port, demo):
+    """Upgrade the schema, optionally add demo data, and serve the portal (development server)."""
+    from werkzeug.serving import run_simple
+
+    from fulfilment.demo import build_demo_warehouse
+    from fulfilment.models import Client, StaffUser
+
+    migrations.upgrade()
+    if demo and not (Client.select().exists() or StaffUser.select().exists()):
+        _print_logins(build_demo_warehouse())
+    click.echo(f"Client portal: http://{host}:{port}/fulfilmentportal   Back office: http://{host}:{port}/admin")
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+
+
+def _print_logins(logins):
+    click.echo("Demo warehouse ready. Logins:")
+    for role, username, password in logins:
+        click.echo(f"  {role:<46} {username:<12} {password}")
+
+
 def init_app(app):
-    for command in (init_db_command, create_staff_command, demo_data_command):
+    for command in (init_db_command, create_staff_command, demo_data_command, serve_command):
         app.cli.add_command(command)
