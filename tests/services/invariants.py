@@ -4,64 +4,81 @@ Each check returns a list of readable problems, so a failing assertion says what
 ``assert ledger_problems() == []``.
 """
 
-from collections import defaultdict
+import operator
+import weakref
+from functools import lru_cache, reduce
 
-from peewee import ForeignKeyField, fn
+from peewee import SQL, ForeignKeyField
 
-from fulfilment.models import (
-    MODELS,
-    Backorder,
-    Order,
-    OrderLine,
-    Picklist,
-    PicklistLine,
-    Stock,
-    StockMutation,
-)
+from fulfilment.db import database, is_sqlite
+from fulfilment.models import MODELS, Backorder, OrderLine, Picklist, PicklistLine
+
+_prepared = weakref.WeakKeyDictionary()
+
+
+def fetch_prepared(name, sql):
+    """The rows of sql (no parameters). PostgreSQL prepares it once per connection: planning these wide
+    queries took ten times longer than running them, after every step of the stateful test."""
+    if is_sqlite():
+        return database.execute_sql(sql).fetchall()
+    names = _prepared.setdefault(database.connection(), set())
+    if name not in names:
+        database.execute_sql(f"PREPARE {name} AS {sql}")
+        names.add(name)
+    return database.execute_sql(f"EXECUTE {name}").fetchall()
 
 
 def table_contents():
     """Every row of every table, to compare before and after a refused action."""
-    return {model.__name__: list(model.select().order_by(model.id).tuples()) for model in MODELS}
+    tables = [model._meta.table_name for model in MODELS]
+    if is_sqlite():
+        contents = [database.execute_sql(f'SELECT * FROM "{table}" ORDER BY id').fetchall() for table in tables]
+    else:
+        contents = fetch_prepared("table_contents", "SELECT " + ", ".join(
+            f'(SELECT array_agg(t::text ORDER BY t.id) FROM "{table}" t)' for table in tables
+        ))[0]
+    return dict(zip((model.__name__ for model in MODELS), contents))
+
+
+STOCK_ROWS_SQL = """
+SELECT s.product_id, s.warehouse_id, s.stock, s.allocated,
+       COALESCE((SELECT SUM(m.change) FROM stock_mutation m
+                 WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id), 0),
+       COALESCE((SELECT SUM(l.amount) FROM picklist_line l JOIN picklist p ON p.id = l.picklist_id
+                 WHERE p.status = 'new' AND l.product_id = s.product_id AND p.warehouse_id = s.warehouse_id), 0)
+FROM stock s
+"""
+LEDGER_SQL = "SELECT id, product_id, warehouse_id, old_stock, change, new_stock FROM stock_mutation ORDER BY id"
+OPEN_PICKLIST_LINES_SQL = """
+SELECT DISTINCT l.product_id, p.warehouse_id FROM picklist_line l JOIN picklist p ON p.id = l.picklist_id
+WHERE p.status = 'new'
+"""
 
 
 def ledger_problems():
     """stock = Σ ledger changes; 0 ≤ allocated ≤ stock; allocated = open picklist lines; ledger lines chain."""
     problems = []
-    ledger_sum = {
-        (product, warehouse): total
-        for product, warehouse, total in StockMutation.select(
-            StockMutation.product, StockMutation.warehouse, fn.SUM(StockMutation.change)
-        ).group_by(StockMutation.product, StockMutation.warehouse).tuples()
-    }
-    open_lines = {
-        (product, warehouse): total
-        for product, warehouse, total in PicklistLine.select(
-            PicklistLine.product, Picklist.warehouse, fn.SUM(PicklistLine.amount)
-        ).join(Picklist).where(Picklist.status == "new").group_by(PicklistLine.product, Picklist.warehouse).tuples()
-    }
-    rows = {(row.product_id, row.warehouse_id): row for row in Stock.select()}
-    for key in (set(ledger_sum) | set(open_lines)) - set(rows):
-        problems.append(f"product/warehouse {key} has ledger lines or picklist lines but no stock row")
-    for key, row in rows.items():
-        if row.stock != ledger_sum.get(key, 0):
-            problems.append(f"product/warehouse {key}: stock {row.stock} != ledger sum {ledger_sum.get(key, 0)}")
-        if not 0 <= row.allocated <= row.stock:
-            problems.append(f"product/warehouse {key}: allocated {row.allocated} outside 0..{row.stock}")
-        if row.allocated != open_lines.get(key, 0):
-            problems.append(
-                f"product/warehouse {key}: allocated {row.allocated} != open picklist lines {open_lines.get(key, 0)}"
-            )
+    stock_rows = set()
+    for product, warehouse, stock, allocated, ledger_sum, open_lines in fetch_prepared("stock_rows", STOCK_ROWS_SQL):
+        key = (product, warehouse)
+        stock_rows.add(key)
+        if stock != ledger_sum:
+            problems.append(f"product/warehouse {key}: stock {stock} != ledger sum {ledger_sum}")
+        if not 0 <= allocated <= stock:
+            problems.append(f"product/warehouse {key}: allocated {allocated} outside 0..{stock}")
+        if allocated != open_lines:
+            problems.append(f"product/warehouse {key}: allocated {allocated} != open picklist lines {open_lines}")
     previous = {}
-    for mutation in StockMutation.select().order_by(StockMutation.id):
-        key = (mutation.product_id, mutation.warehouse_id)
-        if mutation.new_stock != mutation.old_stock + mutation.change or mutation.new_stock < 0:
-            problems.append(f"ledger line {mutation.id}: {mutation.old_stock} + {mutation.change} "
-                            f"!= {mutation.new_stock}")
-        if mutation.old_stock != previous.get(key, 0):
-            problems.append(f"ledger line {mutation.id} starts at {mutation.old_stock}, "
+    for mutation_id, product, warehouse, old_stock, change, new_stock in fetch_prepared("ledger", LEDGER_SQL):
+        key = (product, warehouse)
+        if new_stock != old_stock + change or new_stock < 0:
+            problems.append(f"ledger line {mutation_id}: {old_stock} + {change} != {new_stock}")
+        if old_stock != previous.get(key, 0):
+            problems.append(f"ledger line {mutation_id} starts at {old_stock}, "
                             f"the line before ended at {previous.get(key, 0)}")
-        previous[key] = mutation.new_stock
+        previous[key] = new_stock
+    for key in (set(previous) | set(fetch_prepared("open_picklist_lines", OPEN_PICKLIST_LINES_SQL))) - stock_rows:
+        problems.append(f"product/warehouse {key} has ledger lines or picklist lines but no stock row")
     return problems
 
 
@@ -72,67 +89,70 @@ def client_owned_references():
         if "client" not in model._meta.fields:
             continue
         for field in model._meta.sorted_fields:
-            if isinstance(field, ForeignKeyField) and field.name != "client" and "client" in field.rel_model._meta.fields:
+            if not isinstance(field, ForeignKeyField) or field.name == "client":
+                continue
+            if "client" in field.rel_model._meta.fields:
                 pairs.append((model, field))
     return pairs
 
 
-def tenant_problems():
-    """Rows whose client differs from the client of a row they refer to, or whose parents disagree."""
-    problems = []
+@lru_cache(maxsize=None)
+def foreign_references_sql():
+    """One UNION ALL query of (problem, row id): each reference to another client's row, and each line
+    whose order line belongs to another order than the line's own parent."""
+    queries = []
     for model, field in client_owned_references():
         target = field.rel_model.alias()
-        foreign = (
-            model.select(model.id).join(target, on=(field == target.id))
-            .where(target.client != model.client).tuples()
+        problem = SQL(f"'{model.__name__}.{field.name} belongs to another client'")
+        queries.append(
+            model.select(problem, model.id).join(target, on=(field == target.id)).where(target.client != model.client)
         )
-        for (row_id,) in foreign:
-            problems.append(f"{model.__name__} {row_id}: {field.name} belongs to another client")
-    line_order = OrderLine.alias()
-    for backorder_id, in (
-        Backorder.select(Backorder.id).join(line_order, on=(Backorder.order_line == line_order.id))
-        .where(line_order.order != Backorder.order).tuples()
-    ):
-        problems.append(f"Backorder {backorder_id}: its order line is of another order")
-    for line_id, in (
-        PicklistLine.select(PicklistLine.id).join(Picklist).switch(PicklistLine)
-        .join(line_order, on=(PicklistLine.order_line == line_order.id))
-        .where((Picklist.order.is_null()) | (line_order.order != Picklist.order)).tuples()
-    ):
-        problems.append(f"Picklist line {line_id}: its order line is not of the picklist's order")
-    return problems
+    line = OrderLine.alias()
+    queries.append(
+        Backorder.select(SQL("'Backorder.order_line is of another order'"), Backorder.id)
+        .join(line, on=(Backorder.order_line == line.id)).where(line.order != Backorder.order)
+    )
+    queries.append(
+        PicklistLine.select(SQL("'PicklistLine.order_line is not of the picklist''s order'"), PicklistLine.id)
+        .join(Picklist).switch(PicklistLine).join(line, on=(PicklistLine.order_line == line.id))
+        .where(Picklist.order.is_null() | (line.order != Picklist.order))
+    )
+    sql, params = reduce(operator.add, queries).sql()
+    assert not params
+    return sql
+
+
+def tenant_problems():
+    """Rows that refer to another client's rows, or whose parents disagree."""
+    return [f"{problem}: row {row_id}" for problem, row_id in fetch_prepared("tenant_check", foreign_references_sql())]
+
+
+ORDER_LINES_SQL = """
+SELECT o.number, o.status, l.id, l.amount - l.amount_cancelled,
+       COALESCE((SELECT SUM(b.amount) FROM backorder b WHERE b.order_line_id = l.id), 0),
+       COALESCE((SELECT SUM(CASE p.status WHEN 'new' THEN pl.amount WHEN 'closed' THEN pl.amount_picked ELSE 0 END)
+                 FROM picklist_line pl JOIN picklist p ON p.id = pl.picklist_id WHERE pl.order_line_id = l.id), 0)
+FROM order_line l JOIN "order" o ON o.id = l.order_id
+"""
+OPEN_PICKLISTS_OF_SETTLED_ORDERS_SQL = """
+SELECT p.number, o.number, o.status FROM picklist p JOIN "order" o ON o.id = p.order_id
+WHERE p.status = 'new' AND o.status IN ('concept', 'expected', 'completed', 'cancelled')
+"""
 
 
 def order_problems():
-    """Every unit an order still wants is on a picklist (open or picked) or backordered; closed orders hold nothing."""
+    """Every unit an order still wants is picked, on an open picklist or backordered; settled orders hold nothing."""
     problems = []
-    backordered = defaultdict(int)
-    for line_id, amount in Backorder.select(Backorder.order_line, Backorder.amount).tuples():
-        backordered[line_id] += amount
-    on_picklists = defaultdict(int)
-    for line_id, status, amount, picked in (
-        PicklistLine.select(PicklistLine.order_line, Picklist.status, PicklistLine.amount, PicklistLine.amount_picked)
-        .join(Picklist).where(PicklistLine.order_line.is_null(False)).tuples()
-    ):
-        on_picklists[line_id] += {"new": amount, "closed": picked}.get(status, 0)
-    for line in OrderLine.select(OrderLine, Order).join(Order):
-        status = line.order.status
-        held = backordered[line.id] + on_picklists[line.id]
-        wanted = line.amount - line.amount_cancelled
-        if status in ("processing", "paused", "completed") and held != wanted:
-            problems.append(f"order {line.order.number} ({status}) line {line.id}: wants {wanted}, "
-                            f"holds {held} (picked, on picklists or backordered)")
-        if status in ("concept", "expected", "cancelled") and on_picklists[line.id]:
-            problems.append(f"order {line.order.number} ({status}) line {line.id} is on a picklist")
-        if status in ("concept", "expected", "cancelled", "completed") and backordered[line.id]:
-            problems.append(f"order {line.order.number} ({status}) line {line.id} still has a backorder")
-    open_picklists = (
-        Picklist.select(Picklist.number, Order.number, Order.status).join(Order)
-        .where((Picklist.status == "new") & Order.status.in_(("concept", "expected", "completed", "cancelled")))
-        .tuples()
-    )
-    for picklist_number, order_number, status in open_picklists:
-        problems.append(f"picklist {picklist_number} is open while order {order_number} is {status}")
+    for number, status, line, wanted, backordered, on_picklists in fetch_prepared("order_lines", ORDER_LINES_SQL):
+        if status in ("processing", "paused", "completed") and backordered + on_picklists != wanted:
+            problems.append(f"order {number} ({status}) line {line}: wants {wanted}, holds {on_picklists} "
+                            f"(picked or on open picklists) + {backordered} backordered")
+        if status in ("concept", "expected", "cancelled") and on_picklists:
+            problems.append(f"order {number} ({status}) line {line} is on a picklist")
+        if status in ("concept", "expected", "cancelled", "completed") and backordered:
+            problems.append(f"order {number} ({status}) line {line} still has a backorder")
+    for picklist, order, status in fetch_prepared("open_picklists", OPEN_PICKLISTS_OF_SETTLED_ORDERS_SQL):
+        problems.append(f"picklist {picklist} is open while order {order} is {status}")
     return problems
 
 

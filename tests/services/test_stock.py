@@ -2,7 +2,7 @@
 
 import pytest
 
-from fulfilment.models import Backorder, Picklist, PicklistLine, Stock, StockMutation
+from fulfilment.models import Backorder, PicklistLine, Stock, StockMutation
 from fulfilment.services import stock
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 from tests import factories
