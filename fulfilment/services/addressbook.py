@@ -56,13 +56,16 @@ def as_order_fields(entry):
 
 
 def search_addresses(client, text=""):
-    """The client's addresses, filtered by name, contact, city or zip code, in name order."""
+    """The client's addresses whose name, contact, address, zip code, city or e-mail contain text, in name order.
+
+    The text is taken literally (``%`` and ``_`` are no wildcards) and case-insensitively.
+    """
     query = AddressBookEntry.for_client(client)
     text = (text or "").strip()
     if text:
-        like = f"%{text}%"
         query = query.where(
-            AddressBookEntry.name.ilike(like) | AddressBookEntry.contact_name.ilike(like)
-            | AddressBookEntry.city.ilike(like) | AddressBookEntry.zipcode.ilike(like)
+            AddressBookEntry.name.contains(text) | AddressBookEntry.contact_name.contains(text)
+            | AddressBookEntry.address.contains(text) | AddressBookEntry.zipcode.contains(text)
+            | AddressBookEntry.city.contains(text) | AddressBookEntry.email.contains(text)
         )
     return query.order_by(AddressBookEntry.name, AddressBookEntry.id)

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 
 from fulfilment.models import Product
+from fulfilment.services.errors import ValidationFailed
 
 CODE_HEADERS = ("product code", "productcode", "sku", "code")
 QUANTITY_HEADERS = ("quantity", "amount", "qty")
@@ -35,8 +36,11 @@ _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 _ROW_NUMBER = re.compile(rb'<row [^>]*r="(\d+)"')
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (not an .xlsx, too large, no header row …)."""
+class ImportRefused(ValidationFailed):
+    """The file as a whole cannot be read (not an .xlsx, too large, no header row …).
+
+    A domain error, so callers translate it like any other refusal (its message says what to fix).
+    """
 
 
 @dataclass
