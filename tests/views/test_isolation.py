@@ -82,6 +82,7 @@ def own_world_of(user, app):
     from types import SimpleNamespace
 
     from fulfilment.models import (
+        AddressBookEntry,
         Order,
         Picklist,
         Product,
@@ -99,8 +100,10 @@ def own_world_of(user, app):
             query = query.where(condition)
         return query.order_by(model.id).first()
 
+    order = first(Order)
     return SimpleNamespace(
-        product=first(Product), image=first(ProductImage), order=first(Order),
+        product=first(Product), image=first(ProductImage), order=order,
+        address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
         ret=first(Return), webshop=first(Webshop),
     )
