@@ -198,6 +198,7 @@ def register_receipt(purchase_order, received, actor=None, remarks=""):
                                  actor=describe_actor(actor), remarks=(remarks or "").strip())
         assign_number(receipt)
         warehouse = purchase_order.warehouse_id or Warehouse.default()
+        stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
             line = lines[line_id]
             ReceiptLine.create(client=purchase_order.client_id, receipt=receipt, purchase_order_line=line,
