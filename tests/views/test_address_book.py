@@ -16,6 +16,7 @@ def test_client_adds_an_address(app, portal_client, portal_user):
                                                                          "NL", "piet@example.com")
     page = text_of(portal_client.get(f"{PREFIX}/addresses"))
     assert "Bakkerij Jansen has been added to your address book." in page
+    assert f"/orders/new?address={entry.id}" in page  # a new order to this address is one click away
 
 
 def test_missing_fields_and_a_bad_country_are_refused(app, portal_client):

@@ -84,6 +84,7 @@ def own_world_of(user, app):
     from fulfilment.models import (
         AddressBookEntry,
         Order,
+        OrderLine,
         Picklist,
         Product,
         ProductImage,
@@ -103,7 +104,7 @@ def own_world_of(user, app):
     order = first(Order)
     return SimpleNamespace(
         product=first(Product), image=first(ProductImage), order=order,
-        address=first(AddressBookEntry),
+        order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
         ret=first(Return), webshop=first(Webshop),
     )
