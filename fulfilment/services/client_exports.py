@@ -1,12 +1,15 @@
 """What a client exports from the portal: its own rows only, each list with the portal's filters.
 
 Every query starts from ``Model.for_client(client)`` (lines are reached through their parent's
-scope) and selects the related rows its columns show in the same query, so an export costs a
-fixed number of queries however long it is. Each ``*_query`` function is the list's rows; each
-``export_*`` function writes them through the one exporter (services.spreadsheets).
+scope) and selects, joins included, exactly the values its columns show, as dicts keyed by the
+names the columns read: an export costs a fixed number of queries however long it is, and no
+model objects are built for rows that go straight into a file. Each ``*_query`` function is
+the list's rows; each ``export_*`` function writes them through the one exporter
+(services.spreadsheets).
 """
 
 from datetime import datetime, time, timedelta
+from operator import itemgetter
 
 from peewee import JOIN, fn
 
@@ -32,7 +35,7 @@ from fulfilment.models import (
     Webshop,
 )
 from fulfilment.services.errors import UnknownProduct, ValidationFailed
-from fulfilment.services.spreadsheets import Column, export_rows, path
+from fulfilment.services.spreadsheets import Column, export_rows
 
 OPEN_PURCHASE_ORDER_STATUSES = ("concept", "purchased")
 STOCK_FILTERS = ("low", "out")
@@ -61,21 +64,21 @@ def _allowed(value, allowed, what):
 # --- Products with stock, free stock and stock value ----------------------------------------
 
 PRODUCT_COLUMNS = [
-    Column("Product code", path("product_code")),
-    Column("Name", path("name")),
-    Column("Barcode", path("barcode")),
-    Column("Price", path("price"), money=True),
-    Column("Stock price", path("fixed_stock_price"), money=True),
-    Column("Stock", path("stock_total")),
-    Column("Allocated", path("allocated_total")),
-    Column("Free stock", lambda p: p.stock_total - p.allocated_total),
-    Column("Stock value", lambda p: p.fixed_stock_price * p.stock_total, money=True),
-    Column("Active", path("active")),
+    Column("Product code", itemgetter("product_code")),
+    Column("Name", itemgetter("name")),
+    Column("Barcode", itemgetter("barcode")),
+    Column("Price", itemgetter("price"), money=True),
+    Column("Stock price", itemgetter("fixed_stock_price"), money=True),
+    Column("Stock", itemgetter("stock")),
+    Column("Allocated", itemgetter("allocated")),
+    Column("Free stock", lambda p: p["stock"] - p["allocated"]),
+    Column("Stock value", lambda p: p["fixed_stock_price"] * p["stock"], money=True),
+    Column("Active", itemgetter("active")),
 ]
 
 
 def products_query(client, *, search="", stock_filter="", low_stock_threshold=5, sort="code"):
-    """Client's products with stock_total and allocated_total over all warehouses.
+    """Client's products with their stock and allocated units summed over all warehouses.
 
     ``stock_filter`` "low" keeps active products with stock at or below the threshold, "out"
     those without stock; ``sort`` is a key of the portal's list ("name", "-stock" …).
@@ -92,7 +95,8 @@ def products_query(client, *, search="", stock_filter="", low_stock_threshold=5,
     allocated = fn.COALESCE(totals.c.allocated, 0)
     query = (
         Product.for_client(client)
-        .select(Product, stock.alias("stock_total"), allocated.alias("allocated_total"))
+        .select(Product.product_code, Product.name, Product.barcode, Product.price, Product.fixed_stock_price,
+                Product.active, stock.alias("stock"), allocated.alias("allocated"))
         .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id))
     )
     query = _search(query, search, Product.product_code, Product.name, Product.barcode)
@@ -110,7 +114,7 @@ def products_query(client, *, search="", stock_filter="", low_stock_threshold=5,
     key = (sort or "code").lstrip("-")
     descending = (sort or "").startswith("-") and key in sorts
     order = sorts.get(key, sorts["code"])
-    return query.order_by(*[e.desc() if descending else e.asc() for e in order])
+    return query.order_by(*[e.desc() if descending else e.asc() for e in order]).dicts()
 
 
 def export_products(client, *, max_rows, search="", stock_filter="", low_stock_threshold=5, sort="code",
@@ -125,25 +129,23 @@ def export_products(client, *, max_rows, search="", stock_filter="", low_stock_t
 
 
 def _mutation_reference(mutation):
-    if mutation.picklist_id:
-        return f"Picklist {mutation.picklist.number}"
-    if mutation.receipt_id:
-        return f"Receipt {mutation.receipt.number}"
-    if mutation.return_id:
-        return f"Return {mutation.return_.number}"
+    """What caused a ledger line: "Picklist P0001", "Receipt R0001", "Return RT0001" or nothing."""
+    for kind in ("picklist", "receipt", "return"):
+        if mutation[kind]:
+            return f"{kind.capitalize()} {mutation[kind]}"
     return None
 
 
 STOCK_HISTORY_COLUMNS = [
-    Column("Date", path("created_at")),
-    Column("Product code", path("product.product_code")),
-    Column("Product name", path("product.name")),
-    Column("Warehouse", path("warehouse.name")),
-    Column("Old stock", path("old_stock")),
-    Column("Change", path("change")),
-    Column("New stock", path("new_stock")),
-    Column("Type", path("change_type")),
-    Column("Reason", path("reason")),
+    Column("Date", itemgetter("created_at")),
+    Column("Product code", itemgetter("product_code")),
+    Column("Product name", itemgetter("product_name")),
+    Column("Warehouse", itemgetter("warehouse")),
+    Column("Old stock", itemgetter("old_stock")),
+    Column("Change", itemgetter("change")),
+    Column("New stock", itemgetter("new_stock")),
+    Column("Type", itemgetter("change_type")),
+    Column("Reason", itemgetter("reason")),
     Column("Reference", _mutation_reference),
 ]
 
@@ -156,7 +158,12 @@ def stock_history_query(client, *, date_from=None, date_to=None, product=None):
         raise UnknownProduct("Unknown product.")
     query = (
         StockMutation.for_client(client)
-        .select(StockMutation, Product, Warehouse, Picklist, Receipt, Return)
+        .select(
+            StockMutation.created_at, Product.product_code, Product.name.alias("product_name"),
+            Warehouse.name.alias("warehouse"), StockMutation.old_stock, StockMutation.change,
+            StockMutation.new_stock, StockMutation.change_type, StockMutation.reason,
+            Picklist.number.alias("picklist"), Receipt.number.alias("receipt"), Return.number.alias("return"),
+        )
         .join_from(StockMutation, Product)
         .join_from(StockMutation, Warehouse)
         .join_from(StockMutation, Picklist, JOIN.LEFT_OUTER)
@@ -169,7 +176,7 @@ def stock_history_query(client, *, date_from=None, date_to=None, product=None):
         query = query.where(StockMutation.created_at < datetime.combine(date_to + timedelta(days=1), time.min))
     if product is not None:
         query = query.where(StockMutation.product == product)
-    return query.order_by(StockMutation.created_at, StockMutation.id)
+    return query.order_by(StockMutation.created_at, StockMutation.id).dicts()
 
 
 def export_stock_history(client, *, max_rows, date_from=None, date_to=None, product=None, today=None):
@@ -180,26 +187,23 @@ def export_stock_history(client, *, max_rows, date_from=None, date_to=None, prod
 
 # --- Orders, one row per order line ---------------------------------------------------------
 
+ORDER_FIELDS = (
+    Order.number, Order.reference, Order.status, Order.source, Webshop.name.alias("webshop"),
+    Order.foreign_number, Order.created_at, Order.delivery_name, Order.delivery_contact_name,
+    Order.delivery_address, Order.delivery_zipcode, Order.delivery_city, Order.delivery_country, Order.email,
+    Product.product_code, Product.name.alias("product_name"), OrderLine.amount, OrderLine.amount_cancelled,
+    OrderLine.price,
+)
 ORDER_COLUMNS = [
-    Column("Order", path("number")),
-    Column("Reference", path("reference")),
-    Column("Status", path("status")),
-    Column("Source", path("source")),
-    Column("Webshop", path("webshop.name")),
-    Column("Webshop order", path("foreign_number")),
-    Column("Created", path("created_at")),
-    Column("Recipient", path("delivery_name")),
-    Column("Contact", path("delivery_contact_name")),
-    Column("Address", path("delivery_address")),
-    Column("Zipcode", path("delivery_zipcode")),
-    Column("City", path("delivery_city")),
-    Column("Country", path("delivery_country")),
-    Column("E-mail", path("email")),
-    Column("Product code", path("line.product.product_code")),
-    Column("Product name", path("line.product.name")),
-    Column("Amount", path("line.amount")),
-    Column("Cancelled", path("line.amount_cancelled")),
-    Column("Price", path("line.price"), money=True),
+    Column(title, itemgetter(key), money=(key == "price"))
+    for title, key in (
+        ("Order", "number"), ("Reference", "reference"), ("Status", "status"), ("Source", "source"),
+        ("Webshop", "webshop"), ("Webshop order", "foreign_number"), ("Created", "created_at"),
+        ("Recipient", "delivery_name"), ("Contact", "delivery_contact_name"), ("Address", "delivery_address"),
+        ("Zipcode", "delivery_zipcode"), ("City", "delivery_city"), ("Country", "delivery_country"),
+        ("E-mail", "email"), ("Product code", "product_code"), ("Product name", "product_name"),
+        ("Amount", "amount"), ("Cancelled", "amount_cancelled"), ("Price", "price"),
+    )
 ]
 
 
@@ -209,9 +213,9 @@ def orders_query(client, *, status="", source="", search=""):
     _allowed(source, ORDER_SOURCES, "order source")
     query = (
         Order.for_client(client)
-        .select(Order, Webshop, OrderLine, Product)
+        .select(*ORDER_FIELDS)
         .join_from(Order, Webshop, JOIN.LEFT_OUTER)
-        .join_from(Order, OrderLine, JOIN.LEFT_OUTER, on=(OrderLine.order == Order.id), attr="line")
+        .join_from(Order, OrderLine, JOIN.LEFT_OUTER, on=(OrderLine.order == Order.id))
         .join_from(OrderLine, Product, JOIN.LEFT_OUTER)
     )
     if status:
@@ -220,7 +224,7 @@ def orders_query(client, *, status="", source="", search=""):
         query = query.where(Order.source == source)
     query = _search(query, search, Order.number, Order.reference, Order.foreign_number, Order.delivery_name,
                     Order.delivery_contact_name, Order.email)
-    return query.order_by(Order.created_at.desc(), Order.id.desc(), OrderLine.id)
+    return query.order_by(Order.created_at.desc(), Order.id.desc(), OrderLine.id).dicts()
 
 
 def export_orders(client, *, max_rows, status="", source="", search="", today=None):
@@ -231,19 +235,20 @@ def export_orders(client, *, max_rows, status="", source="", search="", today=No
 
 # --- Shipments ------------------------------------------------------------------------------
 
+SHIPMENT_FIELDS = (
+    Shipment.shipped_at, Picklist.number.alias("picklist"), Order.number.alias("order"),
+    Order.reference.alias("order_reference"), Return.number.alias("return"), Picklist.delivery_name,
+    Picklist.delivery_zipcode, Picklist.delivery_city, Picklist.delivery_country, Shipment.carrier,
+    Shipment.tracking_code, Shipment.tracking_url,
+)
 SHIPMENT_COLUMNS = [
-    Column("Shipped", path("shipped_at")),
-    Column("Picklist", path("picklist.number")),
-    Column("Order", path("picklist.order.number")),
-    Column("Order reference", path("picklist.order.reference")),
-    Column("Return", path("picklist.return_.number")),
-    Column("Recipient", path("picklist.delivery_name")),
-    Column("Zipcode", path("picklist.delivery_zipcode")),
-    Column("City", path("picklist.delivery_city")),
-    Column("Country", path("picklist.delivery_country")),
-    Column("Carrier", path("carrier")),
-    Column("Tracking code", path("tracking_code")),
-    Column("Tracking URL", path("tracking_url")),
+    Column(title, itemgetter(key))
+    for title, key in (
+        ("Shipped", "shipped_at"), ("Picklist", "picklist"), ("Order", "order"),
+        ("Order reference", "order_reference"), ("Return", "return"), ("Recipient", "delivery_name"),
+        ("Zipcode", "delivery_zipcode"), ("City", "delivery_city"), ("Country", "delivery_country"),
+        ("Carrier", "carrier"), ("Tracking code", "tracking_code"), ("Tracking URL", "tracking_url"),
+    )
 ]
 
 
@@ -255,7 +260,7 @@ def shipments_query(client, *, search=""):
     """
     query = (
         Shipment.for_client(client)
-        .select(Shipment, Picklist, Order, Return)
+        .select(*SHIPMENT_FIELDS)
         .join_from(Shipment, Picklist)
         .join_from(Picklist, Order, JOIN.LEFT_OUTER)
         .join_from(Picklist, Return, JOIN.LEFT_OUTER)
@@ -270,7 +275,7 @@ def shipments_query(client, *, search=""):
             _matching(text, Picklist.number, Order.number, Order.reference, Picklist.delivery_name)
             | Picklist.id.in_(tracked)
         )
-    return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc(), Shipment.id)
+    return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc(), Shipment.id).dicts()
 
 
 def export_shipments(client, *, max_rows, search="", today=None):
@@ -282,14 +287,12 @@ def export_shipments(client, *, max_rows, search="", today=None):
 # --- Backorders -----------------------------------------------------------------------------
 
 BACKORDER_COLUMNS = [
-    Column("Since", path("created_at")),
-    Column("Order", path("order.number")),
-    Column("Order reference", path("order.reference")),
-    Column("Product code", path("product.product_code")),
-    Column("Product name", path("product.name")),
-    Column("Backordered", path("amount")),
-    Column("Free stock", path("free_total")),
-    Column("Incoming", path("incoming_total")),
+    Column(title, itemgetter(key))
+    for title, key in (
+        ("Since", "created_at"), ("Order", "order"), ("Order reference", "order_reference"),
+        ("Product code", "product_code"), ("Product name", "product_name"), ("Backordered", "amount"),
+        ("Free stock", "free"), ("Incoming", "incoming"),
+    )
 ]
 
 
@@ -313,15 +316,16 @@ def backorders_query(client, *, search=""):
     )
     query = (
         Backorder.for_client(client)
-        .select(Backorder, Product, Order, fn.COALESCE(free.c.free, 0).alias("free_total"),
-                fn.COALESCE(incoming.c.incoming, 0).alias("incoming_total"))
+        .select(Backorder.created_at, Order.number.alias("order"), Order.reference.alias("order_reference"),
+                Product.product_code, Product.name.alias("product_name"), Backorder.amount,
+                fn.COALESCE(free.c.free, 0).alias("free"), fn.COALESCE(incoming.c.incoming, 0).alias("incoming"))
         .join_from(Backorder, Product)
         .join_from(Backorder, Order)
         .join_from(Backorder, free, JOIN.LEFT_OUTER, on=(free.c.product_id == Backorder.product))
         .join_from(Backorder, incoming, JOIN.LEFT_OUTER, on=(incoming.c.product_id == Backorder.product))
     )
     query = _search(query, search, Product.product_code, Product.name, Order.number, Order.reference)
-    return query.order_by(Backorder.created_at, Backorder.id)
+    return query.order_by(Backorder.created_at, Backorder.id).dicts()
 
 
 def export_backorders(client, *, max_rows, search="", today=None):
@@ -332,19 +336,28 @@ def export_backorders(client, *, max_rows, search="", today=None):
 
 # --- Purchase orders, one row per line ------------------------------------------------------
 
+def _outstanding(line):
+    return None if line["amount"] is None else line["amount"] - line["amount_received"]
+
+
+PURCHASE_ORDER_FIELDS = (
+    PurchaseOrder.number, PurchaseOrder.supplier_name, PurchaseOrder.supplier_orderid, PurchaseOrder.status,
+    PurchaseOrder.delivery_date, PurchaseOrder.created_at, Product.product_code, Product.name.alias("product_name"),
+    PurchaseOrderLine.amount, PurchaseOrderLine.amount_received, PurchaseOrderLine.price,
+)
 PURCHASE_ORDER_COLUMNS = [
-    Column("Purchase order", path("number")),
-    Column("Supplier", path("supplier_name")),
-    Column("Supplier reference", path("supplier_orderid")),
-    Column("Status", path("status")),
-    Column("Expected", path("delivery_date")),
-    Column("Created", path("created_at")),
-    Column("Product code", path("line.product.product_code")),
-    Column("Product name", path("line.product.name")),
-    Column("Amount", path("line.amount")),
-    Column("Received", path("line.amount_received")),
-    Column("Outstanding", lambda po: None if po.line is None else po.line.amount - po.line.amount_received),
-    Column("Price", path("line.price"), money=True),
+    Column("Purchase order", itemgetter("number")),
+    Column("Supplier", itemgetter("supplier_name")),
+    Column("Supplier reference", itemgetter("supplier_orderid")),
+    Column("Status", itemgetter("status")),
+    Column("Expected", itemgetter("delivery_date")),
+    Column("Created", itemgetter("created_at")),
+    Column("Product code", itemgetter("product_code")),
+    Column("Product name", itemgetter("product_name")),
+    Column("Amount", itemgetter("amount")),
+    Column("Received", itemgetter("amount_received")),
+    Column("Outstanding", _outstanding),
+    Column("Price", itemgetter("price"), money=True),
 ]
 
 
@@ -353,15 +366,15 @@ def purchase_orders_query(client, *, status="", search=""):
     _allowed(status, PURCHASE_ORDER_STATUSES, "purchase order status")
     query = (
         PurchaseOrder.for_client(client)
-        .select(PurchaseOrder, PurchaseOrderLine, Product)
+        .select(*PURCHASE_ORDER_FIELDS)
         .join_from(PurchaseOrder, PurchaseOrderLine, JOIN.LEFT_OUTER,
-                   on=(PurchaseOrderLine.purchase_order == PurchaseOrder.id), attr="line")
+                   on=(PurchaseOrderLine.purchase_order == PurchaseOrder.id))
         .join_from(PurchaseOrderLine, Product, JOIN.LEFT_OUTER)
     )
     if status:
         query = query.where(PurchaseOrder.status == status)
     query = _search(query, search, PurchaseOrder.number, PurchaseOrder.supplier_name, PurchaseOrder.supplier_orderid)
-    return query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc(), PurchaseOrderLine.id)
+    return query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc(), PurchaseOrderLine.id).dicts()
 
 
 def export_purchase_orders(client, *, max_rows, status="", search="", today=None):
@@ -372,18 +385,18 @@ def export_purchase_orders(client, *, max_rows, status="", search="", today=None
 
 # --- Returns, one row per returned product --------------------------------------------------
 
+RETURN_FIELDS = (
+    Return.number, Return.created_at, ReturnStatus.name.alias("status"), Order.number.alias("order"), Return.name,
+    Return.tracking_code, Product.product_code, Product.name.alias("product_name"), ReturnedProduct.amount,
+    ReturnedProduct.amount_received, ReturnedProduct.reason,
+)
 RETURN_COLUMNS = [
-    Column("Return", path("number")),
-    Column("Created", path("created_at")),
-    Column("Status", path("status.name")),
-    Column("Order", path("order.number")),
-    Column("Name", path("name")),
-    Column("Tracking code", path("tracking_code")),
-    Column("Product code", path("returned.product.product_code")),
-    Column("Product name", path("returned.product.name")),
-    Column("Amount", path("returned.amount")),
-    Column("Received", path("returned.amount_received")),
-    Column("Reason", path("returned.reason")),
+    Column(title, itemgetter(key))
+    for title, key in (
+        ("Return", "number"), ("Created", "created_at"), ("Status", "status"), ("Order", "order"), ("Name", "name"),
+        ("Tracking code", "tracking_code"), ("Product code", "product_code"), ("Product name", "product_name"),
+        ("Amount", "amount"), ("Received", "amount_received"), ("Reason", "reason"),
+    )
 ]
 
 
@@ -394,11 +407,10 @@ def returns_query(client, *, status="", search=""):
     """
     query = (
         Return.for_client(client)
-        .select(Return, ReturnStatus, Order, ReturnedProduct, Product)
+        .select(*RETURN_FIELDS)
         .join_from(Return, ReturnStatus)
         .join_from(Return, Order, JOIN.LEFT_OUTER)
-        .join_from(Return, ReturnedProduct, JOIN.LEFT_OUTER, on=(ReturnedProduct.return_ == Return.id),
-                   attr="returned")
+        .join_from(Return, ReturnedProduct, JOIN.LEFT_OUTER, on=(ReturnedProduct.return_ == Return.id))
         .join_from(ReturnedProduct, Product, JOIN.LEFT_OUTER)
     )
     if status:
@@ -406,7 +418,7 @@ def returns_query(client, *, status="", search=""):
         _allowed(status, names, "return status")
         query = query.where(ReturnStatus.name == status)
     query = _search(query, search, Return.number, Return.name, Return.tracking_code, Return.email, Order.number)
-    return query.order_by(Return.created_at.desc(), Return.id.desc(), ReturnedProduct.id)
+    return query.order_by(Return.created_at.desc(), Return.id.desc(), ReturnedProduct.id).dicts()
 
 
 def export_returns(client, *, max_rows, status="", search="", today=None):

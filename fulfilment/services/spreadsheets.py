@@ -128,7 +128,7 @@ def write_workbook(target, title, columns, rows, max_rows=None):
 
 
 def _header_cell(sheet, title, font):
-    cell = _text_cell(sheet, title)
+    cell = _text_cell(sheet, clean_text(title))
     cell.font = font
     return cell
 
@@ -140,22 +140,22 @@ def _cell(sheet, value, money=False):
     if isinstance(value, str):
         return _text(sheet, value)
     if isinstance(value, (int, float, Decimal)):
-        if not money:
-            return value
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = MONEY_FORMAT
-        return cell
+        return _formatted_cell(sheet, value, MONEY_FORMAT) if money else value
     if isinstance(value, datetime):
         if value.tzinfo is not None:  # Excel has no time zones; we store and show UTC
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
+        return _formatted_cell(sheet, value, DATETIME_FORMAT)
     if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
+        return _formatted_cell(sheet, value, DATE_FORMAT)
     return _text(sheet, str(value))
+
+
+def _formatted_cell(sheet, value, number_format):
+    cell = WriteOnlyCell(sheet)
+    # The format first: openpyxl then keeps it instead of setting its own date format first.
+    cell.number_format = number_format
+    cell.value = value
+    return cell
 
 
 def _text(sheet, text):
@@ -168,7 +168,7 @@ def _text(sheet, text):
 
 def _text_cell(sheet, text):
     """A cell that is text whatever it says: no formula, no error value, and it stays text when edited."""
-    cell = WriteOnlyCell(sheet, clean_text(text))
+    cell = WriteOnlyCell(sheet, text)
     # openpyxl makes text starting with "=" a formula cell; force the string type back.
     cell.data_type = "s"
     cell.quotePrefix = True
