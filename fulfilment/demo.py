@@ -11,7 +11,16 @@ from datetime import timedelta
 from peewee import DateTimeField
 
 from fulfilment.db import write_transaction
-from fulfilment.models import MODELS, AddressBookEntry, Client, StaffUser, Warehouse, Webshop, WebshopOrder, utcnow
+from fulfilment.models import (
+    MODELS,
+    AddressBookEntry,
+    Client,
+    StaffUser,
+    Warehouse,
+    Webshop,
+    WebshopOrder,
+    utcnow,
+)
 from fulfilment.services import (
     accounts,
     backorders,

@@ -1,6 +1,6 @@
 """Webshop connections and every order seen in them."""
 
-from fulfilment.admin.base import ReadOnlyModelView, StaffModelView
+from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, StaffModelView
 from fulfilment.models import Client, Webshop, WebshopOrder
 
 
@@ -9,7 +9,7 @@ class WebshopView(StaffModelView):
     column_searchable_list = ("name", "url")
     column_filters = (Client.name, "platform", "active")
     form_columns = ("client", "platform", "name", "url", "active")
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     column_labels = {"url": "URL", "last_test_passed": "Last test passed"}
 
 

@@ -139,6 +139,13 @@ def process_order(order, actor=None):
         return order
 
 
+def place_order(client, lines, *, source, actor=None, fields=None):
+    """Create an order and process it at once, in one transaction, so the client sees the result right away."""
+    with write_transaction():
+        order = create_order(client, lines, source=source, actor=actor, fields=fields)
+        return process_order(order, actor=actor)
+
+
 def pause_order(order, reason="", actor=None):
     """Pause a processing order: its picklists cannot be picked until it resumes."""
     with write_transaction():

@@ -109,9 +109,21 @@ def allocate_up_to(product, warehouse, wanted):
 
 
 def allocate(product, warehouse, amount):
-    """Allocate exactly ``amount`` units or raise InsufficientStock."""
-    if allocate_up_to(product, warehouse, amount) != amount:
-        raise InsufficientStock(f"Not enough free stock of {product.product_code} for {amount} unit(s).")
+    """Allocate exactly ``amount`` units or raise InsufficientStock and allocate nothing."""
+    if amount <= 0:
+        return
+    where = (Stock.product == product) & (Stock.warehouse == warehouse)
+    with write_transaction():
+        stock_row(product, warehouse)
+        # All or nothing in one conditional UPDATE: a partial allocate_up_to would stay taken
+        # when the caller has no transaction of its own to roll back.
+        taken = (
+            Stock.update(allocated=Stock.allocated + amount, updated_at=utcnow())
+            .where(where & (Stock.stock - Stock.allocated >= amount))
+            .execute()
+        )
+        if taken != 1:
+            raise InsufficientStock(f"Not enough free stock of {product.product_code} for {amount} unit(s).")
 
 
 def release(product, warehouse, amount):
