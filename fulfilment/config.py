@@ -15,6 +15,8 @@ DEFAULTS = {
     "ADMIN_PAGE_SIZE": 50,
     "PORTAL_PAGE_SIZE": 25,
     "LOW_STOCK_THRESHOLD": 5,
+    # Most rows one spreadsheet export may hold; a longer list is refused with a message.
+    "EXPORT_MAX_ROWS": 100_000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
@@ -29,6 +31,7 @@ _ENV_TYPES = {
     "ADMIN_PAGE_SIZE": int,
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
+    "EXPORT_MAX_ROWS": int,
 }
 
 SECRET_KEY_FILE = "secret_key"
