@@ -83,3 +83,11 @@ class PurchaseOrderLocked(DomainError):
     http_status = 409
     api_code = 21
     default_message = "A receipt has been registered for this purchase order; it can no longer be changed or cancelled."
+
+
+class ProductManagementDisabled(DomainError):
+    """A client without access to product management tries to change products."""
+
+    http_status = 403
+    api_code = 1
+    default_message = "You have no access to product management."
