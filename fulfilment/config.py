@@ -20,6 +20,7 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    "API_RATE_LIMIT_PER_MINUTE": 500,
 }
 
 # Settings read from the environment and how to convert their text.
@@ -32,6 +33,7 @@ _ENV_TYPES = {
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
     "EXPORT_MAX_ROWS": int,
+    "API_RATE_LIMIT_PER_MINUTE": int,
 }
 
 SECRET_KEY_FILE = "secret_key"

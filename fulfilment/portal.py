@@ -18,13 +18,14 @@ def create_app(config=None):
     auth.init_app(app)
     csrf.init_app(app)
 
-    from fulfilment import admin, cli, formatting, views
+    from fulfilment import admin, api, cli, formatting, views
 
     formatting.init_app(app)
     admin.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)
+    api.init_app(app)  # after the error pages: its JSON 404/405 wrap them
     return app
 
 
