@@ -15,6 +15,7 @@ from fulfilment.models import utcnow
 
 MIGRATIONS = [
     (1, "m0001_initial"),
+    (2, "m0002_shipment_push_schedule"),
 ]
 
 
