@@ -11,7 +11,9 @@ from datetime import timedelta
 from peewee import DateTimeField
 
 from fulfilment.db import write_transaction
-from fulfilment.models import MODELS, AddressBookEntry, Client, StaffUser, Warehouse, Webshop, WebshopOrder, utcnow
+from fulfilment.models import (
+    MODELS, AddressBookEntry, Client, Shipment, StaffUser, Warehouse, Webshop, WebshopOrder, utcnow,
+)
 from fulfilment.services import (
     accounts,
     backorders,
@@ -191,6 +193,9 @@ def _play_scenario():
         }])
         shipped.append(order)
         if order.webshop_id:
+            # Demo history: these shops heard about their shipments long ago (the demo shop has no real address).
+            Shipment.update(webshop_push_status="sent", webshop_push_attempts=1,
+                            webshop_pushed_at=Shipment.shipped_at).where(Shipment.order == order).execute()
             WebshopOrder.create(client=order.client_id, webshop=webshop, foreign_id=order.foreign_id,
                                 foreign_number=f"#{order.foreign_id}", status="imported", order=order)
     WebshopOrder.create(client=webshop.client_id, webshop=webshop, foreign_id="88199", foreign_number="#88199",
