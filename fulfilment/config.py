@@ -28,8 +28,10 @@ DEFAULTS = {
     "WEBSHOP_HTTP_BACKOFF": 1.0,
     # A PEM file of extra trusted certificate authorities (None: the public ones certifi ships).
     "WEBSHOP_CA_BUNDLE": None,
-    # Only for development and tests: send shop credentials over plain http://.
+    # Only for development and tests: send shop credentials over plain http://, and reach shops
+    # on private network addresses (127.0.0.1, 10.x …), which are refused by default.
     "WEBSHOP_ALLOW_HTTP": False,
+    "WEBSHOP_ALLOW_PRIVATE_NETWORK": False,
     "WEBSHOP_PUSH_MAX_ATTEMPTS": 10,
     "SHOPIFY_API_VERSION": "2026-10",
     # Background jobs: huey on SQLite in the instance folder, or on Redis when this is set.
@@ -61,6 +63,7 @@ _ENV_TYPES = {
     "WEBSHOP_HTTP_BACKOFF": float,
     "WEBSHOP_CA_BUNDLE": str,
     "WEBSHOP_ALLOW_HTTP": _boolean,
+    "WEBSHOP_ALLOW_PRIVATE_NETWORK": _boolean,
     "WEBSHOP_PUSH_MAX_ATTEMPTS": int,
     "SHOPIFY_API_VERSION": str,
     "REDIS_URL": str,

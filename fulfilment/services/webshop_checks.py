@@ -7,18 +7,20 @@ The checks run in order; when one fails, those that depend on it are reported as
 import json
 from contextlib import closing
 from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fulfilment.db import write_transaction
-from fulfilment.models import Product, Webshop, utcnow
+from fulfilment.models import PortalUser, Product, Webshop, utcnow
 from fulfilment.services import webshops
 from fulfilment.services.connectors.base import ConnectorError
 from fulfilment.services.connectors.http import probe_address, probe_tls
-from fulfilment.services.errors import DomainError
+from fulfilment.services.errors import DomainError, NotFound
 from fulfilment.services.webshops import connector_for
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "not checked"
 RECENT_ORDERS = 20
+PORTAL_TEST_INTERVAL = timedelta(seconds=30)
 
 CHECKS = (
     ("reachable", "Address reachable"),
@@ -72,8 +74,23 @@ class _Run:
         return [self.results[key] for key, _ in CHECKS if key in self.results]
 
 
+class TestedTooRecently(DomainError):
+    http_status = 429
+    default_message = "The connection was tested a moment ago; wait half a minute before testing it again."
+
+
 def run_connection_test(webshop, actor=None):
-    """Run every check against the shop, store the result on the webshop and return the checks."""
+    """Run every check against the shop, store the result on the webshop and return the checks.
+
+    A portal user may test only its own client's webshops, and not more than once per
+    PORTAL_TEST_INTERVAL (each test sends several requests to the shop).
+    """
+    if isinstance(actor, PortalUser):
+        if actor.client_id != webshop.client_id:
+            raise NotFound("This webshop does not exist or is not yours.")
+        last = Webshop.select(Webshop.last_test_at).where(Webshop.id == webshop.id).scalar()
+        if last is not None and utcnow() - last < PORTAL_TEST_INTERVAL:
+            raise TestedTooRecently()
     run = _Run()
     _run_checks(webshop, run)
     checks = run.checks()
@@ -87,7 +104,8 @@ def run_connection_test(webshop, actor=None):
 
 def _run_checks(webshop, run):
     http = webshops.settings.http
-    if not run.attempt("reachable", lambda: probe_address(webshop.url, http.timeouts[0]), lambda text: text):
+    reach = lambda: probe_address(webshop.url, http.timeouts[0], http.allow_private_network)  # noqa: E731
+    if not run.attempt("reachable", reach, lambda text: text):
         run.skip_rest("Not checked: the shop could not be reached.")
         return
     secure = run.attempt("secure", lambda: probe_tls(webshop.url, http.timeouts[0], http.ca_bundle),

@@ -14,7 +14,7 @@ SKUS = ("SKU-1", "SKU-2", "SKU-3")
 def fast_http(app, monkeypatch):
     """Short time-outs, no back-off waits, http:// allowed for the fake shops."""
     settings = webshops.WebshopSettings(
-        http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, allow_http=True),
+        http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, allow_http=True, allow_private_network=True),
         shopify_api_version="2026-10", sync_minutes=5, push_max_attempts=4,
     )
     monkeypatch.setattr(webshops, "settings", settings)
@@ -71,7 +71,7 @@ def shopify_webshop(shop_client, shopify):
 def impatient(fast_http, monkeypatch):
     """Time-outs of 0.3 seconds, for the tests of shops that do not answer."""
     settings = webshops.WebshopSettings(
-        http=HttpSettings(timeout=0.3, retries=2, backoff=0.0, allow_http=True),
+        http=HttpSettings(timeout=0.3, retries=2, backoff=0.0, allow_http=True, allow_private_network=True),
         push_max_attempts=fast_http.push_max_attempts,
     )
     monkeypatch.setattr(webshops, "settings", settings)

@@ -45,7 +45,8 @@ def browser_page():
 def secure_shop(tmp_path, monkeypatch, fast_http):
     certificate = make_certificate(str(tmp_path))
     monkeypatch.setattr(webshops, "settings", webshops.WebshopSettings(
-        http=HttpSettings(timeout=2.0, retries=1, backoff=0.0, ca_bundle=certificate.cert_path, allow_http=True)))
+        http=HttpSettings(timeout=2.0, retries=1, backoff=0.0, ca_bundle=certificate.cert_path, allow_http=True,
+                          allow_private_network=True)))
     shop = FakeWooCommerce(certificate=certificate)
     yield shop
     shop.stop()

@@ -30,7 +30,8 @@ def certificate(tmp_path):
 def trusted(fast_http, monkeypatch, certificate):
     """Trust the fake shops' self-signed certificate, and send credentials over https only."""
     settings = webshops.WebshopSettings(
-        http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, ca_bundle=certificate.cert_path, allow_http=False),
+        http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, ca_bundle=certificate.cert_path, allow_http=False,
+                          allow_private_network=True),
         push_max_attempts=fast_http.push_max_attempts,
     )
     monkeypatch.setattr(webshops, "settings", settings)
@@ -235,7 +236,7 @@ def test_requests_to_an_untrusted_shop_fail_as_insecure(certificate, shop_client
     shop = _serve_tls(certificate)
     try:
         monkeypatch.setattr(webshops, "settings", webshops.WebshopSettings(
-            http=HttpSettings(timeout=1.0, retries=0, backoff=0.0)))
+            http=HttpSettings(timeout=1.0, retries=0, backoff=0.0, allow_private_network=True)))
         webshop = connect_woo(shop_client, shop)
         from fulfilment.services.webshop_import import import_orders
 
@@ -243,3 +244,39 @@ def test_requests_to_an_untrusted_shop_fail_as_insecure(certificate, shop_client
             import_orders(webshop)
     finally:
         shop.stop()
+
+
+# --- addresses inside private networks -------------------------------------------------------
+
+
+def test_a_shop_address_in_a_private_network_is_never_contacted(woo, woo_webshop, monkeypatch, fast_http):
+    from dataclasses import replace
+
+    from fulfilment.services.connectors.base import ShopUnreachable
+    from fulfilment.services.webshop_import import import_orders
+
+    monkeypatch.setattr(webshops, "settings", replace(fast_http, http=replace(fast_http.http,
+                                                                              allow_private_network=False)))
+    checks = run_connection_test(woo_webshop)
+
+    assert _results(checks)["reachable"] == "failed"
+    assert "points into a private network" in _message(checks, "reachable")
+    with pytest.raises(ShopUnreachable, match="private network"):
+        import_orders(woo_webshop)
+    assert woo.requests == []
+
+
+def test_a_portal_user_tests_only_its_own_webshops_and_not_twice_in_a_row(woo, woo_webshop, shop_client):
+    from fulfilment.services.errors import NotFound
+    from fulfilment.services.webshop_checks import TestedTooRecently
+    from tests import factories
+
+    own = factories.make_portal_user(shop_client)
+    stranger = factories.make_portal_user(factories.make_client())
+    with pytest.raises(NotFound):
+        run_connection_test(woo_webshop, actor=stranger)
+
+    assert run_connection_test(woo_webshop, actor=own)
+    with pytest.raises(TestedTooRecently):
+        run_connection_test(woo_webshop, actor=own)
+    assert run_connection_test(woo_webshop)  # staff are not limited

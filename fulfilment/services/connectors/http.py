@@ -7,6 +7,7 @@ so a shop never gets the same note twice because an answer was slow. Every failu
 ConnectorError whose message says what to check.
 """
 
+import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class HttpSettings:
     backoff: float = 1.0
     ca_bundle: str | None = None
     allow_http: bool = False
+    allow_private_network: bool = False
 
     @classmethod
     def from_config(cls, config):
@@ -52,6 +54,7 @@ class HttpSettings:
             backoff=float(config["WEBSHOP_HTTP_BACKOFF"]),
             ca_bundle=config.get("WEBSHOP_CA_BUNDLE") or None,
             allow_http=bool(config.get("WEBSHOP_ALLOW_HTTP")),
+            allow_private_network=bool(config.get("WEBSHOP_ALLOW_PRIVATE_NETWORK")),
         )
 
     @property
@@ -111,6 +114,7 @@ class ShopHttp:
         connection failed). Answers 4xx are returned: what they mean depends on the platform.
         """
         refuse_plain_http(url, self.settings)
+        refuse_private_network(url, self.settings.allow_private_network)
         session = self._retrying if idempotent else self._careful
         try:
             # verify is passed explicitly: a REQUESTS_CA_BUNDLE in the environment must not replace it.
@@ -133,6 +137,22 @@ def refuse_plain_http(url, settings):
             "The shop's address starts with http://, and its keys are only ever sent over an encrypted "
             "https:// connection. Change the address to https://."
         )
+
+
+def refuse_private_network(url, allowed=False):
+    """Refuse a shop address that resolves into a private network (this server, the office LAN,
+    a cloud metadata service): whoever may enter an address must not make us probe those."""
+    if allowed:
+        return
+    host, port = _host_and_port(url)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except socket.gaierror:
+        return  # the request itself reports the unknown name
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise ShopUnreachable(f"The address {host} points into a private network, not to the internet. Enter "
+                                  "the shop's public address.")
 
 
 def json_of(response, what="the request"):
@@ -200,7 +220,7 @@ def _host_and_port(url):
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def probe_address(url, timeout):
+def probe_address(url, timeout, allow_private_network=False):
     """Look the shop's host up and open a connection to it; raise ShopUnreachable saying why not."""
     host, port = _host_and_port(url)
     try:
@@ -209,6 +229,7 @@ def probe_address(url, timeout):
         raise ShopUnreachable(
             f"The address {host} could not be found. Check the shop's address for typing errors."
         ) from None
+    refuse_private_network(url, allow_private_network)
     try:
         with socket.create_connection((host, port), timeout=timeout):
             pass
