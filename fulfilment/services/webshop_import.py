@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 # Orders changed shortly before the previous import started are asked for again, so a clock
 # difference between us and the shop loses nothing; seeing an order twice is harmless.
 OVERLAP = timedelta(minutes=10)
+# Orders created this long before the webshop was connected are left alone: a shop connected
+# for the first time may hold years of orders that were never marked as shipped.
+HISTORY = timedelta(days=14)
 
 IMPORTED, IGNORED, SKIPPED, SEEN_BEFORE = "imported", "ignored", "skipped", "seen before"
 _STATUS_OF = {IMPORTED: "imported", IGNORED: "ignored", SKIPPED: "error"}
@@ -69,7 +72,7 @@ def import_orders(webshop, actor=None, connector=None):
     since = webshop.last_import_at - OVERLAP if webshop.last_import_at else None
     summary = ImportSummary()
     with closing(connector or connector_for(webshop)) as shop:
-        for page in shop.order_pages(since):
+        for page in shop.order_pages(since, created_after=webshop.created_at - HISTORY):
             for shop_order in page:
                 summary[import_shop_order(webshop, shop_order, actor)] += 1
     mark_imported(webshop, started)

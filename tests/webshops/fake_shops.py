@@ -249,6 +249,8 @@ class FakeWooCommerce(FakeShop):
             orders = [o for o in orders if o["status"] in one("status").split(",")]
         if one("modified_after"):
             orders = [o for o in orders if o["date_modified_gmt"] > one("modified_after")]
+        if one("after"):
+            orders = [o for o in orders if o["date_created_gmt"] > one("after")]
         per_page, page = int(one("per_page", 10)), int(one("page", 1))
         total_pages = max((len(orders) + per_page - 1) // per_page, 1)
         chunk = orders[(page - 1) * per_page: page * per_page]
@@ -278,6 +280,7 @@ class FakeShopify(FakeShop):
             "displayFinancialStatus": "PAID" if paid else "PENDING",
             "displayFulfillmentStatus": "UNFULFILLED",
             "updatedAt": _iso(datetime.now(timezone.utc).replace(tzinfo=None)),
+            "createdAt": _iso(datetime.now(timezone.utc).replace(tzinfo=None)),
             "shippingAddress": {"name": "Piet Jansen", "firstName": "Piet", "lastName": "Jansen",
                                 "company": "Jansen BV",
                                 "address1": "Dorpsstraat 5", "address2": None, "city": "Utrecht", "zip": "3511 AB",
@@ -349,6 +352,9 @@ class FakeShopify(FakeShop):
         if "updated_at:>'" in search:
             since = search.split("updated_at:>'")[1].split("'")[0].rstrip("Z")
             orders = [o for o in orders if o["updatedAt"] > since]
+        if "created_at:>='" in search:
+            after = search.split("created_at:>='")[1].split("'")[0].rstrip("Z")
+            orders = [o for o in orders if o["createdAt"] >= after]
         key = "updatedAt" if variables.get("sortKey") == "UPDATED_AT" else "id"
         orders.sort(key=lambda o: (o[key], o["id"]), reverse=bool(variables.get("reverse")))
         start = int(variables.get("after") or 0)

@@ -173,3 +173,14 @@ def test_factories_webshop_orders_do_not_reach_shopify(shopify, shopify_webshop)
     factories.make_shipped_order(lines=[(factories.make_product(stock_amount=3), 1)])
     assert push_due_tracking() == {"sent": 0, "failed": 0}
     assert shopify.requests == []
+
+
+def test_shopify_orders_from_long_before_the_shop_was_connected_are_left_alone(shopify, shopify_webshop):
+    shopify.add_order(createdAt="2020-01-01T10:00:00")
+    recent = shopify.add_order()
+
+    _import(shopify_webshop)
+
+    assert [o.foreign_id for o in Order.select()] == [recent["id"]]
+    search = json.loads(shopify.requests[0][3])["variables"]["query"]
+    assert "created_at:>=" in search

@@ -99,8 +99,9 @@ class ShopConnector:
     def close(self):
         self.http.close()
 
-    def order_pages(self, since=None):
-        """Yield lists of ShopOrder: the orders waiting to be shipped, changed since ``since``."""
+    def order_pages(self, since=None, created_after=None):
+        """Yield lists of ShopOrder waiting to be shipped: at least those changed since ``since`` (a
+        connector may return more), none created before ``created_after``."""
         raise NotImplementedError
 
     def fetch_order(self, foreign_id):

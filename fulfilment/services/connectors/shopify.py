@@ -177,10 +177,14 @@ class ShopifyConnector(ShopConnector):
 
     # --- reading orders --------------------------------------------------------------------
 
-    def order_pages(self, since=None):
+    def order_pages(self, since=None, created_after=None):
+        # Cursor pages sorted by updated_at: an order changed during the run moves to the end
+        # (seen again, harmless) and one leaving the search moves nothing, so none is passed over.
         search = "status:open fulfillment_status:unshipped financial_status:paid"
         if since is not None:
             search += f" updated_at:>'{since.replace(microsecond=0).isoformat()}Z'"
+        if created_after is not None:
+            search += f" created_at:>='{created_after.replace(microsecond=0).isoformat()}Z'"
         variables = {"first": self.page_size, "after": None, "query": search, "sortKey": "UPDATED_AT",
                      "reverse": False, "lines": self.lines_per_order}
         for _ in range(MAX_PAGES):

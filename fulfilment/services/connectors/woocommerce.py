@@ -85,10 +85,14 @@ class WooCommerceConnector(ShopConnector):
 
     # --- reading orders --------------------------------------------------------------------
 
-    def order_pages(self, since=None):
+    def order_pages(self, since=None, created_after=None):
+        # Every "processing" order is listed, not only those changed since the last run: the list
+        # pages by offset, and an order that leaves "processing" during a run (completed by a
+        # tracking push) shifts the next page by one, so one order can be passed over. It is
+        # still "processing", so the next run finds it; a modified_after window would not.
         params = {"status": "processing", "per_page": self.page_size, "orderby": "date", "order": "asc"}
-        if since is not None:
-            params.update(modified_after=since.replace(microsecond=0).isoformat(), dates_are_gmt="true")
+        if created_after is not None:
+            params.update(after=created_after.replace(microsecond=0).isoformat(), dates_are_gmt="true")
         for page in range(1, MAX_PAGES + 1):
             response = self._call("GET", "/orders", "the list of orders", params={**params, "page": page})
             data = json_of(response, "the list of orders")
