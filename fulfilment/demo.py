@@ -12,7 +12,15 @@ from peewee import DateTimeField
 
 from fulfilment.db import write_transaction
 from fulfilment.models import (
-    MODELS, AddressBookEntry, Client, Shipment, StaffUser, Warehouse, Webshop, WebshopOrder, utcnow,
+    MODELS,
+    AddressBookEntry,
+    Client,
+    Shipment,
+    StaffUser,
+    Warehouse,
+    Webshop,
+    WebshopOrder,
+    utcnow,
 )
 from fulfilment.services import (
     accounts,

@@ -15,7 +15,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from fulfilment import create_app, migrations
-from fulfilment.db import database, is_sqlite
+from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
 from fulfilment.models import MODELS
 from tests import factories
@@ -82,26 +82,41 @@ def _test_config(database_url):
 
 
 def empty_all_tables():
-    """Remove every row and re-seed the lookup rows: each test starts from the same state."""
+    """Remove every row and re-seed the lookup rows: each test starts from the same state.
+
+    DELETE is much faster than TRUNCATE for small tables on PostgreSQL; the id sequences are
+    reset too, so both databases hand out ids from 1 again, as SQLite does by itself.
+    """
     tables = [model._meta.table_name for model in reversed(MODELS)]
     with database.atomic():
-        if is_sqlite():
-            for table in tables:
-                database.execute_sql(f'DELETE FROM "{table}"')
-        else:
-            database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        for table in tables:
+            database.execute_sql(f'DELETE FROM "{table}"')
+        if not is_sqlite():
+            database.execute_sql("SELECT " + ", ".join(
+                f"setval(pg_get_serial_sequence('\"{table}\"', 'id'), 1, false)" for table in tables
+            ))
         seed_lookup_rows()
 
 
+@pytest.fixture(scope="session")
+def shared_app(database_url, schema_ready):
+    """One app for the whole run: building one compiles ~300 URL rules (0.4 s)."""
+    return create_app(_test_config(database_url))
+
+
 @pytest.fixture
-def app(database_url, schema_ready):
-    app = create_app(_test_config(database_url))
-    with app.app_context():
+def app(shared_app, database_url):
+    """The app on emptied tables; configuration changes made by a test are undone after it."""
+    bind_database(database_url)
+    config = dict(shared_app.config)
+    with shared_app.app_context():
         empty_all_tables()
     # No app context stays pushed during the test: Flask would reuse it for every request,
     # and Flask-Login keeps the logged-in user in its ``g``, so one test client's login would
     # leak into another's requests. The database proxy is global and needs no context.
-    yield app
+    yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
     if not database.is_closed():
         database.close()
 
@@ -168,3 +183,25 @@ def count_queries():
     finally:
         logger.removeHandler(counter)
         logger.setLevel(previous)
+
+
+PORTAL_LOGIN = "/fulfilmentportal/login"
+
+
+def portal_login(app, user, password=factories.PASSWORD):
+    """A test client logged in to the portal as user."""
+    test_client = app.test_client()
+    response = login(test_client, PORTAL_LOGIN, user.username, password)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return test_client
+
+
+@pytest.fixture
+def portal_user(app):
+    return factories.make_portal_user(username="client-a-user")
+
+
+@pytest.fixture
+def portal_client(app, portal_user):
+    """A test client logged in to the portal as portal_user."""
+    return portal_login(app, portal_user)

@@ -1,6 +1,7 @@
 """The command line: init-db, create-staff, demo-data; configuration kept in the instance folder."""
 
 from fulfilment import create_app
+from fulfilment.db import bind_database
 from fulfilment.config import persistent_secret_key
 from fulfilment.migrations import MIGRATIONS, current_version
 from fulfilment.models import Client, Order, StaffUser, StockMutation
@@ -34,8 +35,7 @@ def test_init_db_creates_a_fresh_sqlite_database(tmp_path, database_url):
         with fresh.app_context():
             assert current_version() == len(MIGRATIONS)
     finally:
-        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "WEBSHOP_KEY": WEBSHOP_TEST_KEY,
-                    "HUEY_IMMEDIATE": True})  # bind the test database again
+        bind_database(database_url)  # the test database again
 
 
 def test_create_staff_stores_a_hash_and_refuses_a_taken_name(app):

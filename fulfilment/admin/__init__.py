@@ -3,7 +3,15 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from fulfilment.admin import catalog, clients, operations, purchasing, returns, settings, webshops
+from fulfilment.admin import (
+    catalog,
+    clients,
+    operations,
+    purchasing,
+    returns,
+    settings,
+    webshops,
+)
 from fulfilment.admin.base import StaffIndexView
 
 AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings)

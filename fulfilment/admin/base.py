@@ -3,20 +3,24 @@
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, expose
-from flask_login import current_user
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.form import BaseForm
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from peewee import JOIN, BlobField, ForeignKeyField
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
-from fulfilment.auth import require_staff, is_staff
+from fulfilment.auth import is_staff, require_staff
 from fulfilment.services.errors import DomainError
 from fulfilment.services.records import delete_record
+
+# Ajax lookups for foreign keys in forms (never a select that loads a whole table).
+CLIENT_LOOKUP = {"fields": ["name"], "placeholder": "Type to find a client"}
+PRODUCT_LOOKUP = {"fields": ["product_code", "name"], "placeholder": "Type a product code or name"}
 
 
 class FlaskWTFCSRF(CSRF):
@@ -73,6 +77,21 @@ class RecordAction:
     style: str = "secondary"
     shown: Callable = field(default=lambda record: True)
     form_endpoint: str = ""
+
+
+@dataclass
+class RelatedTable:
+    """Rows that belong to a record (an order's lines, a picklist's shipments …) on its details page.
+
+    ``columns`` is [(header, attribute name or function of the row)].
+    """
+
+    title: str
+    columns: list
+    rows: list
+
+    def cells(self, row):
+        return [getter(row) if callable(getter) else getattr(row, getter) for _, getter in self.columns]
 
 
 class StaffModelView(StaffAccessMixin, ModelView):
@@ -133,6 +152,10 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     details_template = "admin/details_with_actions.html"
     record_actions = ()
+
+    def related_tables(self, record):
+        """Tables shown under the record's details; views override this."""
+        return []
 
     def actions_for(self, record):
         return [action for action in self.record_actions if action.shown(record)]

@@ -4,13 +4,26 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import FileField, StringField
-from wtforms.validators import DataRequired
+from wtforms import FileField
 
-from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffModelView
+from fulfilment.admin.base import (
+    CLIENT_LOOKUP,
+    PRODUCT_LOOKUP,
+    ReadOnlyModelView,
+    RecordAction,
+    RelatedTable,
+    StaffModelView,
+)
 from fulfilment.admin.forms import StockCorrectionForm
 from fulfilment.images import image_response
-from fulfilment.models import Client, Product, ProductImage, Stock, StockMutation, Warehouse
+from fulfilment.models import (
+    Client,
+    Product,
+    ProductImage,
+    Stock,
+    StockMutation,
+    Warehouse,
+)
 from fulfilment.services import catalog, stock
 
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
@@ -23,7 +36,19 @@ class ProductView(StaffModelView):
     column_default_sort = ("id", True)
     column_labels = {"fixed_stock_price": "Fixed stock price"}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
+
+    def related_tables(self, product):
+        return [
+            RelatedTable("Stock per warehouse", [("Warehouse", lambda s: s.warehouse.name), ("Stock", "stock"),
+                                                 ("Allocated", "allocated"), ("Free", "free")],
+                         stock.stock_levels(product)),
+            RelatedTable("Latest stock changes", [("When", "created_at"), ("Change", "change"),
+                                                  ("New stock", "new_stock"), ("Type", "change_type"),
+                                                  ("Reason", "reason"), ("Who", "actor")],
+                         list(StockMutation.select().where(StockMutation.product == product)
+                              .order_by(StockMutation.id.desc()).limit(20))),
+        ]
 
     def on_form_prefill(self, form, id):
         # The product code is fixed once the product exists.
@@ -56,7 +81,7 @@ class ProductImageView(StaffModelView):
     column_formatters = {"preview": _thumbnail}
     column_filters = (Client.name,)
     form_columns = ("product",)
-    form_ajax_refs = {"product": {"fields": ["product_code", "name"]}}
+    form_ajax_refs = {"product": PRODUCT_LOOKUP}
     form_extra_fields = {"image": FileField("Image (PNG, JPEG, GIF or WebP, at most 5 MB)")}
 
     @expose("/image/<int:image_id>")

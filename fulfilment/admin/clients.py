@@ -4,7 +4,7 @@ from flask_admin.form import rules
 from wtforms import PasswordField, StringField
 from wtforms.validators import Optional
 
-from fulfilment.admin.base import StaffModelView
+from fulfilment.admin.base import CLIENT_LOOKUP, StaffModelView
 from fulfilment.models import Client, PortalUser
 from fulfilment.services import accounts
 
@@ -59,7 +59,7 @@ class PortalUserView(StaffModelView):
     column_searchable_list = ("username", "notification_email")
     column_filters = ("active",)
     form_columns = ("client", "username", "notification_email", "active")
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     form_extra_fields = {
         "new_password": PasswordField("New password", validators=[Optional()],
                                       description="At least 12 characters. Leave empty to keep it."),

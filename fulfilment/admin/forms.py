@@ -1,8 +1,21 @@
 """Forms of the back office's service pages (create an order, correct stock, register a receipt …)."""
 
 from flask_admin.model.fields import AjaxSelectField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from fulfilment.admin.base import StaffForm
 
@@ -34,8 +47,15 @@ class LinesField(TextAreaField):
         self.lines = parse_lines(self.data)
 
 
-def client_field(loader, label="Client"):
-    return AjaxSelectField(loader, label, validators=[DataRequired()])
+def client_field(label="Client"):
+    """A client chosen by ajax lookup; the view attaches its loader with ``with_client_lookup``."""
+    return AjaxSelectField(None, label, validators=[DataRequired()])
+
+
+def with_client_lookup(form, view):
+    """Attach the view's ajax loader for clients to the form's client field."""
+    form.client.loader = view._form_ajax_refs["client"]
+    return form
 
 
 class StockCorrectionForm(StaffForm):
@@ -61,6 +81,7 @@ class ReturnStatusForm(StaffForm):
 
 
 class PurchaseOrderHeaderForm(StaffForm):
+    client = client_field()
     supplier_name = StringField("Supplier", validators=[DataRequired(), Length(max=255)])
     supplier_orderid = StringField("Reference", validators=[Optional(), Length(max=255)])
     delivery_date = DateField("Expected delivery date", validators=[Optional()])
@@ -70,6 +91,7 @@ class PurchaseOrderHeaderForm(StaffForm):
 
 
 class OrderForm(StaffForm):
+    client = client_field()
     reference = StringField("Reference", validators=[Optional(), Length(max=255)])
     delivery_name = StringField("Name", validators=[DataRequired(), Length(max=255)])
     delivery_contact_name = StringField("Contact", validators=[Optional(), Length(max=255)])
@@ -86,6 +108,7 @@ class OrderForm(StaffForm):
 
 
 class ReturnForm(StaffForm):
+    client = client_field()
     order_number = StringField("Order number (optional)", validators=[Optional(), Length(max=32)])
     name = StringField("Customer name", validators=[Optional(), Length(max=255)])
     tracking_code = StringField("Return tracking code", validators=[Optional(), Length(max=255)])

@@ -6,8 +6,18 @@ from flask_login import current_user
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from fulfilment.admin.base import ReadOnlyModelView, RecordAction
-from fulfilment.admin.forms import OrderForm, PauseForm, ShipmentForm, client_field
+from fulfilment.admin.base import (
+    CLIENT_LOOKUP,
+    ReadOnlyModelView,
+    RecordAction,
+    RelatedTable,
+)
+from fulfilment.admin.forms import (
+    OrderForm,
+    PauseForm,
+    ShipmentForm,
+    with_client_lookup,
+)
 from fulfilment.models import (
     Backorder,
     Client,
@@ -16,6 +26,7 @@ from fulfilment.models import (
     OrderLine,
     Picklist,
     PicklistLine,
+    Product,
     Shipment,
     Warehouse,
 )
@@ -36,7 +47,7 @@ class OrderView(ReadOnlyModelView):
     column_filters = (Client.name, "status", "source", "created_at")
     column_default_sort = ("id", True)
     column_labels = {"delivery_name": "Recipient", "created_at": "Created"}
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("process", "Process", lambda o, a: orders.process_order(o, a), style="primary",
                      success="Order processed: free stock allocated, the rest backordered.",
@@ -51,12 +62,26 @@ class OrderView(ReadOnlyModelView):
                      success="Order cancelled.", shown=lambda o: o.status in orders.OPEN_STATUSES),
     )
 
+    def related_tables(self, order):
+        return [
+            RelatedTable("Lines", [("Product", "product"), ("Amount", "amount"), ("Cancelled", "amount_cancelled"),
+                                   ("Price", "price")], orders.order_lines(order)),
+            RelatedTable("Picklists", [("Picklist", "number"), ("Status", "status"), ("Created", "created_at"),
+                                       ("Closed", "closed_at")],
+                         list(Picklist.select().where(Picklist.order == order).order_by(Picklist.id))),
+            RelatedTable("Shipments", [("Carrier", "carrier"), ("Tracking code", "tracking_code"),
+                                       ("Shipped", "shipped_at"), ("Webshop told", "webshop_push_status")],
+                         list(Shipment.select().where(Shipment.order == order).order_by(Shipment.id))),
+            RelatedTable("Backorders", [("Product", "product"), ("Amount", "amount"), ("Since", "created_at")],
+                         list(Backorder.select(Backorder, Product).join(Product).where(Backorder.order == order))),
+            RelatedTable("History", [("When", "created_at"), ("Status", "status"), ("What", "message"),
+                                     ("Who", "actor")],
+                         list(OrderEvent.select().where(OrderEvent.order == order).order_by(OrderEvent.id))),
+        ]
+
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        class Form(OrderForm):
-            client = client_field(self._form_ajax_refs["client"])
-
-        form = Form(request.form if request.method == "POST" else None)
+        form = with_client_lookup(OrderForm(request.form if request.method == "POST" else None), self)
         if request.method == "POST" and form.validate():
             order = self.call_service(self._create_order, form)
             if order:
@@ -135,6 +160,15 @@ class PicklistView(ReadOnlyModelView):
                      confirm="Cancel this picklist? Its allocation is released and its products wait as backorders.",
                      success="Picklist cancelled.", shown=lambda p: p.status == "new"),
     )
+
+    def related_tables(self, picklist):
+        return [
+            RelatedTable("Products", [("Product", "product"), ("Amount", "amount"), ("Picked", "amount_picked")],
+                         picking.picklist_lines(picklist)),
+            RelatedTable("Shipments", [("Carrier", "carrier"), ("Tracking code", "tracking_code"),
+                                       ("Tracking URL", "tracking_url"), ("Shipped", "shipped_at")],
+                         list(Shipment.select().where(Shipment.picklist == picklist).order_by(Shipment.id))),
+        ]
 
     @expose("/close/<int:record_id>", methods=["GET", "POST"])
     def close_form(self, record_id):

@@ -6,9 +6,21 @@ from flask_login import current_user
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffForm
-from fulfilment.admin.forms import PurchaseOrderHeaderForm, client_field
-from fulfilment.models import Client, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine
+from fulfilment.admin.base import (
+    CLIENT_LOOKUP,
+    ReadOnlyModelView,
+    RecordAction,
+    RelatedTable,
+    StaffForm,
+)
+from fulfilment.admin.forms import PurchaseOrderHeaderForm, with_client_lookup
+from fulfilment.models import (
+    Client,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
+)
 from fulfilment.services import catalog, purchasing
 
 
@@ -24,7 +36,7 @@ class PurchaseOrderView(ReadOnlyModelView):
     column_filters = (Client.name, "status", "delivery_date")
     column_default_sort = ("id", True)
     column_labels = {"supplier_orderid": "Reference", "delivery_date": "Expected"}
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("receive", "Register receipt", form_endpoint="purchaseorder.receipt_form", style="primary",
                      shown=lambda po: po.status in ("concept", "purchased")),
@@ -35,12 +47,18 @@ class PurchaseOrderView(ReadOnlyModelView):
                      shown=lambda po: po.status in ("concept", "purchased")),
     )
 
+    def related_tables(self, purchase_order):
+        return [
+            RelatedTable("Lines", [("Product", "product"), ("Ordered", "amount"), ("Received", "amount_received"),
+                                   ("Price", "price")], purchasing.purchase_order_lines(purchase_order)),
+            RelatedTable("Receipts", [("Receipt", "number"), ("Status", "status"), ("By", "actor"),
+                                      ("Created", "created_at")],
+                         list(Receipt.select().where(Receipt.purchase_order == purchase_order).order_by(Receipt.id))),
+        ]
+
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        class Form(PurchaseOrderHeaderForm):
-            client = client_field(self._form_ajax_refs["client"])
-
-        form = Form(request.form if request.method == "POST" else None)
+        form = with_client_lookup(PurchaseOrderHeaderForm(request.form if request.method == "POST" else None), self)
         if request.method == "POST" and form.validate():
             purchase_order = self.call_service(self._create, form)
             if purchase_order:

@@ -4,9 +4,28 @@ from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 
-from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffModelView
-from fulfilment.admin.forms import ReturnForm, ReturnStatusForm, client_field, parse_lines
-from fulfilment.models import Client, Order, ReplacementProduct, Return, ReturnedProduct, ReturnLog, ReturnStatus
+from fulfilment.admin.base import (
+    CLIENT_LOOKUP,
+    ReadOnlyModelView,
+    RecordAction,
+    RelatedTable,
+    StaffModelView,
+)
+from fulfilment.admin.forms import (
+    ReturnForm,
+    ReturnStatusForm,
+    parse_lines,
+    with_client_lookup,
+)
+from fulfilment.models import (
+    Client,
+    Order,
+    ReplacementProduct,
+    Return,
+    ReturnedProduct,
+    ReturnLog,
+    ReturnStatus,
+)
 from fulfilment.services import catalog, returns
 from fulfilment.services.errors import ValidationFailed
 
@@ -21,7 +40,7 @@ class ReturnView(ReadOnlyModelView):
     column_searchable_list = ("number", "name", "tracking_code")
     column_filters = (Client.name,)
     column_default_sort = ("id", True)
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("status", "Change status", form_endpoint="return.status_form", style="primary"),
         RecordAction("receive", "Receive all returned products", lambda r, a: returns.receive_return(r, actor=a),
@@ -33,12 +52,23 @@ class ReturnView(ReadOnlyModelView):
     def get_one(self, id):
         return Return.select(Return, ReturnStatus).join(ReturnStatus).where(Return.id == id).first()
 
+    def related_tables(self, ret):
+        return [
+            RelatedTable("Returned products", [("Product", "product"), ("Amount", "amount"),
+                                               ("Received", "amount_received"), ("Reason", "reason")],
+                         returns.returned_products(ret)),
+            RelatedTable("Replacement products", [("Product", "product"), ("Amount", "amount"),
+                                                  ("Picklist", "picklist")],
+                         list(ReplacementProduct.select().where(ReplacementProduct.return_ == ret))),
+            RelatedTable("Status log", [("When", "created_at"), ("Status", "status"), ("Message", "message"),
+                                        ("Who", "actor")],
+                         list(ReturnLog.select(ReturnLog, ReturnStatus).join(ReturnStatus)
+                              .where(ReturnLog.return_ == ret).order_by(ReturnLog.id))),
+        ]
+
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        class Form(ReturnForm):
-            client = client_field(self._form_ajax_refs["client"])
-
-        form = Form(request.form if request.method == "POST" else None)
+        form = with_client_lookup(ReturnForm(request.form if request.method == "POST" else None), self)
         if request.method == "POST" and form.validate():
             ret = self.call_service(self._create, form)
             if ret:

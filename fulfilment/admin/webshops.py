@@ -5,7 +5,7 @@ from markupsafe import Markup
 from wtforms import PasswordField
 from wtforms.validators import Optional
 
-from fulfilment.admin.base import ReadOnlyModelView, RecordAction, StaffModelView
+from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, RecordAction, StaffModelView
 from fulfilment.jobs import enqueue_import
 from fulfilment.models import Client, Webshop, WebshopOrder
 from fulfilment.services import webshops
@@ -40,7 +40,7 @@ class WebshopView(StaffModelView):
     form_columns = ("client", "platform", "name", "url", "active")
     form_extra_fields = {name: _credential_field(name) for name in CREDENTIALS_HELP}
     form_args = {"url": {"description": "The shop's own address, e.g. https://www.example-shop.com."}}
-    form_ajax_refs = {"client": {"fields": ["name"]}}
+    form_ajax_refs = {"client": CLIENT_LOOKUP}
     details_template = "admin/webshop_details.html"
     record_actions = (
         RecordAction("test", "Test connection", lambda shop, actor: run_connection_test(shop, actor),

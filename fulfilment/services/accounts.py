@@ -147,6 +147,19 @@ def update_portal_user(user, username=None, password=None, notification_email=No
         return user
 
 
+def change_own_password(user, current_password, new_password):
+    """A user changes their own password: the current one must be right, the new one strong."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ValidationFailed("The current password is not right.")
+    if new_password == current_password:
+        raise WeakPassword("The new password must differ from the current one.")
+    check_password_strength(new_password)
+    with write_transaction():
+        user.password_hash = hash_password(new_password)
+        user.save()
+        return user
+
+
 def set_portal_login(client, username, password=None):
     """Give the client a portal login (its first user), or change that login's username/password."""
     user = client.portal_users.order_by(PortalUser.id).first()

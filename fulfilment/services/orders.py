@@ -118,6 +118,7 @@ def process_order(order, actor=None):
         if not lines:
             raise ValidationFailed("An order needs at least one product before it can be processed.")
         warehouse = order.warehouse or Warehouse.default()
+        stock.lock_stock_rows([line.product for line in lines], warehouse)
         to_pick, backordered = [], 0
         for line in lines:
             wanted = line.amount - line.amount_cancelled
@@ -137,6 +138,13 @@ def process_order(order, actor=None):
         message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
         log_order_event(order, "processing", message, actor)
         return order
+
+
+def place_order(client, lines, *, source, actor=None, fields=None):
+    """Create an order and process it at once, in one transaction, so the client sees the result right away."""
+    with write_transaction():
+        order = create_order(client, lines, source=source, actor=actor, fields=fields)
+        return process_order(order, actor=actor)
 
 
 def pause_order(order, reason="", actor=None):
@@ -185,6 +193,9 @@ def cancel_order(order, actor=None):
     with write_transaction():
         order = lock_order(order)
         _check_changeable(order)
+        if order.warehouse_id:
+            # Before reading the open picklists: a receipt holding these rows may be adding one.
+            stock.lock_stock_rows([line.product for line in order_lines(order)], order.warehouse_id)
         release_open_picklists(order)
         Backorder.delete().where(Backorder.order == order).execute()
         order.status = "cancelled"

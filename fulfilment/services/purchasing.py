@@ -129,10 +129,13 @@ def update_purchase_order(purchase_order, lines=None, actor=None, **fields):
             if not lines:
                 raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
             cleaned = [_clean_line(purchase_order.client, *line) for line in lines]
-            PurchaseOrderLine.delete().where(PurchaseOrderLine.purchase_order == purchase_order).execute()
+            old_ids = [line.id for line in purchase_order.lines]
+            # Insert before deleting: SQLite gives a deleted highest id to the next row, and a receipt that
+            # still names a replaced line must be refused, not booked onto the line that took its id.
             for product, amount, price in cleaned:
                 PurchaseOrderLine.create(client=purchase_order.client_id, purchase_order=purchase_order,
                                          product=product, amount=amount, price=price)
+            PurchaseOrderLine.delete().where(PurchaseOrderLine.id.in_(old_ids)).execute()
         return purchase_order
 
 
@@ -195,6 +198,7 @@ def register_receipt(purchase_order, received, actor=None, remarks=""):
                                  actor=describe_actor(actor), remarks=(remarks or "").strip())
         assign_number(receipt)
         warehouse = purchase_order.warehouse_id or Warehouse.default()
+        stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
             line = lines[line_id]
             ReceiptLine.create(client=purchase_order.client_id, receipt=receipt, purchase_order_line=line,

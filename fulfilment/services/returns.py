@@ -94,11 +94,10 @@ def add_replacement_products(ret, replacements, actor=None):
     """Allocate replacement products [(product, amount)] and put them on one picklist for the return."""
     with write_transaction():
         warehouse = ret.warehouse_id or Warehouse.default()
-        lines = []
-        for product, amount in replacements:
-            product = _own_product(ret.client, product)
+        lines = [(_own_product(ret.client, product), amount, None) for product, amount in replacements]
+        stock.lock_stock_rows([product for product, _, _ in lines], warehouse)
+        for product, amount, _ in lines:
             stock.allocate(product, warehouse, _clean_amount(amount, product))
-            lines.append((product, amount, None))
         picklist = create_picklist(ret.client_id, warehouse, lines, return_=ret)
         for product, amount, _ in lines:
             ReplacementProduct.create(client=ret.client_id, return_=ret, product=product, amount=amount,
@@ -156,6 +155,7 @@ def receive_return(ret, received=None, actor=None):
         if not amounts:
             raise ValidationFailed("Nothing left to receive on this return.")
         warehouse = ret.warehouse_id or Warehouse.default()
+        stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
             line = lines[line_id]
             ReturnedProduct.update(amount_received=ReturnedProduct.amount_received + amount).where(

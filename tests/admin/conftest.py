@@ -32,8 +32,6 @@ def one_of_everything(app):
 
 @pytest.fixture
 def portal_session(app, one_of_everything):
-    from tests.conftest import login
+    from tests.conftest import portal_login
 
-    test_client = app.test_client()
-    login(test_client, "/fulfilmentportal/login", "acme", factories.PASSWORD)
-    return test_client
+    return portal_login(app, one_of_everything["portal_user"])

@@ -12,7 +12,11 @@ SKUS = ("SKU-1", "SKU-2", "SKU-3")
 
 @pytest.fixture(autouse=True)
 def fast_http(app, monkeypatch):
-    """Short time-outs, no back-off waits, http:// allowed for the fake shops."""
+    """Short time-outs, no back-off waits, http:// and 127.0.0.1 allowed for the fake shops; an empty job queue.
+
+    The app (and so its in-memory huey) is shared by the whole test run.
+    """
+    app.extensions["jobs"].huey.flush()
     settings = webshops.WebshopSettings(
         http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, allow_http=True, allow_private_network=True),
         shopify_api_version="2026-10", sync_minutes=5, push_max_attempts=4,

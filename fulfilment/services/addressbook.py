@@ -1,0 +1,71 @@
+"""A client's own address book: recipients it ships to often, used only in the portal."""
+
+from fulfilment.db import write_transaction
+from fulfilment.models import AddressBookEntry
+from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address
+from fulfilment.services.errors import ValidationFailed
+
+# Address book field -> order field.
+ORDER_FIELDS = {entry: order for order, entry in DELIVERY_FIELDS.items()}
+FIELDS = (*ORDER_FIELDS, "email", "telephone")
+
+
+def _clean(fields):
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
+    as_order = clean_delivery_address({ORDER_FIELDS[name]: value for name, value in fields.items()
+                                       if name in ORDER_FIELDS})
+    cleaned = {DELIVERY_FIELDS[name]: value for name, value in as_order.items()}
+    for name in ("email", "telephone"):
+        if name in fields:
+            value = (fields[name] or "").strip()
+            if len(value) > 255:
+                raise ValidationFailed(f"{name.capitalize()} is too long.")
+            cleaned[name] = value
+    return cleaned
+
+
+def add_address(client, **fields):
+    """Save a new address for client (name, address, zip code, city and country are required)."""
+    cleaned = _clean(fields)
+    with write_transaction():
+        return AddressBookEntry.create(client=client, **cleaned)
+
+
+def update_address(entry, **fields):
+    cleaned = _clean({**{name: getattr(entry, name) for name in FIELDS}, **fields})
+    with write_transaction():
+        for name, value in cleaned.items():
+            setattr(entry, name, value)
+        entry.save()
+        return entry
+
+
+def delete_address(entry):
+    """Delete an address; orders keep the copy of the address they were created with."""
+    with write_transaction():
+        entry.delete_instance()
+
+
+def as_order_fields(entry):
+    """The order's delivery_* fields (and e-mail, telephone) filled from an address book entry."""
+    fields = {order: getattr(entry, name) for name, order in ORDER_FIELDS.items()}
+    fields.update(email=entry.email, telephone=entry.telephone)
+    return fields
+
+
+def search_addresses(client, text=""):
+    """The client's addresses whose name, contact, address, zip code, city or e-mail contain text, in name order.
+
+    The text is taken literally (``%`` and ``_`` are no wildcards) and case-insensitively.
+    """
+    query = AddressBookEntry.for_client(client)
+    text = (text or "").strip()
+    if text:
+        query = query.where(
+            AddressBookEntry.name.contains(text) | AddressBookEntry.contact_name.contains(text)
+            | AddressBookEntry.address.contains(text) | AddressBookEntry.zipcode.contains(text)
+            | AddressBookEntry.city.contains(text) | AddressBookEntry.email.contains(text)
+        )
+    return query.order_by(AddressBookEntry.name, AddressBookEntry.id)

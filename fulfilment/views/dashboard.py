@@ -1,0 +1,46 @@
+"""The dashboard: what needs the client's attention, each figure a link into its section."""
+
+from flask import current_app, render_template
+from peewee import JOIN, fn
+
+from fulfilment.models import Backorder, Order, Picklist, Product, PurchaseOrder
+from fulfilment.services.orders import OPEN_STATUSES
+from fulfilment.views import bp
+from fulfilment.views.products import low_stock_condition, products_with_stock
+from fulfilment.views.scope import current_client
+
+SHOWN = 5
+
+
+@bp.route("/")
+def dashboard():
+    client = current_client()
+    open_orders = Order.for_client(client).where(Order.status.in_(OPEN_STATUSES))
+    backorder_count, backorder_units = (
+        Backorder.for_client(client)
+        .select(fn.COUNT(Backorder.id), fn.COALESCE(fn.SUM(Backorder.amount), 0))
+        .tuples().first()
+    )
+    products, _, free = products_with_stock(client)
+    low_stock = products.where((Product.active == True) & low_stock_condition(free))  # noqa: E712
+    shipments = (
+        Picklist.for_client(client).select(Picklist, Order)
+        .join(Order, JOIN.LEFT_OUTER)
+        .where(Picklist.status == "closed")
+        .order_by(Picklist.closed_at.desc(), Picklist.id.desc())
+    )
+    expected = PurchaseOrder.for_client(client).where(PurchaseOrder.status == "purchased")
+    return render_template(
+        "portal/dashboard.html",
+        open_orders=list(open_orders.order_by(Order.created_at.desc(), Order.id.desc()).limit(SHOWN)),
+        open_order_count=open_orders.count(),
+        backorder_count=backorder_count,
+        backorder_units=backorder_units,
+        low_stock=list(low_stock.order_by(free, Product.product_code).limit(SHOWN)),
+        low_stock_count=low_stock.count(),
+        threshold=current_app.config["LOW_STOCK_THRESHOLD"],
+        shipments=list(shipments.limit(SHOWN)),
+        expected=list(expected.order_by(PurchaseOrder.delivery_date.is_null(), PurchaseOrder.delivery_date,
+                                        PurchaseOrder.id).limit(SHOWN)),
+        expected_count=expected.count(),
+    )

@@ -1,0 +1,107 @@
+"""What every portal list shares: pages of rows, a search text, sort keys, links that keep filters."""
+
+import math
+
+from flask import current_app, request, url_for
+
+from fulfilment.views import bp
+
+MAX_SEARCH_LENGTH = 100
+
+
+class Page:
+    """One page of a query's rows, with what the pager needs to link to the others."""
+
+    def __init__(self, items, number, size, total):
+        self.items = items
+        self.number = number
+        self.size = size
+        self.total = total
+        self.pages = max(1, math.ceil(total / size))
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+    @property
+    def first_index(self):
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_index(self):
+        return min(self.number * self.size, self.total)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def requested_page_number(arg="page"):
+    try:
+        return max(1, int(request.args.get(arg, 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query, count_query=None, arg="page"):
+    """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
+
+    ``count_query`` counts the same rows without the joins only the display needs.
+    """
+    size = current_app.config["PORTAL_PAGE_SIZE"]
+    total = (count_query if count_query is not None else query).count()
+    pages = max(1, math.ceil(total / size))
+    number = min(requested_page_number(arg), pages)
+    items = list(query.paginate(number, size)) if total else []
+    return Page(items, number, size, total)
+
+
+def search_text(arg="q"):
+    """The search text from the URL, trimmed and bounded."""
+    return (request.args.get(arg) or "").strip()[:MAX_SEARCH_LENGTH]
+
+
+def matches_any(text, *fields):
+    """A case-insensitive "contains" on any of fields (LIKE wildcards in text are taken literally)."""
+    condition = None
+    for field in fields:
+        clause = field.contains(text)
+        condition = clause if condition is None else condition | clause
+    return condition
+
+
+def choice(arg, allowed):
+    """The URL argument when it is one of allowed, else "" (meaning: no filter)."""
+    value = request.args.get(arg, "")
+    return value if value in allowed else ""
+
+
+def sort_order(columns, default):
+    """Read ?sort=key or ?sort=-key; return (the sort as written, ORDER BY expressions).
+
+    ``columns`` maps a key to the expressions it sorts on; unknown keys fall back to default.
+    """
+    sort = request.args.get("sort", default)
+    key = sort.lstrip("-")
+    if key not in columns:
+        sort, key = default, default.lstrip("-")
+    descending = sort.startswith("-")
+    return sort, [column.desc() if descending else column.asc() for column in columns[key]]
+
+
+@bp.app_template_global()
+def url_with(**changes):
+    """This page's URL with some query arguments changed (None removes one); used by pagers and sorts."""
+    args = {key: value for key, value in request.args.items()}
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,96 @@
+"""Orders: the list with filters and search, and the order page with everything that happened to it.
+
+The order page also carries what the client may still do: edit and submit a concept, change the
+address or cancel until it is picked, duplicate it (views in order_entry and order_changes).
+"""
+
+from flask import render_template
+from peewee import JOIN
+
+from fulfilment.models import (
+    ORDER_SOURCES,
+    ORDER_STATUSES,
+    Backorder,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Picklist,
+    Product,
+    Return,
+    ReturnStatus,
+    Shipment,
+    Webshop,
+)
+from fulfilment.services.orders import can_change
+from fulfilment.views import bp
+from fulfilment.views.forms import AddLineForm
+from fulfilment.views.listing import choice, matches_any, paginate, search_text
+from fulfilment.views.scope import current_client, get_owned_or_404
+
+# Statuses in which the order's lines may still be edited and the order submitted.
+CONCEPT_STATUSES = ("concept", "expected")
+
+
+@bp.route("/orders")
+def orders():
+    client = current_client()
+    query = Order.for_client(client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER)
+    status = choice("status", ORDER_STATUSES)
+    if status:
+        query = query.where(Order.status == status)
+    source = choice("source", ORDER_SOURCES)
+    if source:
+        query = query.where(Order.source == source)
+    text = search_text()
+    if text:
+        query = query.where(matches_any(text, Order.number, Order.reference, Order.foreign_number,
+                                        Order.delivery_name, Order.delivery_contact_name, Order.email))
+    page = paginate(query.order_by(Order.created_at.desc(), Order.id.desc()))
+    return render_template("portal/orders.html", page=page, q=text, status=status, source=source,
+                           statuses=ORDER_STATUSES, sources=ORDER_SOURCES)
+
+
+def owned_order(client, order_id):
+    """One of client's orders with its webshop, or 404."""
+    return get_owned_or_404(Order.for_client(client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER), order_id)
+
+
+@bp.route("/orders/<int:order_id>")
+def order(order_id):
+    client = current_client()
+    return order_page(client, owned_order(client, order_id))
+
+
+def order_page(client, order, add_line_form=None):
+    """The order page; a refused add-line form is passed back in to show its input and errors."""
+    lines = list(
+        OrderLine.for_client(client).select(OrderLine, Product).join(Product)
+        .where(OrderLine.order == order).order_by(OrderLine.id)
+    )
+    events = list(
+        OrderEvent.for_client(client).where(OrderEvent.order == order)
+        .order_by(OrderEvent.created_at, OrderEvent.id)
+    )
+    picklists = list(
+        Picklist.for_client(client).where(Picklist.order == order).order_by(Picklist.created_at, Picklist.id)
+    )
+    shipments = list(
+        Shipment.for_client(client).where(Shipment.order == order).order_by(Shipment.shipped_at, Shipment.id)
+    )
+    backorders = list(
+        Backorder.for_client(client).select(Backorder, Product).join(Product)
+        .where(Backorder.order == order).order_by(Backorder.created_at, Backorder.id)
+    )
+    returns = list(
+        Return.for_client(client).select(Return, ReturnStatus).join(ReturnStatus)
+        .where(Return.order == order).order_by(Return.created_at, Return.id)
+    )
+    shipments_by_picklist = {}
+    for shipment in shipments:
+        shipments_by_picklist.setdefault(shipment.picklist_id, []).append(shipment)
+    return render_template(
+        "portal/order.html", order=order, lines=lines, events=events, picklists=picklists,
+        shipments_by_picklist=shipments_by_picklist, backorders=backorders, returns=returns,
+        concept=order.status in CONCEPT_STATUSES, changeable=can_change(order),
+        add_line_form=add_line_form or AddLineForm(formdata=None),
+    )

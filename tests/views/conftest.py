@@ -1,0 +1,85 @@
+"""A small world for the portal tests: client A owns one of everything, client B owns its own few rows.
+
+Every text A's rows carry includes MARKER, so a test can prove none of it reaches client B.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from fulfilment.models import Picklist, ProductImage
+from fulfilment.services import accounts, picking
+from tests import factories
+
+MARKER = "Zqx7Marker"
+
+
+@dataclass
+class World:
+    a_user: object
+    b_user: object
+    no_access_user: object
+    product: object
+    image: object
+    order: object
+    order_line: object
+    shipped_order: object
+    shipment: object  # the closed picklist
+    purchase_order: object
+    ret: object
+    webshop: object
+    address: object
+
+
+def build_client_with_everything(name, user_name, marker=MARKER):
+    """A client and its portal user, owning one of each kind of row the portal shows."""
+    user = factories.make_portal_user(factories.make_client(name=f"{marker} {name}", email=f"{marker}@example.com"),
+                                      username=user_name, notification_email=f"{marker.lower()}@example.com")
+    client = user.client
+    product = factories.make_product(client, product_code=f"{marker}-SKU", name=f"{marker} mug",
+                                     barcode=f"{marker}-EAN", stock_amount=2)
+    image = factories.make_product_image(product)
+    # Wants 5, 2 in stock: a picklist for 2 and a backorder for 3.
+    order = factories.make_order(client, lines=[(product, 5)], process=True, reference=f"{marker}-ref",
+                                 delivery_name=f"{marker} recipient")
+    other = factories.make_product(client, product_code=f"{marker}-SHIP", name=f"{marker} shipped", stock_amount=5)
+    shipped_order = factories.make_order(client, lines=[(other, 1)], process=True, reference=f"{marker}-shipped",
+                                         delivery_name=f"{marker} shipped recipient")
+    shipment = factories.open_picklist(shipped_order)
+    picking.close_picklist(shipment, shipments=[{
+        "carrier": "PostNL", "tracking_code": f"{marker}TRACK", "tracking_url": "https://postnl.example/track/3S",
+    }])
+    purchase_order = factories.make_purchase_order(client, lines=[(product, 10)], supplier_name=f"{marker} supplier")
+    ret = factories.make_return(client, returned=[(other, 1, f"{marker} reason")], replacements=[(other, 1)],
+                                name=f"{marker} returner")
+    webshop = factories.make_webshop(client, name=f"{marker} shop")
+    factories.make_webshop_order(webshop, status="error", reason=f"{marker} unknown product")
+    address = factories.make_address(client, name=f"{marker} address")
+    return dict(user=user, product=product, image=image, order=order, order_line=order.lines.get(),
+                shipped_order=shipped_order,
+                shipment=Picklist.get_by_id(shipment.id), purchase_order=purchase_order, ret=ret, webshop=webshop,
+                address=address)
+
+
+def build_world():
+    a = build_client_with_everything("Client A", "client-a")
+    b = build_client_with_everything("Client B", "client-b", marker="Bravo")
+    no_access = factories.make_portal_user(factories.make_client(name="Client without portal"), username="no-access")
+    return World(
+        a_user=a["user"], b_user=b["user"], no_access_user=no_access, product=a["product"], image=a["image"],
+        order=a["order"], order_line=a["order_line"], shipped_order=a["shipped_order"], shipment=a["shipment"],
+        purchase_order=a["purchase_order"], ret=a["ret"], webshop=a["webshop"], address=a["address"],
+    )
+
+
+def revoke_portal_access(user):
+    accounts.save_client(user.client, portal_access=False)
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def image_of(product):
+    return ProductImage.select().where(ProductImage.product == product).first()

@@ -1,0 +1,124 @@
+"""Client B can reach none of client A's rows: not by id, not by search, not in a count."""
+
+import re
+
+from markupsafe import escape
+
+from fulfilment.models import ProductImage
+from tests.conftest import portal_login
+from tests.views.conftest import MARKER
+from tests.views.test_portal_routes import PREFIX, ROUTES, build_path, portal_rules
+
+SEARCHES = [MARKER, MARKER.lower(), f"{MARKER}-SKU", f"{MARKER}-EAN", f"{MARKER}TRACK", "%", "_"]
+
+
+def owned_rules(app):
+    return [rule for rule in portal_rules(app) if ROUTES[rule.endpoint][0] == "owned"]
+
+
+def page_rules(app):
+    return [rule for rule in portal_rules(app) if ROUTES[rule.endpoint][0] == "page"]
+
+
+def test_other_clients_rows_are_404_for_client_b(app, world):
+    test_client = portal_login(app, world.b_user)
+    answers = {rule.endpoint: test_client.get(build_path(app, rule, world)).status_code for rule in owned_rules(app)}
+    assert answers == {endpoint: 404 for endpoint in answers}
+    assert len(answers) >= 7
+
+
+def test_other_clients_rows_are_200_for_their_owner(app, world):
+    test_client = portal_login(app, world.a_user)
+    for rule in owned_rules(app):
+        assert test_client.get(build_path(app, rule, world)).status_code == 200, rule.endpoint
+
+
+def test_other_clients_image_is_404_even_under_an_own_product(app, world):
+    own_product = ProductImage.select().where(ProductImage.client == world.b_user.client_id).first().product_id
+    test_client = portal_login(app, world.b_user)
+    response = test_client.get(f"{PREFIX}/products/{own_product}/images/{world.image.id}")
+    assert response.status_code == 404
+    assert response.data[:8] != b"\x89PNG\r\n\x1a\n"
+
+
+def test_marker_is_shown_to_its_owner(app, world):
+    """The leak test below can see the marker at all: client A finds it on its own pages."""
+    test_client = portal_login(app, world.a_user)
+    for path in ("/products", "/orders", "/shipments", "/purchase-orders", "/returns", "/webshops", "/addresses"):
+        assert MARKER in test_client.get(f"{PREFIX}{path}").get_data(as_text=True), path
+
+
+def test_marker_of_client_a_appears_on_no_page_client_b_can_open(app, world):
+    test_client = portal_login(app, world.b_user)
+    leaks = []
+    for rule in page_rules(app):
+        path = build_path(app, rule, world)
+        urls = [(path, "")] + [(f"{path}?q={search}&status=error&stock=low", search) for search in SEARCHES]
+        urls += [(f"{path}?q={search}", search) for search in SEARCHES]
+        for url, search in urls:
+            response = test_client.get(url)
+            assert response.status_code == 200, url
+            if MARKER.lower() in without_search_box(response.get_data(as_text=True), search).lower():
+                leaks.append(url)
+    # B's own detail pages (its own webshop, product …) must not show A's rows either.
+    for rule in owned_rules(app):
+        if rule.endpoint == "portal.product_image":
+            continue
+        url = build_path(app, rule, own_world_of(world.b_user, app))
+        page = test_client.get(url)
+        assert page.status_code == 200, url
+        if MARKER.lower() in page.get_data(as_text=True).lower():
+            leaks.append(url)
+    assert not leaks, f"client A's marker shown to client B on: {leaks}"
+
+
+def without_search_box(page, search):
+    """The page without the search text echoed in its search box (B typed that, it is no leak)."""
+    return page.replace(f'value="{escape(search)}"', 'value=""')
+
+
+def own_world_of(user, app):
+    """Stand-in for World with client B's own rows, for building B's detail page URLs."""
+    from types import SimpleNamespace
+
+    from fulfilment.models import (
+        AddressBookEntry,
+        Order,
+        OrderLine,
+        Picklist,
+        Product,
+        ProductImage,
+        PurchaseOrder,
+        Return,
+        Webshop,
+    )
+
+    client = user.client
+
+    def first(model, *where):
+        query = model.for_client(client)
+        for condition in where:
+            query = query.where(condition)
+        return query.order_by(model.id).first()
+
+    order = first(Order)
+    return SimpleNamespace(
+        product=first(Product), image=first(ProductImage), order=order,
+        order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
+        shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
+        ret=first(Return), webshop=first(Webshop),
+    )
+
+
+def test_dashboard_counts_only_the_clients_own_rows(app, world):
+    from tests import factories
+
+    # A gets a second open order and a low-stock product; B's figures must not move.
+    factories.make_order(world.a_user.client, process=False)
+    factories.make_product(world.a_user.client, stock_amount=0)
+    b_page = portal_login(app, world.b_user).get(f"{PREFIX}/").get_data(as_text=True)
+    a_page = portal_login(app, world.a_user).get(f"{PREFIX}/").get_data(as_text=True)
+    figures = re.compile(r'class="figure-value[^"]*">([^<]+)<')
+    # open orders, backorders, low stock, expected purchase orders
+    assert figures.findall(b_page) == ["1", "1", "2", "1"]
+    assert figures.findall(a_page) == ["2", "1", "3", "1"]
