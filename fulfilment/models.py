@@ -468,9 +468,14 @@ class Shipment(ClientOwned):
     webshop_push_attempts = IntegerField(default=0)
     webshop_push_error = TextField(default="")
     webshop_pushed_at = DateTimeField(null=True)
+    # When the next attempt is due (null: at once); also holds a running attempt's lease.
+    webshop_push_next_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "shipped_at"), False),)
+        indexes = (
+            (("client", "shipped_at"), False),
+            (("webshop_push_status", "webshop_push_next_at"), False),
+        )
 
 
 class ReplacementProduct(ClientOwned):

@@ -7,6 +7,7 @@ from fulfilment.migrations import MIGRATIONS, current_version
 from fulfilment.models import Client, Order, StaffUser, StockMutation
 from fulfilment.services.accounts import authenticate_staff
 from tests import factories
+from tests.conftest import WEBSHOP_TEST_KEY
 
 
 def test_init_db_twice_on_a_database_with_data_keeps_the_data(app):
@@ -25,7 +26,8 @@ def test_init_db_twice_on_a_database_with_data_keeps_the_data(app):
 
 
 def test_init_db_creates_a_fresh_sqlite_database(tmp_path, database_url):
-    fresh = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "SECRET_KEY": "x"})
+    fresh = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "SECRET_KEY": "x",
+                       "WEBSHOP_KEY": WEBSHOP_TEST_KEY, "HUEY_IMMEDIATE": True})
     try:
         result = fresh.test_cli_runner().invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
