@@ -21,6 +21,8 @@ from fulfilment.models import MODELS
 from tests import factories
 
 SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
+# A fixed Fernet key for webshop credentials, so no key file is written during tests.
+WEBSHOP_TEST_KEY = "dGVzdC1vbmx5LXdlYnNob3Ata2V5LTMyLWJ5dGVzLi4="
 
 
 def _postgres_admin_connection(server_url):
@@ -76,6 +78,9 @@ def _test_config(database_url):
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": True,
         "SERVER_NAME": "portal.test",
+        # Jobs run at once in the calling thread; no queue file is written.
+        "HUEY_IMMEDIATE": True,
+        "WEBSHOP_KEY": WEBSHOP_TEST_KEY,
     }
 
 
