@@ -26,7 +26,7 @@ def _authenticate_and_count():
 bp.after_request(ratelimit.add_headers)
 errors.init_blueprint(bp)
 
-from fulfilment.api import (  # noqa: E402  (the resource modules add their routes to bp)
+from fulfilment.api import (  # noqa: E402, F401  (the resource modules add their routes to bp)
     backorders,
     customers,
     openapi,
@@ -39,9 +39,6 @@ from fulfilment.api import (  # noqa: E402  (the resource modules add their rout
     stockhistory,
     webshoporders,
 )
-
-__all__ = ["bp", "init_app", "backorders", "customers", "openapi", "orders", "picklists", "products",
-           "purchaseorders", "receipts", "returns", "stockhistory", "webshoporders"]
 
 
 def init_app(app):

@@ -68,11 +68,14 @@ def _domain_error(error):
 
 
 def _http_error(error):
-    message = _HTTP_MESSAGES.get(error.code, error.description or error.name).format(method=request.method)
-    headers = {"Allow": error.valid_methods and ", ".join(error.valid_methods)} if isinstance(error, MethodNotAllowed) \
-        else {}
-    return error_response(error.code or 500, _HTTP_CODES.get(error.code, APPLICATION_ERROR), message,
-                          {k: v for k, v in headers.items() if v})
+    if error.code in _HTTP_MESSAGES:
+        message = _HTTP_MESSAGES[error.code].format(method=request.method)
+    else:
+        message = error.description or error.name
+    headers = {}
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return error_response(error.code or 500, _HTTP_CODES.get(error.code, APPLICATION_ERROR), message, headers)
 
 
 def _database_refused(error):

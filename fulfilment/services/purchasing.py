@@ -266,10 +266,6 @@ def complete_receipt(receipt, actor=None):
         return receipt
 
 
-def receipt_lines(receipt):
-    return list(ReceiptLine.select().where(ReceiptLine.receipt == receipt).order_by(ReceiptLine.id))
-
-
 def _lock_receivable(purchase_order):
     purchase_order = lock_purchase_order(purchase_order)
     if purchase_order.status not in ("concept", "purchased"):
