@@ -36,6 +36,14 @@ ROUTES = {
     "portal.webshop": ("owned", lambda w: {"webshop_id": w.webshop.id}),
     "portal.addresses": ("page", None),
     "portal.settings": ("page", None),
+    # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
+    "portal.products_export": ("page", None),
+    "portal.stock_history_export": ("page", None),
+    "portal.orders_export": ("page", None),
+    "portal.shipments_export": ("page", None),
+    "portal.backorders_export": ("page", None),
+    "portal.purchase_orders_export": ("page", None),
+    "portal.returns_export": ("page", None),
 }
 
 LOGIN = "→ login"
