@@ -29,6 +29,7 @@ class World:
     ret: object
     webshop: object
     address: object
+    api_key: object
 
 
 def build_client_with_everything(name, user_name, marker=MARKER):
@@ -55,7 +56,8 @@ def build_client_with_everything(name, user_name, marker=MARKER):
     webshop = factories.make_webshop(client, name=f"{marker} shop")
     factories.make_webshop_order(webshop, status="error", reason=f"{marker} unknown product")
     address = factories.make_address(client, name=f"{marker} address")
-    return dict(user=user, product=product, image=image, order=order, order_line=order.lines.get(),
+    api_key, _ = accounts.create_api_key(f"{marker} key", client=client)
+    return dict(api_key=api_key, user=user, product=product, image=image, order=order, order_line=order.lines.get(),
                 shipped_order=shipped_order,
                 shipment=Picklist.get_by_id(shipment.id), purchase_order=purchase_order, ret=ret, webshop=webshop,
                 address=address)
@@ -69,6 +71,7 @@ def build_world():
         a_user=a["user"], b_user=b["user"], no_access_user=no_access, product=a["product"], image=a["image"],
         order=a["order"], order_line=a["order_line"], shipped_order=a["shipped_order"], shipment=a["shipment"],
         purchase_order=a["purchase_order"], ret=a["ret"], webshop=a["webshop"], address=a["address"],
+        api_key=a["api_key"],
     )
 
 

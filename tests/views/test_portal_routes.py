@@ -59,6 +59,9 @@ ROUTES = {
     "portal.settings": ("page", None),
     "portal.update_login_details": ("action", None),
     "portal.change_password": ("action", None),
+    # The client's own API keys: created by a POST, revoked after a confirmation page (GET, then POST).
+    "portal.create_api_key": ("action", None),
+    "portal.revoke_api_key": ("owned", lambda w: {"api_key_id": w.api_key.id}),
     # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
     "portal.products_export": ("page", None),
     "portal.stock_history_export": ("page", None),
