@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app fulfilment init-db | create-staff | demo-data | serve | worker | sync-webshops."""
+"""Command-line tasks: flask --app fulfilment init-db | create-staff | create-api-key | demo-data | serve | worker |
+sync-webshops."""
 
 import logging
 import os
@@ -39,6 +40,33 @@ def create_staff_command(username, password, is_admin):
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Staff user {username} created. Log in at /admin/login.")
+
+
+@click.command("create-api-key")
+@with_appcontext
+@click.argument("name")
+@click.option("--client", "client_name", default=None,
+              help="Scope the key to this client (by name). Leave out for a staff key that reaches every client.")
+def create_api_key_command(name, client_name):
+    """Create a REST API key and print it once; only its hash is stored."""
+    from fulfilment.models import Client
+
+    migrations.upgrade()
+    client = None
+    if client_name:
+        matches = list(Client.select().where(Client.name == client_name).limit(2))
+        if not matches:
+            raise click.ClickException(f"No client is called {client_name!r}.")
+        if len(matches) > 1:
+            raise click.ClickException(f"Several clients are called {client_name!r}; give them distinct names first.")
+        client = matches[0]
+    try:
+        key, raw_key = accounts.create_api_key(name, client=client, actor="cli")
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    scope = f"scoped to {client.name}" if client else "staff key, reaches every client"
+    click.echo(f"API key {key.name!r} created ({scope}). Copy it now; it is not shown again:")
+    click.echo(raw_key)
 
 
 @click.command("demo-data")
@@ -158,6 +186,6 @@ def _print_logins(logins):
 
 
 def init_app(app):
-    for command in (init_db_command, create_staff_command, demo_data_command, serve_command, worker_command,
-                    sync_webshops_command):
+    for command in (init_db_command, create_staff_command, create_api_key_command, demo_data_command,
+                    serve_command, worker_command, sync_webshops_command):
         app.cli.add_command(command)

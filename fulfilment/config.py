@@ -15,9 +15,12 @@ DEFAULTS = {
     "ADMIN_PAGE_SIZE": 50,
     "PORTAL_PAGE_SIZE": 25,
     "LOW_STOCK_THRESHOLD": 5,
+    # Most rows one spreadsheet export may hold; a longer list is refused with a message.
+    "EXPORT_MAX_ROWS": 100_000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    "API_RATE_LIMIT_PER_MINUTE": 500,
     # Webshop connections (see services/webshops.py and jobs.py).
     # Fernet key(s) for stored shop credentials, comma-separated: the first encrypts, all decrypt
     # (rotation). None means "a key kept in the instance folder".
@@ -56,6 +59,8 @@ _ENV_TYPES = {
     "ADMIN_PAGE_SIZE": int,
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
+    "EXPORT_MAX_ROWS": int,
+    "API_RATE_LIMIT_PER_MINUTE": int,
     "WEBSHOP_KEY": str,
     "WEBSHOP_SYNC_MINUTES": int,
     "WEBSHOP_HTTP_TIMEOUT": float,

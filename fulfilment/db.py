@@ -3,8 +3,9 @@
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import parse as parse_db_url
+from playhouse.postgres_ext import PostgresqlExtDatabase, ServerSideQuery
 
 database = DatabaseProxy()
 
@@ -31,7 +32,8 @@ def open_database(url, busy_timeout_ms=10_000):
     if scheme in ("postgres", "postgresql"):
         params = parse_db_url(url)
         name = params.pop("database")
-        return PostgresqlDatabase(name, **params)
+        # The Ext flavour behaves the same and adds server-side cursors (see streamed()).
+        return PostgresqlExtDatabase(name, **params)
     raise UnsupportedDatabase(f"Unsupported database URL {url!r}: use sqlite:/// or postgresql://")
 
 
@@ -74,6 +76,23 @@ def init_app(app):
     def _close(exc):
         if not database.is_closed():
             database.close()
+
+
+def streamed(query, batch_size=2000):
+    """Iterate over query's rows without holding them all in memory.
+
+    SQLite steps through a result as it is read. PostgreSQL's driver would fetch the whole
+    result at once, so there the rows come through a server-side cursor, batch_size at a time.
+    Call it inside a transaction: PostgreSQL then streams instead of materialising the result.
+    """
+    if is_sqlite():
+        yield from query.iterator()
+        return
+    cursor = ServerSideQuery(query, array_size=batch_size)
+    try:
+        yield from cursor.iterator()
+    finally:
+        cursor.close()
 
 
 def locked(query):

@@ -578,6 +578,21 @@ class ApiKey(BaseModel):
         return cls.select().where(cls.client == client)
 
 
+class ApiRequestCount(BaseModel):
+    """Requests made with one API key in one minute: the rate limit's counter, shared by all web workers.
+
+    Not in MODELS: it is bookkeeping, not warehouse data; migration 2 creates it and its rows go
+    with their key.
+    """
+
+    api_key = ForeignKeyField(ApiKey, on_delete="CASCADE")
+    minute = IntegerField()  # minutes since the Unix epoch
+    requests = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("api_key", "minute"), True),)
+
+
 MODELS = [
     Warehouse,
     StaffUser,

@@ -18,7 +18,7 @@ def create_app(config=None):
     auth.init_app(app)
     csrf.init_app(app)
 
-    from fulfilment import admin, cli, formatting, jobs, views
+    from fulfilment import admin, api, cli, formatting, jobs, views
     from fulfilment.services import webshops
 
     webshops.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config=None):
     views.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)
+    api.init_app(app)  # after the error pages: its JSON 404/405 wrap them
     return app
 
 

@@ -46,6 +46,9 @@ def database_url(tmp_path_factory):
     admin = _postgres_admin_connection(SERVER_URL)
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
+        # A throwaway database need not wait for each commit to reach the disk (4 ms a commit,
+        # against 0.3 ms); locking and visibility, which the tests are about, stay the same.
+        cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield urlunparse(urlparse(SERVER_URL)._replace(path=f"/{name}"))
     finally:

@@ -20,7 +20,7 @@ def test_init_db_twice_on_a_database_with_data_keeps_the_data(app):
     second = runner.invoke(args=["init-db"])
 
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert f"schema version {len(MIGRATIONS)}" in second.output
+    assert f"schema version {MIGRATIONS[-1][0]}" in second.output
     assert (Client.select().count(), Order.select().count(), StockMutation.select().count()) == before
     assert Client.get(Client.name == "Keep me")
 
@@ -33,7 +33,7 @@ def test_init_db_creates_a_fresh_sqlite_database(tmp_path, database_url):
         assert result.exit_code == 0, result.output
         assert "Applied migrations: m0001_initial" in result.output
         with fresh.app_context():
-            assert current_version() == len(MIGRATIONS)
+            assert current_version() == MIGRATIONS[-1][0]
     finally:
         bind_database(database_url)  # the test database again
 

@@ -47,6 +47,8 @@ class OrderView(ReadOnlyModelView):
     column_filters = (Client.name, "status", "source", "created_at")
     column_default_sort = ("id", True)
     column_labels = {"delivery_name": "Recipient", "created_at": "Created"}
+    column_export_extra = ("delivery_address", "delivery_zipcode", "delivery_city", "delivery_country", "email",
+                           "telephone")
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("process", "Process", lambda o, a: orders.process_order(o, a), style="primary",

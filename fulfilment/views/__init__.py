@@ -12,6 +12,7 @@ from fulfilment.views import (  # noqa: E402,F401
     auth,
     backorders,
     dashboard,
+    exports,
     links,
     listing,
     order_changes,

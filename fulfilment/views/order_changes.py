@@ -89,4 +89,3 @@ def duplicate_order(order_id):
     flash(f"Order {copy.number} is a copy of {order.number}. Check its products and address, then submit it.",
           "success")
     return back_to_order(copy)
-

@@ -62,6 +62,14 @@ ROUTES = {
     "portal.settings": ("page", None),
     "portal.update_login_details": ("action", None),
     "portal.change_password": ("action", None),
+    # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
+    "portal.products_export": ("page", None),
+    "portal.stock_history_export": ("page", None),
+    "portal.orders_export": ("page", None),
+    "portal.shipments_export": ("page", None),
+    "portal.backorders_export": ("page", None),
+    "portal.purchase_orders_export": ("page", None),
+    "portal.returns_export": ("page", None),
 }
 
 LOGIN = "→ login"

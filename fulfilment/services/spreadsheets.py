@@ -1,0 +1,216 @@
+"""Spreadsheet export: one exporter that streams a query's rows into an .xlsx file.
+
+The rows come from the database through one streaming cursor (``db.streamed``) and go into an
+openpyxl write-only workbook, which writes each row to disk as it is appended; the finished
+file is a temporary file the caller sends. Memory therefore stays flat however many rows a list
+has. Cells are typed: numbers as numbers, money with two decimals, dates as dates. Text is
+always a text cell, so nothing a client or webshop typed can become a formula.
+"""
+
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from itertools import chain, islice
+from typing import Any, BinaryIO, Callable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from fulfilment.db import database, streamed
+from fulfilment.services.errors import ExportTooLarge
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+# Text starting with one of these is what spreadsheet programs read as a formula (or re-read as
+# one when the cell is edited); such text gets an explicit text cell with a quote prefix.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_TEXT = 32_767  # Excel's limit; longer text makes the file unreadable for Excel
+
+FETCH_BATCH_SIZE = 2000
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its title, how to read its value from a row, and whether it is money."""
+
+    title: str
+    value: Callable[[Any], Any]
+    money: bool = False
+
+
+def path(dotted):
+    """A value getter for ``"order.number"``-style paths that answers None past a missing relation."""
+    names = dotted.split(".")
+
+    def get(row):
+        for name in names:
+            if row is None:
+                return None
+            row = getattr(row, name)
+        return row
+
+    return get
+
+
+@dataclass
+class Spreadsheet:
+    """A finished export: a temporary .xlsx file (deleted once closed) and the name to download it as."""
+
+    filename: str
+    file: BinaryIO
+    rows: int
+    mimetype: str = XLSX_MIMETYPE
+
+    def close(self):
+        self.file.close()
+
+
+def export_rows(list_name, columns, query, *, max_rows, today=None):
+    """Write query's rows into a new .xlsx file; refuse with ExportTooLarge beyond max_rows rows.
+
+    The count and the rows are read in one transaction, so they agree (on PostgreSQL it also lets
+    the server-side cursor stream). The query must select every relation the columns read, or
+    each row costs a query.
+    """
+    with database.atomic():
+        total = query.count()
+        if total > max_rows:
+            raise ExportTooLarge(
+                f"{list_name} has {total:,} rows; one export holds at most {max_rows:,}. "
+                "Narrow the list down with a search or filter and export again."
+            )
+        target = tempfile.TemporaryFile(suffix=".xlsx")
+        try:
+            written = write_workbook(target, list_name, columns, streamed(query, FETCH_BATCH_SIZE), max_rows)
+        except BaseException:
+            target.close()
+            raise
+    target.seek(0)
+    return Spreadsheet(filename=export_filename(list_name, today), file=target, rows=written)
+
+
+def write_workbook(target, title, columns, rows, max_rows=None):
+    """Write rows as one sheet (bold frozen header, typed cells) into target; return the rows written.
+
+    Column widths come from the titles and the first rows, which are read ahead for that:
+    write-only sheets need their widths before the first row is written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(title))
+    sheet.freeze_panes = "A2"
+    rows = iter(rows if max_rows is None else islice(rows, max_rows))
+    sample = [[column.value(row) for column in columns] for row in islice(rows, WIDTH_SAMPLE_ROWS)]
+    for index, width in enumerate(column_widths(columns, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    header_font = Font(bold=True)
+    sheet.append([_header_cell(sheet, column.title, header_font) for column in columns])
+    written = 0
+    rest = ([column.value(row) for column in columns] for row in rows)
+    money = [column.money for column in columns]
+    for values in chain(sample, rest):
+        sheet.append([_cell(sheet, value, is_money) for value, is_money in zip(values, money)])
+        written += 1
+    workbook.save(target)
+    return written
+
+
+def _header_cell(sheet, title, font):
+    cell = _text_cell(sheet, clean_text(title))
+    cell.font = font
+    return cell
+
+
+def _cell(sheet, value, money=False):
+    """What to append for one value: the plain value where openpyxl's own typing is right, else a cell."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _text(sheet, value)
+    if isinstance(value, (int, float, Decimal)):
+        return _formatted_cell(sheet, value, MONEY_FORMAT) if money else value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:  # Excel has no time zones; we store and show UTC
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return _formatted_cell(sheet, value, DATETIME_FORMAT)
+    if isinstance(value, date):
+        return _formatted_cell(sheet, value, DATE_FORMAT)
+    return _text(sheet, str(value))
+
+
+def _formatted_cell(sheet, value, number_format):
+    cell = WriteOnlyCell(sheet)
+    # The format first: openpyxl then keeps it instead of setting its own date format first.
+    cell.number_format = number_format
+    cell.value = value
+    return cell
+
+
+def _text(sheet, text):
+    """Text as openpyxl would write it, unless it could be read as a formula or an error value."""
+    text = clean_text(text)
+    if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
+        return _text_cell(sheet, text)
+    return text
+
+
+def _text_cell(sheet, text):
+    """A cell that is text whatever it says: no formula, no error value, and it stays text when edited."""
+    cell = WriteOnlyCell(sheet, text)
+    # openpyxl makes text starting with "=" a formula cell; force the string type back.
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def clean_text(text):
+    """Text an .xlsx file can hold: no control characters XML forbids, at most Excel's cell length."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+
+
+def column_widths(columns, sample_rows):
+    """A width per column, from its title and the longest value shown in the sample rows."""
+    widths = []
+    for index, column in enumerate(columns):
+        longest = max([len(column.title) + 2] + [_shown_length(row[index], column.money) for row in sample_rows])
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
+    return widths
+
+
+def _shown_length(value, money):
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, (int, float, Decimal)):
+        return len(f"{value:,.2f}") if money else len(str(value))
+    return max(len(line) for line in str(value).splitlines() or [""])
+
+
+def sheet_title(name):
+    """The list name as a worksheet title: without the characters Excel forbids, at most 31 long."""
+    title = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", name)).strip()
+    return title[:31] or "Export"
+
+
+def export_filename(list_name, today=None):
+    """``<list name>-YYYY-MM-DD.xlsx``, in plain lowercase ASCII: "stock-history-2024-05-01.xlsx"."""
+    ascii_name = unicodedata.normalize("NFKD", list_name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "export"
+    return f"{slug}-{(today or date.today()):%Y-%m-%d}.xlsx"
