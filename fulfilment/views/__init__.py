@@ -28,6 +28,7 @@ from fulfilment.views import (  # noqa: E402,F401
     scope,
     settings,
     shipments,
+    webshop_connection,
     webshops,
 )
 

@@ -14,8 +14,10 @@ SKUS = ("SKU-1", "SKU-2", "SKU-3")
 def fast_http(app, monkeypatch):
     """Short time-outs, no back-off waits, http:// and 127.0.0.1 allowed for the fake shops; an empty job queue.
 
-    The app (and so its in-memory huey) is shared by the whole test run.
+    The app (and so its in-memory huey) is shared by the whole test run, and another test may have
+    built an app of its own, which binds the credentials key; bind this app's again.
     """
+    webshops.init_app(app)
     app.extensions["jobs"].huey.flush()
     settings = webshops.WebshopSettings(
         http=HttpSettings(timeout=1.0, retries=2, backoff=0.0, allow_http=True, allow_private_network=True),

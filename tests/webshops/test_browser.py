@@ -1,4 +1,5 @@
-"""In a real browser: staff run the connection test of a passing and of a failing shop and read the checks."""
+"""In a real browser: a client in the portal and staff in the back office run the connection test of a
+passing and of a failing shop and read the checks."""
 
 import os
 import threading
@@ -60,33 +61,72 @@ def _log_in(page, live_server):
     page.wait_for_url(f"{live_server}/admin/**")
 
 
-def _test_connection(page, live_server, webshop):
-    page.goto(f"{live_server}/admin/webshop/details/?id={webshop.id}")
-    page.click("text=Test connection")
+def _checks_on_page(page):
     page.wait_for_selector("table.connection-test")
     return {row.locator("td").nth(0).inner_text(): (row.locator("td").nth(1).inner_text(),
                                                     row.locator("td").nth(2).inner_text())
             for row in page.locator("table.connection-test tbody tr").all()}
 
 
-def test_staff_see_a_passing_and_a_failing_connection_test(live_server, browser_page, staff_user, shop_client,
-                                                           secure_shop, woo):
+def _test_connection(page, live_server, webshop):
+    page.goto(f"{live_server}/admin/webshop/details/?id={webshop.id}")
+    page.click("text=Test connection")
+    return _checks_on_page(page)
+
+
+@pytest.fixture
+def good_and_broken_shop(shop_client, secure_shop, woo):
     secure_shop.add_order(lines=[("SKU-1", 1)])
     passing = connect_woo(shop_client, secure_shop, name="Good shop")
-    failing = factories.make_client(name="Other client")
     woo.consumer_secret = "cs_changed_in_the_shop"
-    broken = connect_woo(failing, woo, name="Broken shop")
+    broken = connect_woo(shop_client, woo, name="Broken shop")
     woo.consumer_secret = "cs_really_changed"
-    _log_in(browser_page, live_server)
+    return passing, broken
 
-    checks = _test_connection(browser_page, live_server, passing)
+
+CREDENTIALS_REFUSED = ("The shop does not accept the consumer key and secret. Copy both again from WooCommerce → "
+                       "Settings → Advanced → REST API, or create a new key there.")
+
+
+def _assert_passing(checks):
     assert len(checks) == 7 and {result for result, _ in checks.values()} == {"passed"}
-    assert "Passed on" in browser_page.content()
 
-    checks = _test_connection(browser_page, live_server, broken)
+
+def _assert_failing(checks):
     assert checks["Secure connection (TLS)"][0] == "failed"
     assert "http://" in checks["Secure connection (TLS)"][1]
-    assert checks["Credentials accepted"] == (
-        "failed", "The shop does not accept the consumer key and secret. Copy both again from WooCommerce → "
-                  "Settings → Advanced → REST API, or create a new key there.")
+    assert checks["Credentials accepted"] == ("failed", CREDENTIALS_REFUSED)
     assert checks["Permission to read orders"][0] == "not checked"
+
+
+def test_a_client_tests_a_passing_and_a_failing_shop_in_the_portal(live_server, browser_page, shop_client,
+                                                                   good_and_broken_shop):
+    passing, broken = good_and_broken_shop
+    user = factories.make_portal_user(shop_client, username="koffie")
+    page = browser_page
+    page.goto(f"{live_server}/fulfilmentportal/login")
+    page.fill("#username", user.username)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/fulfilmentportal/")
+
+    page.goto(f"{live_server}/fulfilmentportal/webshops")
+    page.get_by_role("link", name="Good shop").click()
+    page.get_by_role("button", name="Test connection").click()
+    _assert_passing(_checks_on_page(page))
+    assert "all 7 checks passed" in page.content()
+
+    page.goto(f"{live_server}/fulfilmentportal/webshops")
+    page.get_by_role("link", name="Broken shop").click()
+    page.get_by_role("button", name="Test connection").click()
+    _assert_failing(_checks_on_page(page))
+
+
+def test_staff_see_a_passing_and_a_failing_connection_test(live_server, browser_page, staff_user,
+                                                           good_and_broken_shop):
+    passing, broken = good_and_broken_shop
+    _log_in(browser_page, live_server)
+
+    _assert_passing(_test_connection(browser_page, live_server, passing))
+    assert "Passed on" in browser_page.content()
+    _assert_failing(_test_connection(browser_page, live_server, broken))
