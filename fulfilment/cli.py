@@ -1,8 +1,15 @@
-"""Command-line tasks: flask --app fulfilment init-db | create-staff | demo-data."""
+"""Command-line tasks: flask --app fulfilment init-db | create-staff | create-api-key | demo-data | serve | worker |
+sync-webshops."""
+
+import logging
+import os
+import signal
+import subprocess
+import sys
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
 from fulfilment import migrations
 from fulfilment.services import accounts
@@ -35,6 +42,33 @@ def create_staff_command(username, password, is_admin):
     click.echo(f"Staff user {username} created. Log in at /admin/login.")
 
 
+@click.command("create-api-key")
+@with_appcontext
+@click.argument("name")
+@click.option("--client", "client_name", default=None,
+              help="Scope the key to this client (by name). Leave out for a staff key that reaches every client.")
+def create_api_key_command(name, client_name):
+    """Create a REST API key and print it once; only its hash is stored."""
+    from fulfilment.models import Client
+
+    migrations.upgrade()
+    client = None
+    if client_name:
+        matches = list(Client.select().where(Client.name == client_name).limit(2))
+        if not matches:
+            raise click.ClickException(f"No client is called {client_name!r}.")
+        if len(matches) > 1:
+            raise click.ClickException(f"Several clients are called {client_name!r}; give them distinct names first.")
+        client = matches[0]
+    try:
+        key, raw_key = accounts.create_api_key(name, client=client, actor="cli")
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    scope = f"scoped to {client.name}" if client else "staff key, reaches every client"
+    click.echo(f"API key {key.name!r} created ({scope}). Copy it now; it is not shown again:")
+    click.echo(raw_key)
+
+
 @click.command("demo-data")
 @with_appcontext
 def demo_data_command():
@@ -54,9 +88,11 @@ def demo_data_command():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Fill an empty database with the demo warehouse first.")
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run the background worker (webshop imports, tracking codes) in a process of its own.")
 @with_appcontext
-def serve_command(host, port, demo):
-    """Upgrade the schema, optionally add demo data, and serve the portal (development server)."""
+def serve_command(host, port, demo, worker):
+    """Upgrade the schema, optionally add demo data, and serve the portal with its worker (development server)."""
     from werkzeug.serving import run_simple
 
     from fulfilment.demo import build_demo_warehouse
@@ -65,8 +101,82 @@ def serve_command(host, port, demo):
     migrations.upgrade()
     if demo and not (Client.select().exists() or StaffUser.select().exists()):
         _print_logins(build_demo_warehouse())
+    worker_process = _start_worker() if worker else None
     click.echo(f"Client portal: http://{host}:{port}/fulfilmentportal   Back office: http://{host}:{port}/admin")
-    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+    # Stopped with SIGTERM (a service manager, `kill`), still stop the worker on the way out.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if worker_process is not None:
+            _stop_worker(worker_process)
+
+
+def _start_worker():
+    """Start `flask worker` for the same app and configuration in a child process."""
+    app_path = click.get_current_context().find_object(ScriptInfo).app_import_path or "fulfilment"
+    env = {**os.environ, "FULFILMENT_DATABASE_URL": current_app.config["DATABASE_URL"]}
+    command = [sys.executable, "-m", "flask", "--app", app_path, "worker"]
+    process = subprocess.Popen(command, env=env)
+    click.echo(f"Background worker started (process {process.pid}).")
+    return process
+
+
+def _stop_worker(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@click.command("worker")
+@click.option("--threads", type=int, default=None, help="Jobs run at once (default: FULFILMENT_WORKER_THREADS).")
+@with_appcontext
+def worker_command(threads):
+    """Run the background worker: periodic webshop imports and tracking codes back to the shops."""
+    jobs = current_app.extensions["jobs"]
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    migrations.upgrade()
+    consumer = jobs.huey.create_consumer(workers=threads or current_app.config["WORKER_THREADS"],
+                                         worker_type="thread", periodic=True)
+    consumer.run()
+
+
+@click.command("sync-webshops")
+@click.option("--webshop", "webshop_ids", type=int, multiple=True, help="Only this webshop (id); repeat for more.")
+@with_appcontext
+def sync_webshops_command(webshop_ids):
+    """Import the orders of every active webshop now (or of the given ones) and print what happened."""
+    from fulfilment.models import Webshop
+    from fulfilment.services.webshop_import import import_orders
+    from fulfilment.services.webshops import importable_webshops
+
+    migrations.upgrade()
+    if webshop_ids:
+        shops = list(Webshop.select().where(Webshop.id.in_(webshop_ids)).order_by(Webshop.id))
+        missing = sorted(set(webshop_ids) - {shop.id for shop in shops})
+        if missing:
+            raise click.ClickException(f"No webshop with id {', '.join(map(str, missing))}.")
+    else:
+        shops = list(importable_webshops())
+        if not shops:
+            click.echo("No active webshop with credentials to import from.")
+    failed = 0
+    for shop in shops:
+        try:
+            summary = import_orders(shop)
+        except DomainError as error:
+            failed += 1
+            click.echo(f"{shop.name} (#{shop.id}): failed: {error.message}", err=True)
+        else:
+            click.echo(f"{shop.name} (#{shop.id}): {summary.describe()}.")
+    if failed:
+        raise click.ClickException(f"{failed} webshop(s) could not be imported; see above.")
 
 
 def _print_logins(logins):
@@ -76,5 +186,6 @@ def _print_logins(logins):
 
 
 def init_app(app):
-    for command in (init_db_command, create_staff_command, demo_data_command, serve_command):
+    for command in (init_db_command, create_staff_command, create_api_key_command, demo_data_command,
+                    serve_command, worker_command, sync_webshops_command):
         app.cli.add_command(command)

@@ -20,7 +20,35 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    "API_RATE_LIMIT_PER_MINUTE": 500,
+    # Webshop connections (see services/webshops.py and jobs.py).
+    # Fernet key(s) for stored shop credentials, comma-separated: the first encrypts, all decrypt
+    # (rotation). None means "a key kept in the instance folder".
+    "WEBSHOP_KEY": None,
+    "WEBSHOP_SYNC_MINUTES": 5,
+    "WEBSHOP_HTTP_TIMEOUT": 20.0,
+    "WEBSHOP_HTTP_RETRIES": 3,
+    "WEBSHOP_HTTP_BACKOFF": 1.0,
+    # A PEM file of extra trusted certificate authorities (None: the public ones certifi ships).
+    "WEBSHOP_CA_BUNDLE": None,
+    # Only for development and tests: send shop credentials over plain http://, and reach shops
+    # on private network addresses (127.0.0.1, 10.x …), which are refused by default.
+    "WEBSHOP_ALLOW_HTTP": False,
+    "WEBSHOP_ALLOW_PRIVATE_NETWORK": False,
+    "WEBSHOP_PUSH_MAX_ATTEMPTS": 10,
+    "SHOPIFY_API_VERSION": "2026-10",
+    # Background jobs: huey on SQLite in the instance folder, or on Redis when this is set.
+    "REDIS_URL": None,
+    "WORKER_THREADS": 2,
+    # Run jobs at once in the calling thread (tests).
+    "HUEY_IMMEDIATE": False,
 }
+
+
+
+def _boolean(text):
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
 
 # Settings read from the environment and how to convert their text.
 _ENV_TYPES = {
@@ -32,9 +60,23 @@ _ENV_TYPES = {
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
     "EXPORT_MAX_ROWS": int,
+    "API_RATE_LIMIT_PER_MINUTE": int,
+    "WEBSHOP_KEY": str,
+    "WEBSHOP_SYNC_MINUTES": int,
+    "WEBSHOP_HTTP_TIMEOUT": float,
+    "WEBSHOP_HTTP_RETRIES": int,
+    "WEBSHOP_HTTP_BACKOFF": float,
+    "WEBSHOP_CA_BUNDLE": str,
+    "WEBSHOP_ALLOW_HTTP": _boolean,
+    "WEBSHOP_ALLOW_PRIVATE_NETWORK": _boolean,
+    "WEBSHOP_PUSH_MAX_ATTEMPTS": int,
+    "SHOPIFY_API_VERSION": str,
+    "REDIS_URL": str,
+    "WORKER_THREADS": int,
 }
 
 SECRET_KEY_FILE = "secret_key"
+WEBSHOP_KEY_FILE = "webshop_key"
 
 
 def settings_from_environment(environ=os.environ):
@@ -60,16 +102,24 @@ def load_config(app, overrides=None):
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'fulfilment.sqlite3'}"
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = persistent_secret_key(instance / SECRET_KEY_FILE)
+    if not app.config["WEBSHOP_KEY"]:
+        app.config["WEBSHOP_KEY"] = persistent_secret_key(instance / WEBSHOP_KEY_FILE, new_fernet_key)
 
 
-def persistent_secret_key(path):
-    """Read the secret key kept in the instance folder, creating it once so restarts keep sessions."""
+def new_fernet_key():
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def persistent_secret_key(path, generate=lambda: secrets.token_hex(32)):
+    """Read a key kept in the instance folder, creating it once so restarts keep using it."""
     path = Path(path)
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
-    key = secrets.token_hex(32)
+    key = generate()
     # O_EXCL: when two workers start at once, one writes and the other reads the winner's key.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -15,6 +15,7 @@ from fulfilment.models import (
     MODELS,
     AddressBookEntry,
     Client,
+    Shipment,
     StaffUser,
     Warehouse,
     Webshop,
@@ -200,6 +201,9 @@ def _play_scenario():
         }])
         shipped.append(order)
         if order.webshop_id:
+            # Demo history: these shops heard about their shipments long ago (the demo shop has no real address).
+            Shipment.update(webshop_push_status="sent", webshop_push_attempts=1,
+                            webshop_pushed_at=Shipment.shipped_at).where(Shipment.order == order).execute()
             WebshopOrder.create(client=order.client_id, webshop=webshop, foreign_id=order.foreign_id,
                                 foreign_number=f"#{order.foreign_id}", status="imported", order=order)
     WebshopOrder.create(client=webshop.client_id, webshop=webshop, foreign_id="88199", foreign_number="#88199",

@@ -468,9 +468,14 @@ class Shipment(ClientOwned):
     webshop_push_attempts = IntegerField(default=0)
     webshop_push_error = TextField(default="")
     webshop_pushed_at = DateTimeField(null=True)
+    # When the next attempt is due (null: at once); also holds a running attempt's lease.
+    webshop_push_next_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "shipped_at"), False),)
+        indexes = (
+            (("client", "shipped_at"), False),
+            (("webshop_push_status", "webshop_push_next_at"), False),
+        )
 
 
 class ReplacementProduct(ClientOwned):
@@ -571,6 +576,21 @@ class ApiKey(BaseModel):
     @classmethod
     def for_client(cls, client):
         return cls.select().where(cls.client == client)
+
+
+class ApiRequestCount(BaseModel):
+    """Requests made with one API key in one minute: the rate limit's counter, shared by all web workers.
+
+    Not in MODELS: it is bookkeeping, not warehouse data; migration 2 creates it and its rows go
+    with their key.
+    """
+
+    api_key = ForeignKeyField(ApiKey, on_delete="CASCADE")
+    minute = IntegerField()  # minutes since the Unix epoch
+    requests = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("api_key", "minute"), True),)
 
 
 MODELS = [

@@ -10,7 +10,7 @@ csrf = CSRFProtect()
 
 
 def create_app(config=None):
-    """Build the app: configuration, database, logins, CSRF, back office, portal, API and CLI."""
+    """Build the app: configuration, database, logins, CSRF, webshops and jobs, back office, portal, API, CLI."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
 
@@ -18,13 +18,17 @@ def create_app(config=None):
     auth.init_app(app)
     csrf.init_app(app)
 
-    from fulfilment import admin, cli, formatting, views
+    from fulfilment import admin, api, cli, formatting, jobs, views
+    from fulfilment.services import webshops
 
+    webshops.init_app(app)
+    jobs.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)
+    api.init_app(app)  # after the error pages: its JSON 404/405 wrap them
     return app
 
 

@@ -21,6 +21,8 @@ from fulfilment.models import MODELS
 from tests import factories
 
 SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
+# A fixed Fernet key for webshop credentials, so no key file is written during tests.
+WEBSHOP_TEST_KEY = "dGVzdC1vbmx5LXdlYnNob3Ata2V5LTMyLWJ5dGVzLi4="
 
 
 def _postgres_admin_connection(server_url):
@@ -44,6 +46,9 @@ def database_url(tmp_path_factory):
     admin = _postgres_admin_connection(SERVER_URL)
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
+        # A throwaway database need not wait for each commit to reach the disk (4 ms a commit,
+        # against 0.3 ms); locking and visibility, which the tests are about, stay the same.
+        cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield urlunparse(urlparse(SERVER_URL)._replace(path=f"/{name}"))
     finally:
@@ -73,6 +78,9 @@ def _test_config(database_url):
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": True,
         "SERVER_NAME": "portal.test",
+        # Jobs run at once in the calling thread; no queue file is written.
+        "HUEY_IMMEDIATE": True,
+        "WEBSHOP_KEY": WEBSHOP_TEST_KEY,
     }
 
 

@@ -30,7 +30,7 @@ from fulfilment.models import (
     Shipment,
     Warehouse,
 )
-from fulfilment.services import backorders, catalog, orders, picking
+from fulfilment.services import backorders, catalog, orders, picking, webshop_tracking
 from fulfilment.services.addresses import DELIVERY_FIELDS
 
 
@@ -222,7 +222,14 @@ class ShipmentView(ReadOnlyModelView):
     column_searchable_list = ("tracking_code", "carrier")
     column_filters = (Client.name, "carrier", "webshop_push_status")
     column_default_sort = ("id", True)
-    column_labels = {"webshop_push_status": "Webshop told"}
+    column_labels = {"webshop_push_status": "Webshop told", "webshop_push_error": "Webshop's answer",
+                     "webshop_push_attempts": "Attempts to tell the webshop", "webshop_pushed_at": "Webshop told at",
+                     "webshop_push_next_at": "Next attempt"}
+    record_actions = (
+        RecordAction("push", "Tell the webshop again", lambda s, a: webshop_tracking.retry_tracking(s, a),
+                     style="primary", shown=lambda s: s.webshop_push_status == "failed",
+                     success="The worker sends the tracking code to the webshop again within a minute."),
+    )
 
 
 def views():

@@ -15,6 +15,8 @@ from fulfilment.models import utcnow
 
 MIGRATIONS = [
     (1, "m0001_initial"),
+    (2, "m0002_api_request_counts"),
+    (3, "m0003_shipment_push_schedule"),
 ]
 
 

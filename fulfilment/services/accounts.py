@@ -1,9 +1,14 @@
-"""Staff users, clients and their portal logins: creation, passwords and authentication."""
+"""Staff users, clients, their portal logins and API keys: creation, passwords and authentication."""
 
+import hashlib
+import secrets
+
+from peewee import JOIN
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfilment.db import write_transaction
-from fulfilment.models import Client, PortalUser, StaffUser, utcnow
+from fulfilment.models import LANGUAGES, ApiKey, Client, PortalUser, StaffUser, utcnow
+from fulfilment.services.actors import describe_actor
 from fulfilment.services.errors import UsernameTaken, ValidationFailed, WeakPassword
 
 MIN_PASSWORD_LENGTH = 12
@@ -113,6 +118,8 @@ def save_client(client=None, *, login_username=None, login_password=None, **fiel
             setattr(client, name, value)
         if not (client.name or "").strip():
             raise ValidationFailed("A client needs a name.")
+        if client.language not in dict(LANGUAGES):
+            raise ValidationFailed(f"Unknown language {client.language!r}: choose one of {', '.join(dict(LANGUAGES))}.")
         client.updated_at = utcnow()
         client.save()
         if login_username:
@@ -168,3 +175,47 @@ def set_portal_login(client, username, password=None):
             raise ValidationFailed("A new portal login needs a password.")
         return create_portal_user(client, username, password, notification_email=client.email)
     return update_portal_user(user, username=username, password=password)
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+API_KEY_PREFIX_LENGTH = 8
+
+
+def hash_api_key(raw_key):
+    """The SHA-256 hex digest stored for an API key (the key itself is never stored)."""
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def create_api_key(name, client=None, actor=None):
+    """Create an API key, staff-wide or scoped to client; return (ApiKey, raw key). Show the raw key once."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("Give the API key a name, e.g. the shop or tool that will use it.")
+    if len(name) > 255:
+        raise ValidationFailed("The name of the API key is too long.")
+    raw_key = secrets.token_urlsafe(32)
+    with write_transaction():
+        key = ApiKey.create(client=client, name=name, key_hash=hash_api_key(raw_key),
+                            key_prefix=raw_key[:API_KEY_PREFIX_LENGTH], created_by=describe_actor(actor))
+    return key, raw_key
+
+
+def revoke_api_key(key, actor=None):
+    """Deactivate an API key: requests made with it are refused from now on. It stays listed."""
+    with write_transaction():
+        ApiKey.update(active=False).where(ApiKey.id == key.id).execute()
+    key.active = False
+    return key
+
+
+def authenticate_api_key(raw_key):
+    """Return the active API key for raw_key, or None; a scoped key of an inactive client is refused too."""
+    if not raw_key:
+        return None
+    key = (ApiKey.select(ApiKey, Client).join(Client, JOIN.LEFT_OUTER)
+           .where((ApiKey.key_hash == hash_api_key(raw_key)) & (ApiKey.active == True))  # noqa: E712
+           .first())
+    if key is None or (key.client_id is not None and not key.client.active):
+        return None
+    return key

@@ -28,9 +28,12 @@ def serve_backorders(products=None, orders=None, actor=None):
             query = query.where(Backorder.product.in_([p.id for p in products]))
         if orders is not None:
             query = query.where(Backorder.order.in_([o.id for o in orders]))
+        waiting = list(query)
+        for warehouse in sorted({backorder.warehouse_id for backorder in waiting}):
+            stock.lock_stock_rows([b.product for b in waiting if b.warehouse_id == warehouse], warehouse)
         served = defaultdict(list)
         total = 0
-        for backorder in query:
+        for backorder in waiting:
             taken = stock.allocate_up_to(backorder.product, backorder.warehouse_id, backorder.amount)
             if not taken:
                 continue

@@ -1,10 +1,18 @@
 """Products and their images: the product code is unique per client and fixed once created."""
 
+import base64
+import binascii
 from decimal import Decimal, InvalidOperation
 
 from fulfilment.db import write_transaction
 from fulfilment.models import Product, ProductImage, utcnow
-from fulfilment.services.errors import DuplicateProductCode, ProductCodeLocked, UnknownProduct, ValidationFailed
+from fulfilment.services.errors import (
+    DuplicateProductCode,
+    ProductCodeLocked,
+    ProductManagementDisabled,
+    UnknownProduct,
+    ValidationFailed,
+)
 
 EDITABLE_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -107,4 +115,32 @@ def add_product_image(product, data, filename=""):
         return ProductImage.create(
             client=product.client_id, product=product, data=data, content_type=content_type,
             filename=filename[:255], position=position,
+        )
+
+
+def add_product_image_from_base64(product, encoded, filename=""):
+    """Store an image sent as base64 text (a data: URL prefix and line breaks are allowed)."""
+    if not isinstance(encoded, str) or not encoded.strip():
+        raise ValidationFailed("Send the image as base64 text.")
+    text = encoded.strip()
+    if text.startswith("data:") and "," in text:
+        text = text.split(",", 1)[1]
+    try:
+        data = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("The image is not valid base64.") from None
+    return add_product_image(product, data, filename)
+
+
+def remove_product_image(image):
+    """Delete a product image; an image is no history, so it can go."""
+    with write_transaction():
+        ProductImage.delete().where(ProductImage.id == image.id).execute()
+
+
+def check_product_management(client):
+    """Refuse product changes made for a client who has no access to product management."""
+    if not client.product_management:
+        raise ProductManagementDisabled(
+            f"{client.name} has no access to product management; ask the warehouse to change products."
         )

@@ -89,3 +89,11 @@ class ExportTooLarge(DomainError):
     """A spreadsheet export would hold more rows than the configured limit."""
 
     default_message = "This list is too long to export; narrow it down with a search or filter."
+
+
+class ProductManagementDisabled(DomainError):
+    """A client without access to product management tries to change products."""
+
+    http_status = 403
+    api_code = 1
+    default_message = "You have no access to product management."

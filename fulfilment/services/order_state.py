@@ -1,13 +1,20 @@
 """An order's state that picking and backorders change too: its history log and settling."""
 
-from fulfilment.db import locked
+from fulfilment.db import is_sqlite
 from fulfilment.models import Backorder, Order, OrderEvent, Picklist, utcnow
 from fulfilment.services.actors import describe_actor
 
 
 def lock_order(order):
-    """Re-read the order inside the current transaction, locked against concurrent changes."""
-    return locked(Order.select().where(Order.id == order.id)).get()
+    """Re-read the order (or the order with this id) in the current transaction, locked against changes.
+
+    On PostgreSQL the lock is FOR NO KEY UPDATE: changes of one order still wait for each other,
+    but a receipt may meanwhile add rows that refer to the order (serving its backorder). With FOR
+    UPDATE such a receipt, holding a stock row, would wait for this transaction while this one
+    waits for that stock row: a deadlock.
+    """
+    query = Order.select().where(Order.id == getattr(order, "id", order))
+    return (query if is_sqlite() else query.for_update("FOR NO KEY UPDATE")).get()
 
 
 def is_picked(order):

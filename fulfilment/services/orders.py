@@ -71,7 +71,7 @@ def _clean_header(fields):
 
 def create_order(client, lines, *, source, actor=None, fields=None, webshop=None, foreign_id=None,
                  foreign_number="", status="concept"):
-    """Create an order (a concept unless status='expected') with lines [(product, amount[, price])].
+    """Create an order (a concept unless status='expected') with lines [(product, amount[, price[, remarks]])].
 
     ``fields`` holds the delivery_* address (required) and header fields such as reference.
     """
@@ -88,15 +88,17 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
     for line in lines:
         product, amount = line[0], line[1]
         price = line[2] if len(line) > 2 and line[2] is not None else None
+        remarks = (line[3] if len(line) > 3 else "") or ""
         product = _own_product(client, product)
         cleaned_lines.append((product, _clean_amount(amount, f"Amount of {product.product_code}"),
-                              product.price if price is None else Decimal(str(price))))
+                              product.price if price is None else Decimal(str(price)), remarks[:255]))
     with write_transaction():
         order = Order.create(client=client, source=source, status=status, webshop=webshop, foreign_id=foreign_id,
                              foreign_number=foreign_number or "", **address, **header)
         assign_number(order)
-        for product, amount, price in cleaned_lines:
-            OrderLine.create(client=client, order=order, product=product, amount=amount, price=price)
+        for product, amount, price, remarks in cleaned_lines:
+            OrderLine.create(client=client, order=order, product=product, amount=amount, price=price,
+                             remarks=remarks)
         log_order_event(order, status, f"Created ({source})", actor)
         return order
 
@@ -118,6 +120,7 @@ def process_order(order, actor=None):
         if not lines:
             raise ValidationFailed("An order needs at least one product before it can be processed.")
         warehouse = order.warehouse or Warehouse.default()
+        stock.lock_stock_rows([line.product for line in lines], warehouse)
         to_pick, backordered = [], 0
         for line in lines:
             wanted = line.amount - line.amount_cancelled
@@ -192,6 +195,9 @@ def cancel_order(order, actor=None):
     with write_transaction():
         order = lock_order(order)
         _check_changeable(order)
+        if order.warehouse_id:
+            # Before reading the open picklists: a receipt holding these rows may be adding one.
+            stock.lock_stock_rows([line.product for line in order_lines(order)], order.warehouse_id)
         release_open_picklists(order)
         Backorder.delete().where(Backorder.order == order).execute()
         order.status = "cancelled"

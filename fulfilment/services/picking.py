@@ -7,7 +7,7 @@ from fulfilment.services.actors import describe_actor
 from fulfilment.services.addresses import picklist_address
 from fulfilment.services.errors import ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
-from fulfilment.services.order_state import log_order_event, settle_order
+from fulfilment.services.order_state import lock_order, log_order_event, settle_order
 
 
 def create_picklist(client, warehouse, lines, order=None, return_=None):
@@ -35,7 +35,7 @@ def picklist_lines(picklist):
 def _lock_for_picking(picklist):
     """Lock the order (if any) and then the picklist, and check both allow picking."""
     if picklist.order_id:
-        order = locked(Order.select().where(Order.id == picklist.order_id)).get()
+        order = lock_order(picklist.order_id)
         if order.status == "paused":
             raise WrongStatus(f"Order {order.number} is paused; resume it before picking.")
         if order.status in ("cancelled", "completed"):
@@ -59,6 +59,7 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
     with write_transaction():
         order, picklist = _lock_for_picking(picklist)
         lines = picklist_lines(picklist)
+        stock.lock_stock_rows([line.product for line in lines], picklist.warehouse_id)
         picked = _clean_picked_amounts(picked, lines)
         for line in lines:
             amount_picked = picked.get(line.id, line.amount)
@@ -111,7 +112,9 @@ def cancel_picklist(picklist, actor=None):
     """Cancel a new picklist: its allocation is released and its order lines wait as backorders again."""
     with write_transaction():
         order, picklist = _lock_for_cancel(picklist)
-        for line in picklist_lines(picklist):
+        lines = picklist_lines(picklist)
+        stock.lock_stock_rows([line.product for line in lines], picklist.warehouse_id)
+        for line in lines:
             stock.release(line.product, picklist.warehouse_id, line.amount)
             if line.order_line_id:
                 Backorder.create(client=line.client_id, order=picklist.order_id, order_line=line.order_line_id,
@@ -125,7 +128,7 @@ def cancel_picklist(picklist, actor=None):
 
 
 def _lock_for_cancel(picklist):
-    order = locked(Order.select().where(Order.id == picklist.order_id)).get() if picklist.order_id else None
+    order = lock_order(picklist.order_id) if picklist.order_id else None
     picklist = locked(Picklist.select().where(Picklist.id == picklist.id)).get()
     if picklist.status != "new":
         raise WrongStatus(f"Picklist {picklist.number} is {picklist.status}; only new picklists can be cancelled.")

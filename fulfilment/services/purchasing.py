@@ -129,10 +129,13 @@ def update_purchase_order(purchase_order, lines=None, actor=None, **fields):
             if not lines:
                 raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
             cleaned = [_clean_line(purchase_order.client, *line) for line in lines]
-            PurchaseOrderLine.delete().where(PurchaseOrderLine.purchase_order == purchase_order).execute()
+            old_ids = [line.id for line in purchase_order.lines]
+            # Insert before deleting: SQLite gives a deleted highest id to the next row, and a receipt that
+            # still names a replaced line must be refused, not booked onto the line that took its id.
             for product, amount, price in cleaned:
                 PurchaseOrderLine.create(client=purchase_order.client_id, purchase_order=purchase_order,
                                          product=product, amount=amount, price=price)
+            PurchaseOrderLine.delete().where(PurchaseOrderLine.id.in_(old_ids)).execute()
         return purchase_order
 
 
@@ -185,36 +188,133 @@ def register_receipt(purchase_order, received, actor=None, remarks=""):
     purchase order becomes ``received``. Waiting backorders of the products are served.
     """
     with write_transaction():
-        purchase_order = lock_purchase_order(purchase_order)
-        if purchase_order.status not in ("concept", "purchased"):
-            raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing can be "
-                              "received on it.")
+        purchase_order = _lock_receivable(purchase_order)
         lines = {line.id: line for line in purchase_order_lines(purchase_order)}
         amounts = _clean_received(received, lines)
-        receipt = Receipt.create(client=purchase_order.client_id, purchase_order=purchase_order,
-                                 actor=describe_actor(actor), remarks=(remarks or "").strip())
-        assign_number(receipt)
-        warehouse = purchase_order.warehouse_id or Warehouse.default()
-        for line_id, amount in amounts.items():
-            line = lines[line_id]
-            ReceiptLine.create(client=purchase_order.client_id, receipt=receipt, purchase_order_line=line,
-                               product=line.product, amount=amount)
-            PurchaseOrderLine.update(amount_received=PurchaseOrderLine.amount_received + amount).where(
-                PurchaseOrderLine.id == line_id
-            ).execute()
-            stock.record_mutation(line.product, warehouse, amount, "receipt",
-                                  reason=f"Receipt {receipt.number} for {purchase_order.number}", actor=actor,
-                                  receipt=receipt)
+        receipt = _new_receipt(purchase_order, actor, remarks)
+        _book_received(receipt, purchase_order, lines, amounts, actor)
         receipt.status, receipt.completed_at = "completed", utcnow()
         receipt.save()
-        if all(line.amount_received + amounts.get(line.id, 0) >= line.amount for line in lines.values()):
-            purchase_order.status = "received"
-        elif purchase_order.status == "concept":
-            purchase_order.status = "purchased"
-        purchase_order.updated_at = utcnow()
-        purchase_order.save()
-        serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
         return receipt
+
+
+def open_receipt(purchase_order, actor=None, remarks=""):
+    """Start a receipt (status ``processing``) to receive a purchase order's products onto one by one.
+
+    From now on the purchase order has a receipt: its lines can no longer change and it can no
+    longer be cancelled. A concept purchase order becomes ``purchased``.
+    """
+    with write_transaction():
+        purchase_order = _lock_receivable(purchase_order)
+        receipt = _new_receipt(purchase_order, actor, remarks)
+        if purchase_order.status == "concept":
+            purchase_order.status = "purchased"
+            purchase_order.updated_at = utcnow()
+            purchase_order.save()
+        return receipt
+
+
+def receive_product(receipt, product, amount, actor=None):
+    """Receive ``amount`` units of product on a processing receipt: stock is booked at once.
+
+    The units go against the purchase order's outstanding lines of that product, oldest line
+    first, and never more than is outstanding. Waiting backorders of the product are served.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationFailed(f"The received amount must be a whole number from 1 to {MAX_AMOUNT:,}.")
+    with write_transaction():
+        purchase_order, receipt = _lock_processing_receipt(receipt)
+        if product is None or product.client_id != purchase_order.client_id:
+            raise UnknownProduct("Unknown product.")
+        lines = {line.id: line for line in purchase_order_lines(purchase_order)}
+        of_product = [line for line in lines.values() if line.product_id == product.id]
+        if not of_product:
+            raise ValidationFailed(f"{product.product_code} is not on purchase order {purchase_order.number}.")
+        outstanding = sum(line.amount - line.amount_received for line in of_product)
+        if amount > outstanding:
+            raise ValidationFailed(f"Only {outstanding} unit(s) of {product.product_code} are still expected; "
+                                   f"{amount} is too many.")
+        amounts, left = {}, amount
+        for line in of_product:
+            take = min(left, line.amount - line.amount_received)
+            if take > 0:
+                amounts[line.id] = take
+                left -= take
+        _book_received(receipt, purchase_order, lines, amounts, actor)
+        return receipt
+
+
+def receive_all_outstanding(receipt, actor=None):
+    """Receive everything still outstanding on the purchase order onto a processing receipt."""
+    with write_transaction():
+        purchase_order, receipt = _lock_processing_receipt(receipt)
+        lines = {line.id: line for line in purchase_order_lines(purchase_order)}
+        amounts = {line.id: line.amount - line.amount_received for line in lines.values()
+                   if line.amount > line.amount_received}
+        if not amounts:
+            raise ValidationFailed(f"Nothing is outstanding on purchase order {purchase_order.number}.")
+        _book_received(receipt, purchase_order, lines, amounts, actor)
+        return receipt
+
+
+def complete_receipt(receipt, actor=None):
+    """Close a processing receipt; nothing more can be received on it."""
+    with write_transaction():
+        receipt = _lock_open_receipt(receipt)
+        receipt.status, receipt.completed_at = "completed", utcnow()
+        receipt.save()
+        return receipt
+
+
+def _lock_receivable(purchase_order):
+    purchase_order = lock_purchase_order(purchase_order)
+    if purchase_order.status not in ("concept", "purchased"):
+        raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing can be "
+                          "received on it.")
+    return purchase_order
+
+
+def _lock_processing_receipt(receipt):
+    """Lock the receipt's purchase order, then the receipt; both must still take products."""
+    purchase_order = _lock_receivable(PurchaseOrder(id=receipt.purchase_order_id))
+    return purchase_order, _lock_open_receipt(receipt)
+
+
+def _lock_open_receipt(receipt):
+    receipt = locked(Receipt.select().where(Receipt.id == receipt.id)).get()
+    if receipt.status != "processing":
+        raise WrongStatus(f"Receipt {receipt.number} is {receipt.status}; start a new receipt to receive more.")
+    return receipt
+
+
+def _new_receipt(purchase_order, actor, remarks):
+    receipt = Receipt.create(client=purchase_order.client_id, purchase_order=purchase_order,
+                             actor=describe_actor(actor), remarks=(remarks or "").strip())
+    return assign_number(receipt)
+
+
+def _book_received(receipt, purchase_order, lines, amounts, actor):
+    """Write the receipt lines and ledger mutations for amounts {line id: amount}, settle the purchase order
+    and serve waiting backorders. ``lines`` holds every line of the purchase order as read before booking."""
+    warehouse = purchase_order.warehouse_id or Warehouse.default()
+    stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
+    for line_id, amount in amounts.items():
+        line = lines[line_id]
+        ReceiptLine.create(client=purchase_order.client_id, receipt=receipt, purchase_order_line=line,
+                           product=line.product, amount=amount)
+        PurchaseOrderLine.update(amount_received=PurchaseOrderLine.amount_received + amount).where(
+            PurchaseOrderLine.id == line_id
+        ).execute()
+        stock.record_mutation(line.product, warehouse, amount, "receipt",
+                              reason=f"Receipt {receipt.number} for {purchase_order.number}", actor=actor,
+                              receipt=receipt)
+    if all(line.amount_received + amounts.get(line.id, 0) >= line.amount for line in lines.values()):
+        purchase_order.status = "received"
+    elif purchase_order.status == "concept":
+        purchase_order.status = "purchased"
+    purchase_order.updated_at = utcnow()
+    purchase_order.save()
+    serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
 
 
 def _clean_received(received, lines):

@@ -84,7 +84,9 @@ def create_return(client, returned, replacements=(), order=None, actor=None, **f
 
 
 def add_returned_product(ret, product, amount, reason=""):
+    """Add a product the customer sends back; refused once the return is completed."""
     with write_transaction():
+        _check_open(ret)
         product = _own_product(ret.client, product)
         return ReturnedProduct.create(client=ret.client_id, return_=ret, product=product,
                                       amount=_clean_amount(amount, product), reason=(reason or "").strip()[:255])
@@ -93,12 +95,12 @@ def add_returned_product(ret, product, amount, reason=""):
 def add_replacement_products(ret, replacements, actor=None):
     """Allocate replacement products [(product, amount)] and put them on one picklist for the return."""
     with write_transaction():
+        _check_open(ret)
         warehouse = ret.warehouse_id or Warehouse.default()
-        lines = []
-        for product, amount in replacements:
-            product = _own_product(ret.client, product)
+        lines = [(_own_product(ret.client, product), amount, None) for product, amount in replacements]
+        stock.lock_stock_rows([product for product, _, _ in lines], warehouse)
+        for product, amount, _ in lines:
             stock.allocate(product, warehouse, _clean_amount(amount, product))
-            lines.append((product, amount, None))
         picklist = create_picklist(ret.client_id, warehouse, lines, return_=ret)
         for product, amount, _ in lines:
             ReplacementProduct.create(client=ret.client_id, return_=ret, product=product, amount=amount,
@@ -108,6 +110,30 @@ def add_replacement_products(ret, replacements, actor=None):
 
 def lock_return(ret):
     return locked(Return.select().where(Return.id == ret.id)).get()
+
+
+def _check_open(ret):
+    status = ReturnStatus.get_by_id(ret.status_id)
+    if status.is_completed:
+        raise WrongStatus(f"Return {ret.number} is {status.name}; its products can no longer change.")
+
+
+def update_return(ret, fields, actor=None):
+    """Change a return's name, address, e-mail, tracking code or remarks."""
+    unknown = set(fields) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown return field(s): {', '.join(sorted(unknown))}.")
+    address = _address_from(None, fields)
+    too_long = [name for name, value in address.items() if name != "remarks" and len(value) > 255]
+    if too_long:
+        raise ValidationFailed(f"Too long: {', '.join(too_long)}.")
+    with write_transaction():
+        ret = lock_return(ret)
+        for name, value in address.items():
+            setattr(ret, name, value)
+        ret.updated_at = utcnow()
+        ret.save()
+        return ret
 
 
 def change_return_status(ret, status, message="", actor=None):
@@ -156,6 +182,7 @@ def receive_return(ret, received=None, actor=None):
         if not amounts:
             raise ValidationFailed("Nothing left to receive on this return.")
         warehouse = ret.warehouse_id or Warehouse.default()
+        stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
             line = lines[line_id]
             ReturnedProduct.update(amount_received=ReturnedProduct.amount_received + amount).where(

@@ -5,7 +5,7 @@ transaction, so stock equals the sum of the ledger's changes. Allocation uses co
 UPDATEs (checked by row count), so two requests can never both take the last unit.
 """
 
-from fulfilment.db import write_transaction
+from fulfilment.db import is_sqlite, locked, write_transaction
 from fulfilment.models import CHANGE_TYPES, Stock, StockMutation, Warehouse, utcnow
 from fulfilment.services.actors import describe_actor, staff_user_of
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
@@ -18,6 +18,24 @@ def stock_row(product, warehouse):
     """Return the Stock row of product in warehouse, creating an empty one when missing."""
     Stock.insert(client=product.client_id, product=product, warehouse=warehouse).on_conflict_ignore().execute()
     return Stock.get((Stock.product == product) & (Stock.warehouse == warehouse))
+
+
+def lock_stock_rows(products, warehouse):
+    """Lock the stock rows of products in warehouse, creating missing ones, in product order.
+
+    A transaction that changes several products' stock calls this first. On PostgreSQL two such
+    transactions then take their rows in the same order and one waits for the other; taken in line
+    order they could each hold a row the other needs (a deadlock). SQLite's write transactions run
+    one at a time and need no row locks.
+    """
+    products = sorted({product.id: product for product in products}.values(), key=lambda product: product.id)
+    if is_sqlite() or not products:
+        return
+    for product in products:
+        stock_row(product, warehouse)
+    list(locked(Stock.select(Stock.id).where(
+        Stock.product.in_([product.id for product in products]) & (Stock.warehouse == warehouse)
+    ).order_by(Stock.product)))
 
 
 def stock_levels(product):

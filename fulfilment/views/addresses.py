@@ -1,22 +1,99 @@
-"""The address book: the client's saved delivery addresses, searchable (editing comes later)."""
+"""The address book: the client's saved delivery addresses, searched, added, edited and deleted.
 
-from flask import render_template
+Addresses are this client's alone and used only in the portal (to fill in an order's address).
+"""
+
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from fulfilment.models import AddressBookEntry
+from fulfilment.services import addressbook
 from fulfilment.views import bp
-from fulfilment.views.listing import matches_any, paginate, search_text
-from fulfilment.views.scope import current_client
+from fulfilment.views.forms import ConfirmForm, text
+from fulfilment.views.listing import paginate, search_text
+from fulfilment.views.refusals import form_page, refusal_shown_on
+from fulfilment.views.scope import current_client, get_owned_or_404
+
+
+def required(label, max_length=255, **kwargs):
+    return StringField(label, validators=[DataRequired(), Length(max=max_length)], **kwargs)
+
+
+class AddressForm(FlaskForm):
+    name = required("Name (company or person)")
+    contact_name = text("Contact name")
+    address = required("Street and number")
+    address2 = text("Address line 2")
+    zipcode = required("Zip code")
+    city = required("City")
+    region = text("Region or state")
+    country = required("Country", max_length=2, default="NL", description="Two letters, e.g. NL, BE, DE.")
+    email = text("E-mail")
+    telephone = text("Telephone")
+
+
+def address_of(form):
+    return {name: getattr(form, name).data or "" for name in addressbook.FIELDS}
 
 
 @bp.route("/addresses")
 def addresses():
     client = current_client()
-    query = AddressBookEntry.for_client(client)
     text = search_text()
-    if text:
-        query = query.where(matches_any(
-            text, AddressBookEntry.name, AddressBookEntry.contact_name, AddressBookEntry.address,
-            AddressBookEntry.zipcode, AddressBookEntry.city, AddressBookEntry.email,
-        ))
-    page = paginate(query.order_by(AddressBookEntry.name, AddressBookEntry.id))
+    page = paginate(addressbook.search_addresses(client, text))
     return render_template("portal/addresses.html", page=page, q=text)
+
+
+@bp.route("/addresses/new", methods=["GET", "POST"])
+def new_address():
+    client = current_client()
+    form = AddressForm()
+
+    def page():
+        return render_template("portal/address_form.html", form=form, entry=None)
+
+    if form.validate_on_submit():
+        with refusal_shown_on(page):
+            entry = addressbook.add_address(client, **address_of(form))
+        flash(f"{entry.name} has been added to your address book.", "success")
+        return redirect(url_for("portal.addresses"))
+    return form_page(page, form)
+
+
+@bp.route("/addresses/<int:address_id>/edit", methods=["GET", "POST"])
+def edit_address(address_id):
+    client = current_client()
+    entry = get_owned_or_404(AddressBookEntry.for_client(client), address_id)
+    form = AddressForm(obj=entry)
+
+    def page():
+        return render_template("portal/address_form.html", form=form, entry=entry)
+
+    if form.validate_on_submit():
+        with refusal_shown_on(page):
+            addressbook.update_address(entry, **address_of(form))
+        flash(f"The address of {entry.name} has been saved.", "success")
+        return redirect(url_for("portal.addresses"))
+    return form_page(page, form)
+
+
+@bp.route("/addresses/<int:address_id>/delete", methods=["GET", "POST"])
+def delete_address(address_id):
+    """Ask first (GET), then delete (POST); orders keep the copy of the address they were sent to."""
+    client = current_client()
+    entry = get_owned_or_404(AddressBookEntry.for_client(client), address_id)
+    form = ConfirmForm()
+    if form.is_submitted():
+        addressbook.delete_address(entry)
+        flash(f"{entry.name} has been removed from your address book.", "success")
+        return redirect(url_for("portal.addresses"))
+    return render_template(
+        "portal/confirm.html", form=form, section="addresses",
+        title=f"Delete {entry.name} from your address book?",
+        warning="The address disappears from your address book. Orders already sent to it keep their address.",
+        details=[("Name", entry.name), ("Address", f"{entry.address}, {entry.zipcode} {entry.city} ({entry.country})")],
+        action=url_for("portal.delete_address", address_id=entry.id), button="Yes, delete the address",
+        back=url_for("portal.addresses"),
+    )

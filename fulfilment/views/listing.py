@@ -3,6 +3,7 @@
 import math
 
 from flask import current_app, request, url_for
+
 from fulfilment.views import bp
 
 MAX_SEARCH_LENGTH = 100

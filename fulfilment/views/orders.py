@@ -1,4 +1,8 @@
-"""Orders: the list with filters and search, and the order page with everything that happened to it."""
+"""Orders: the list with filters and search, and the order page with everything that happened to it.
+
+The order page also carries what the client may still do: edit and submit a concept, change the
+address or cancel until it is picked, duplicate it (views in order_entry and order_changes).
+"""
 
 from flask import render_template
 from peewee import JOIN
@@ -17,9 +21,14 @@ from fulfilment.models import (
     Shipment,
     Webshop,
 )
+from fulfilment.services.orders import can_change
 from fulfilment.views import bp
+from fulfilment.views.forms import AddLineForm
 from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
+
+# Statuses in which the order's lines may still be edited and the order submitted.
+CONCEPT_STATUSES = ("concept", "expected")
 
 
 @bp.route("/orders")
@@ -41,11 +50,19 @@ def orders():
                            statuses=ORDER_STATUSES, sources=ORDER_SOURCES)
 
 
+def owned_order(client, order_id):
+    """One of client's orders with its webshop, or 404."""
+    return get_owned_or_404(Order.for_client(client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER), order_id)
+
+
 @bp.route("/orders/<int:order_id>")
 def order(order_id):
     client = current_client()
-    order = get_owned_or_404(Order.for_client(client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER),
-                             order_id)
+    return order_page(client, owned_order(client, order_id))
+
+
+def order_page(client, order, add_line_form=None):
+    """The order page; a refused add-line form is passed back in to show its input and errors."""
     lines = list(
         OrderLine.for_client(client).select(OrderLine, Product).join(Product)
         .where(OrderLine.order == order).order_by(OrderLine.id)
@@ -74,4 +91,6 @@ def order(order_id):
     return render_template(
         "portal/order.html", order=order, lines=lines, events=events, picklists=picklists,
         shipments_by_picklist=shipments_by_picklist, backorders=backorders, returns=returns,
+        concept=order.status in CONCEPT_STATUSES, changeable=can_change(order),
+        add_line_form=add_line_form or AddLineForm(formdata=None),
     )

@@ -1,6 +1,6 @@
 """Products: the list with stock and stock value, the product page with images, stock and history."""
 
-from flask import current_app, render_template, url_for
+from flask import current_app, jsonify, render_template, url_for
 from peewee import JOIN, fn
 
 from fulfilment.images import image_response
@@ -24,6 +24,7 @@ from fulfilment.views.scope import current_client, get_owned_or_404
 from fulfilment.views.stock_chart import stock_chart
 
 OPEN_PURCHASE_ORDER_STATUSES = ("concept", "purchased")
+LOOKUP_LIMIT = 20
 STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
 
 
@@ -113,7 +114,25 @@ def products():
     return render_template(
         "portal/products.html", page=page, q=text, sort=sort, stock_filter=stock_filter,
         stock_filters=STOCK_FILTERS, threshold=current_app.config["LOW_STOCK_THRESHOLD"],
+        manage=client.product_management,
     )
+
+
+@bp.route("/products/lookup")
+def product_lookup():
+    """The client's active products matching ?q= (code, name or barcode) as JSON, for the line search."""
+    client = current_client()
+    query, _, _ = products_with_stock(client)
+    query = query.where(Product.active == True)  # noqa: E712
+    text = search_text()
+    if text:
+        query = query.where(matches_any(text, Product.product_code, Product.name, Product.barcode))
+    found = query.order_by(Product.product_code).limit(LOOKUP_LIMIT)
+    return jsonify(products=[
+        {"id": product.id, "code": product.product_code, "name": product.name, "barcode": product.barcode,
+         "free": int(product.free_total)}
+        for product in found
+    ])
 
 
 def stock_value(product, stock):
@@ -156,7 +175,7 @@ def product(product_id):
         total_free=sum(level.free for level in levels), backordered=backordered, incoming=incoming,
         value=stock_value(product, total_stock), history=history,
         sources={mutation.id: mutation_source(mutation) for mutation in history},
-        chart=stock_chart(client, product, total_stock),
+        chart=stock_chart(client, product, total_stock), manage=client.product_management,
     )
 
 

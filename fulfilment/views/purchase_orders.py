@@ -1,4 +1,7 @@
-"""Purchase orders: what the client expects to arrive, line by line, and the receipts booked on them."""
+"""Purchase orders: what the client expects to arrive, line by line, and the receipts booked on them.
+
+Creating, changing and cancelling them lives in purchase_order_entry.
+"""
 
 from flask import render_template
 from peewee import JOIN, fn
@@ -11,6 +14,7 @@ from fulfilment.models import (
     Receipt,
     ReceiptLine,
 )
+from fulfilment.services import purchasing
 from fulfilment.views import bp
 from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
@@ -57,7 +61,11 @@ def purchase_orders():
 @bp.route("/purchase-orders/<int:purchase_order_id>")
 def purchase_order(purchase_order_id):
     client = current_client()
-    purchase_order = get_owned_or_404(PurchaseOrder.for_client(client), purchase_order_id)
+    return purchase_order_page(client, get_owned_or_404(PurchaseOrder.for_client(client), purchase_order_id))
+
+
+def purchase_order_page(client, purchase_order):
+    """The purchase order page, with Edit and Cancel while no receipt is registered."""
     lines = list(
         PurchaseOrderLine.for_client(client).select(PurchaseOrderLine, Product).join(Product)
         .where(PurchaseOrderLine.purchase_order == purchase_order).order_by(PurchaseOrderLine.id)
@@ -78,4 +86,5 @@ def purchase_order(purchase_order_id):
         "portal/purchase_order.html", purchase_order=purchase_order, lines=lines, receipts=receipts,
         receipt_lines=receipt_lines, ordered=sum(line.amount for line in lines),
         received=sum(line.amount_received for line in lines),
+        changeable=purchasing.can_change(purchase_order),
     )

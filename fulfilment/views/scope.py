@@ -23,6 +23,12 @@ def current_client():
     return g.portal_client
 
 
+def portal_actor():
+    """The logged-in portal user itself (not Flask-Login's proxy), as the actor services record."""
+    current_client()
+    return current_user._get_current_object()
+
+
 def get_owned_or_404(query, id):
     """The row with this id from a client-scoped query, or 404 (never 403) when it is not there."""
     row = query.where(query.model.id == id).first()

@@ -222,3 +222,18 @@ def test_a_receipt_does_not_serve_another_products_backorders(app):
     assert Backorder.get(Backorder.order == order).amount == 1
     assert not PicklistLine.select().exists()
     assert PurchaseOrderLine.select().count() == 1
+
+
+def test_a_receipt_naming_a_line_that_a_change_replaced_is_refused(app):
+    """A receipt form opened before the lines changed must not book onto the new lines (SQLite reuses ids)."""
+    client = factories.make_client()
+    old_product, new_product = factories.make_product(client), factories.make_product(client)
+    purchase_order = factories.make_purchase_order(client, lines=[(old_product, 4)])
+    old_line = lines_of(purchase_order)[0]
+    purchasing.update_purchase_order(purchase_order, lines=[(new_product, 7)])
+    before = table_contents()
+
+    with pytest.raises(ValidationFailed, match="not on this purchase order"):
+        purchasing.register_receipt(purchase_order, {old_line.id: 4})
+
+    assert table_contents() == before

@@ -22,6 +22,7 @@ class World:
     product: object
     image: object
     order: object
+    order_line: object
     shipped_order: object
     shipment: object  # the closed picklist
     purchase_order: object
@@ -54,7 +55,8 @@ def build_client_with_everything(name, user_name, marker=MARKER):
     webshop = factories.make_webshop(client, name=f"{marker} shop")
     factories.make_webshop_order(webshop, status="error", reason=f"{marker} unknown product")
     address = factories.make_address(client, name=f"{marker} address")
-    return dict(user=user, product=product, image=image, order=order, shipped_order=shipped_order,
+    return dict(user=user, product=product, image=image, order=order, order_line=order.lines.get(),
+                shipped_order=shipped_order,
                 shipment=Picklist.get_by_id(shipment.id), purchase_order=purchase_order, ret=ret, webshop=webshop,
                 address=address)
 
@@ -65,7 +67,7 @@ def build_world():
     no_access = factories.make_portal_user(factories.make_client(name="Client without portal"), username="no-access")
     return World(
         a_user=a["user"], b_user=b["user"], no_access_user=no_access, product=a["product"], image=a["image"],
-        order=a["order"], shipped_order=a["shipped_order"], shipment=a["shipment"],
+        order=a["order"], order_line=a["order_line"], shipped_order=a["shipped_order"], shipment=a["shipment"],
         purchase_order=a["purchase_order"], ret=a["ret"], webshop=a["webshop"], address=a["address"],
     )
 

@@ -96,7 +96,9 @@ def own_world_of(user, app):
     from types import SimpleNamespace
 
     from fulfilment.models import (
+        AddressBookEntry,
         Order,
+        OrderLine,
         Picklist,
         Product,
         ProductImage,
@@ -113,8 +115,10 @@ def own_world_of(user, app):
             query = query.where(condition)
         return query.order_by(model.id).first()
 
+    order = first(Order)
     return SimpleNamespace(
-        product=first(Product), image=first(ProductImage), order=first(Order),
+        product=first(Product), image=first(ProductImage), order=order,
+        order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
         ret=first(Return), webshop=first(Webshop),
     )

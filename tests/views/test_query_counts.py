@@ -80,6 +80,14 @@ def add_addresses(client, n, context):
         factories.make_address(client)
 
 
+def add_purchase_order_lines(client, n, context):
+    from fulfilment.services import purchasing
+
+    purchase_order = context.setdefault("purchase_order", factories.make_purchase_order(client))
+    for _ in range(n):
+        purchasing.add_purchase_order_line(purchase_order, factories.make_product(client), 2)
+
+
 # page -> (path built from the context, how to add n rows)
 LISTS = {
     "dashboard": (lambda c: "/", add_shipments),
@@ -95,6 +103,11 @@ LISTS = {
     "webshops": (lambda c: "/webshops", add_webshops),
     "webshop orders seen": (lambda c: f"/webshops/{c['webshop'].id}", add_seen_orders),
     "addresses": (lambda c: "/addresses", add_addresses),
+    "new order (address book choices)": (lambda c: "/orders/new", add_addresses),
+    "order import (address book choices)": (lambda c: "/orders/import", add_addresses),
+    "product search": (lambda c: "/products/lookup?q=SKU", add_products),
+    "purchase order form lines": (lambda c: f"/purchase-orders/{c['purchase_order'].id}/edit",
+                                  add_purchase_order_lines),
 }
 
 

@@ -227,12 +227,14 @@ def test_settings_show_the_account(app, portal_client, portal_user):
     page = text_of(portal_client.get(f"{PREFIX}/settings"))
     assert "Noordzee Koffie" in page and "hallo@noordzee.example" in page and portal_user.username in page
     main = page.split("<main", 1)[1]
-    assert "<input" not in main and "<form" not in main  # read-only for now
+    # The company's details are the warehouse's to change; the login's are the user's own.
+    assert 'name="name"' not in main and 'name="email"' not in main
+    assert 'name="username"' in main and 'name="current_password"' in main
 
 
 def test_new_client_sees_empty_states_that_say_what_to_do(app, portal_client):
     for path, hint in [
-        ("/products", "Ask the warehouse to add your products"),
+        ("/products", "Add the products the warehouse will store for you"),
         ("/orders", "appear here as soon as they arrive"),
         ("/shipments", "Nothing shipped yet"),
         ("/backorders", "No backorders"),

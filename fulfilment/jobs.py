@@ -1,0 +1,113 @@
+"""Background jobs with huey: the periodic webshop import and sending tracking codes back.
+
+The queue lives in a SQLite file in the instance folder, or in Redis when FULFILMENT_REDIS_URL
+is set (needed once web servers and the worker run on different machines). The worker is
+``flask --app fulfilment worker``; ``serve`` starts one next to the web server.
+
+- every WEBSHOP_SYNC_MINUTES: an import job per active webshop (a failed one is retried
+  after 1 and 2 minutes, then waits for the next round);
+- every minute: the shipments whose shop should hear about them now (see webshop_tracking).
+"""
+
+import logging
+from functools import wraps
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.exceptions import TaskLockedException
+
+from fulfilment.db import database
+from fulfilment.models import Webshop
+
+logger = logging.getLogger(__name__)
+
+HUEY_FILE = "huey.sqlite3"
+
+
+def import_schedule(minutes):
+    """A crontab running every ``minutes``: a divisor of an hour, or whole hours dividing a day."""
+    if 1 <= minutes <= 60 and 60 % minutes == 0:
+        return crontab(minute=f"*/{minutes}")
+    if minutes > 0 and minutes % 60 == 0 and 24 % (minutes // 60) == 0:
+        return crontab(minute="0", hour=f"*/{minutes // 60}")
+    raise ValueError(
+        f"FULFILMENT_WEBSHOP_SYNC_MINUTES={minutes} does not divide an hour or a day evenly. Use 1, 2, 3, 4, 5, 6, "
+        "10, 12, 15, 20, 30 or 60 minutes, or 120, 180, 240, 360, 480, 720 or 1440."
+    )
+
+
+def make_huey(config, instance_path):
+    """The job queue: Redis when REDIS_URL is set, else SQLite in the instance folder."""
+    options = {"results": False, "utc": True, "immediate": bool(config.get("HUEY_IMMEDIATE"))}
+    if config.get("REDIS_URL"):
+        return RedisHuey("fulfilment", url=config["REDIS_URL"], **options)
+    return SqliteHuey("fulfilment", filename=str(Path(instance_path) / HUEY_FILE), **options)
+
+
+class Jobs:
+    """The app's huey instance and its tasks (app.extensions["jobs"])."""
+
+    def __init__(self, app):
+        self.app = app
+        self.huey = make_huey(app.config, app.instance_path)
+        task, periodic = self.huey.task, self.huey.periodic_task
+        self.import_webshop = task(retries=2, retry_delay=60, retry_backoff=2, name="import_webshop")(
+            self._in_app(self._import_webshop))
+        self.import_all_webshops = periodic(import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])),
+                                            name="import_all_webshops")(self._in_app(self._import_all_webshops))
+        self.push_tracking = periodic(crontab(minute="*"), name="push_tracking")(self._in_app(self._push_tracking))
+
+    def _in_app(self, function):
+        """Run a job inside the app (configuration, database connection)."""
+        app = self.app
+
+        @wraps(function)
+        def run(*args, **kwargs):
+            if has_app_context() and current_app._get_current_object() is app:
+                return function(*args, **kwargs)
+            # Popping the context closes this thread's database connection (db.init_app).
+            with app.app_context():
+                database.connect(reuse_if_open=True)
+                return function(*args, **kwargs)
+
+        return run
+
+    def _import_all_webshops(self):
+        from fulfilment.services.webshops import importable_webshops
+
+        for webshop in importable_webshops():
+            self.import_webshop(webshop.id)
+
+    def _import_webshop(self, webshop_id):
+        from fulfilment.services.webshop_import import import_orders
+
+        webshop = Webshop.get_or_none(Webshop.id == webshop_id)
+        if webshop is None or not webshop.active:
+            return None
+        try:
+            with self.huey.lock_task(f"webshop-import-{webshop_id}"):
+                # A ConnectorError propagates: huey logs it and retries the job.
+                return import_orders(webshop).describe()
+        except TaskLockedException:
+            logger.info("Webshop #%s: an import is still running; this one is not needed.", webshop_id)
+            return None
+
+    def _push_tracking(self):
+        from fulfilment.services.webshop_tracking import push_due_tracking
+
+        return push_due_tracking()
+
+
+def init_app(app):
+    app.extensions["jobs"] = Jobs(app)
+
+
+def jobs():
+    """The current app's jobs."""
+    return current_app.extensions["jobs"]
+
+
+def enqueue_import(webshop):
+    """Queue an import of the webshop's orders now (the worker runs it)."""
+    jobs().import_webshop(webshop.id)

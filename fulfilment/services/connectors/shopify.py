@@ -1,0 +1,376 @@
+"""Shopify through the GraphQL Admin API, authenticated with an Admin API access token.
+
+Shopify made the REST Admin API legacy in October 2024 and requires new public apps to use
+GraphQL since April 2025, so this connector speaks GraphQL only. Orders to ship are open,
+paid and unshipped; tracking goes back as a fulfilment (with carrier, code and link) of the
+order's open fulfilment orders. The API version is pinned (SHOPIFY_API_VERSION) because
+Shopify changes its schema every quarter.
+"""
+
+import re
+import time
+from decimal import Decimal, InvalidOperation
+
+from fulfilment.services.connectors.base import (
+    ConnectorError,
+    CredentialsRejected,
+    PermissionMissing,
+    ShopConnector,
+    ShopFailed,
+    ShopLine,
+    ShopOrder,
+    UnreadableAnswer,
+    person_and_company,
+)
+from fulfilment.services.connectors.http import json_of
+
+APP_SETTINGS = "Settings → Apps and sales channels → Develop apps → your app"
+MAX_PAGES = 1000
+THROTTLE_ATTEMPTS = 4
+MAX_THROTTLE_WAIT = 10.0
+READ_SCOPES = {"read_orders", "write_orders"}
+FULFILMENT_ORDER_SCOPES = {
+    f"{action}_{kind}_fulfillment_orders"
+    for action in ("read", "write") for kind in ("merchant_managed", "assigned", "third_party")
+}
+PAID = {"PAID", "PARTIALLY_REFUNDED"}
+
+ORDER_FIELDS = """
+fragment Address on MailingAddress {
+  name firstName lastName company address1 address2 city zip provinceCode countryCodeV2 phone
+}
+fragment Line on LineItem {
+  sku name currentQuantity requiresShipping
+  originalUnitPriceSet { shopMoney { amount } }
+}
+fragment OrderFields on Order {
+  id name email phone note cancelledAt displayFinancialStatus displayFulfillmentStatus
+  shippingAddress { ...Address }
+  billingAddress { ...Address }
+  lineItems(first: $lines) { nodes { ...Line } pageInfo { hasNextPage endCursor } }
+}
+"""
+
+ORDERS_PAGE = ORDER_FIELDS + """
+query OrdersPage($first: Int!, $after: String, $query: String, $sortKey: OrderSortKeys, $reverse: Boolean,
+                 $lines: Int!) {
+  orders(first: $first, after: $after, query: $query, sortKey: $sortKey, reverse: $reverse) {
+    nodes { ...OrderFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ONE_ORDER = ORDER_FIELDS + """
+query OneOrder($id: ID!, $lines: Int!) {
+  order(id: $id) { ...OrderFields }
+}
+"""
+
+MORE_LINES = """
+fragment Line on LineItem {
+  sku name currentQuantity requiresShipping
+  originalUnitPriceSet { shopMoney { amount } }
+}
+query OrderLines($id: ID!, $after: String, $lines: Int!) {
+  order(id: $id) { lineItems(first: $lines, after: $after) { nodes { ...Line } pageInfo { hasNextPage endCursor } } }
+}
+"""
+
+ACCESS = """
+query Access {
+  shop { name }
+  currentAppInstallation { accessScopes { handle } }
+}
+"""
+
+FULFILLMENT_ORDERS = """
+query FulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    fulfillmentOrders(first: 20) {
+      nodes { id status lineItems(first: 100) { nodes { id remainingQuantity lineItem { sku } } } }
+    }
+  }
+}
+"""
+
+CREATE_FULFILLMENT = """
+mutation CreateFulfillment($fulfillment: FulfillmentInput!) {
+  fulfillmentCreate(fulfillment: $fulfillment) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+
+class ShopifyConnector(ShopConnector):
+    platform = "shopify"
+    credential_fields = {"access_token": "Admin API access token"}
+    # Shopify charges each query by the objects it may return; 10 orders × 50 lines stays well
+    # inside the cost a single query may have.
+    page_size = 10
+    lines_per_order = 50
+
+    def __init__(self, url, credentials, http, page_size=None, api_version="2026-10", **_options):
+        super().__init__(url, credentials, http)
+        self.page_size = page_size or self.page_size
+        self.endpoint = f"{self.url}/admin/api/{api_version}/graphql.json"
+        self._scopes = None
+
+    # --- talking to the API ----------------------------------------------------------------
+
+    def _graphql(self, operation, document, variables, what, *, idempotent=True):
+        """Run one GraphQL operation and return its data; waits and tries again when throttled."""
+        for attempt in range(1, THROTTLE_ATTEMPTS + 1):
+            response = self.http.request(
+                "POST", self.endpoint, idempotent=idempotent,
+                headers={"X-Shopify-Access-Token": self.credentials.get("access_token", "")},
+                json={"query": document, "variables": variables, "operationName": operation},
+            )
+            self._raise_for_status(response, what)
+            body = json_of(response, what)
+            if not isinstance(body, dict):
+                raise UnreadableAnswer(f"Shopify answered {what} with something that is not GraphQL data.")
+            errors = body.get("errors")
+            if not errors:
+                data = body.get("data")
+                if not isinstance(data, dict):
+                    raise UnreadableAnswer(f"Shopify answered {what} without data.")
+                return data
+            if isinstance(errors, str):
+                raise CredentialsRejected(self._token_rejected())
+            codes = {((error or {}).get("extensions") or {}).get("code") for error in errors if isinstance(error, dict)}
+            if "THROTTLED" in codes and attempt < THROTTLE_ATTEMPTS:
+                time.sleep(_throttle_wait(body))
+                continue
+            if "THROTTLED" in codes:
+                raise ShopFailed("Shopify asked us to slow down several times in a row; we will try again later.")
+            if "ACCESS_DENIED" in codes:
+                scopes = sorted(set(re.findall(r"`(\w+)`", " ".join(str(e.get("message", "")) for e in errors
+                                                                    if isinstance(e, dict)))))
+                needed = f"the scope {', '.join(scopes)}" if scopes else "the scope it needs"
+                raise PermissionMissing(f"The app may not access {what}. In the Shopify admin ({APP_SETTINGS} → "
+                                        f"Configuration), add {needed} and reinstall the app.")
+            first = next((e.get("message") for e in errors if isinstance(e, dict) and e.get("message")), "")
+            raise ConnectorError(f"Shopify refused {what}: {first or 'no reason given'}.")
+
+    def _raise_for_status(self, response, what):
+        status = response.status_code
+        if status == 401:
+            raise CredentialsRejected(self._token_rejected())
+        if status == 403:
+            raise PermissionMissing(f"Shopify refused {what}: the app is not installed on this shop or lacks the "
+                                    f"permission. Check the app in the Shopify admin ({APP_SETTINGS}).")
+        if status == 404:
+            raise UnreadableAnswer(f"No Shopify shop answered at {self.url}. Use the shop's myshopify.com address, "
+                                   "e.g. https://your-shop.myshopify.com.")
+        if status in (402, 423):
+            raise ShopFailed("Shopify says this shop is frozen or locked (for example an unpaid Shopify bill); the "
+                             "shop owner must resolve it in the Shopify admin.")
+        if status >= 400:
+            raise ConnectorError(f"Shopify refused {what} (HTTP {status}).")
+
+    def _token_rejected(self):
+        return (f"Shopify does not accept the access token. Copy the Admin API access token again in the Shopify "
+                f"admin ({APP_SETTINGS} → API credentials), or reinstall the app to get a new one.")
+
+    # --- reading orders --------------------------------------------------------------------
+
+    def order_pages(self, since=None, created_after=None):
+        # Cursor pages sorted by updated_at: an order changed during the run moves to the end
+        # (seen again, harmless) and one leaving the search moves nothing, so none is passed over.
+        search = "status:open fulfillment_status:unshipped financial_status:paid"
+        if since is not None:
+            search += f" updated_at:>'{since.replace(microsecond=0).isoformat()}Z'"
+        if created_after is not None:
+            search += f" created_at:>='{created_after.replace(microsecond=0).isoformat()}Z'"
+        variables = {"first": self.page_size, "after": None, "query": search, "sortKey": "UPDATED_AT",
+                     "reverse": False, "lines": self.lines_per_order}
+        for _ in range(MAX_PAGES):
+            connection = self._orders(variables)
+            yield [self._order(node) for node in connection["nodes"]]
+            page_info = connection.get("pageInfo") or {}
+            if not page_info.get("hasNextPage") or not page_info.get("endCursor"):
+                return
+            variables["after"] = page_info["endCursor"]
+
+    def recent_orders(self, limit=20):
+        connection = self._orders({"first": min(limit, self.page_size), "after": None, "query": None,
+                                   "sortKey": "CREATED_AT", "reverse": True, "lines": self.lines_per_order})
+        return [self._order(node) for node in connection["nodes"]]
+
+    def fetch_order(self, foreign_id):
+        data = self._graphql("OneOrder", ONE_ORDER, {"id": foreign_id, "lines": self.lines_per_order},
+                             f"order {foreign_id}")
+        if not isinstance(data.get("order"), dict):
+            raise ConnectorError(f"Shopify could not find order {foreign_id}; it may have been deleted.")
+        return self._order(data["order"])
+
+    def _orders(self, variables):
+        data = self._graphql("OrdersPage", ORDERS_PAGE, variables, "the list of orders")
+        connection = data.get("orders")
+        if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
+            raise UnreadableAnswer("Shopify answered the list of orders without orders.")
+        return connection
+
+    def _line_nodes(self, order):
+        """All of the order's line items, asking for the rest when it has more than one page of them."""
+        connection = order["lineItems"]
+        nodes = list(connection["nodes"])
+        while (connection.get("pageInfo") or {}).get("hasNextPage"):
+            data = self._graphql("OrderLines", MORE_LINES, {"id": order["id"], "lines": self.lines_per_order,
+                                                           "after": connection["pageInfo"]["endCursor"]},
+                                 f"the products of order {order.get('name')}")
+            connection = data["order"]["lineItems"]
+            nodes.extend(connection["nodes"])
+        return nodes
+
+    def _order(self, data):
+        """Map a Shopify Order (the fields ORDER_FIELDS asks for) to a ShopOrder."""
+        if not isinstance(data, dict) or not data.get("id"):
+            raise UnreadableAnswer("Shopify sent an order without an id; its answer is not order data.")
+        foreign_id, number = str(data["id"]), str(data.get("name") or data["id"])
+        try:
+            address, billing = data.get("shippingAddress") or {}, data.get("billingAddress") or {}
+            name, contact = person_and_company(address.get("firstName"), address.get("lastName"),
+                                               address.get("company"), address.get("name"))
+            invoice_name, invoice_contact = person_and_company(billing.get("firstName"), billing.get("lastName"),
+                                                               billing.get("company"), billing.get("name"))
+            fields = {
+                "delivery_name": name, "delivery_contact_name": contact,
+                "delivery_address": address.get("address1") or "", "delivery_address2": address.get("address2") or "",
+                "delivery_zipcode": address.get("zip") or "", "delivery_city": address.get("city") or "",
+                "delivery_region": address.get("provinceCode") or "",
+                "delivery_country": address.get("countryCodeV2") or "",
+                "invoice_name": invoice_name, "invoice_contact_name": invoice_contact,
+                "invoice_address": billing.get("address1") or "", "invoice_address2": billing.get("address2") or "",
+                "invoice_zipcode": billing.get("zip") or "", "invoice_city": billing.get("city") or "",
+                "invoice_region": billing.get("provinceCode") or "",
+                "invoice_country": billing.get("countryCodeV2") or "",
+                "email": data.get("email") or "", "telephone": address.get("phone") or data.get("phone") or "",
+                "customer_remarks": data.get("note") or "", "reference": number,
+            }
+            lines = [
+                ShopLine(sku=(node.get("sku") or "").strip(), quantity=int(node["currentQuantity"]),
+                         name=node.get("name") or "", price=_money(node.get("originalUnitPriceSet")))
+                for node in self._line_nodes(data) if node.get("requiresShipping", True)
+            ]
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            return ShopOrder(foreign_id, number, problem=f"Shopify sent order {number} in a form we could not read "
+                                                         f"({type(error).__name__}: {error}).")
+        lines = [line for line in lines if line.quantity > 0]
+        return ShopOrder(foreign_id, number, fields=fields, lines=lines, ignore_reason=_ignore_reason(data, lines))
+
+    # --- permissions -----------------------------------------------------------------------
+
+    def _granted_scopes(self):
+        if self._scopes is None:
+            data = self._graphql("Access", ACCESS, {}, "the app's permissions")
+            installation = data.get("currentAppInstallation") or {}
+            self._scopes = {scope.get("handle") for scope in installation.get("accessScopes") or []
+                            if isinstance(scope, dict)}
+        return self._scopes
+
+    def verify_credentials(self):
+        self._granted_scopes()
+
+    def verify_read_orders(self):
+        if not self._granted_scopes() & READ_SCOPES:
+            raise PermissionMissing(f"The app may not read orders. In the Shopify admin ({APP_SETTINGS} → "
+                                    "Configuration), add the scope read_orders and reinstall the app.")
+
+    def verify_update_orders(self):
+        scopes = self._granted_scopes()
+        missing = []
+        if "write_fulfillments" not in scopes:
+            missing.append("write_fulfillments")
+        if not scopes & FULFILMENT_ORDER_SCOPES:
+            missing.append("write_merchant_managed_fulfillment_orders")
+        if missing:
+            raise PermissionMissing(f"The app may not mark orders as fulfilled, so tracking codes cannot go back. "
+                                    f"In the Shopify admin ({APP_SETTINGS} → Configuration), add the scope(s) "
+                                    f"{', '.join(missing)} and reinstall the app.")
+
+    # --- tracking back ---------------------------------------------------------------------
+
+    def send_tracking(self, update):
+        data = self._graphql("FulfillmentOrders", FULFILLMENT_ORDERS, {"id": update.foreign_id},
+                             f"the fulfilment orders of {update.foreign_id}")
+        order = data.get("order")
+        if not isinstance(order, dict):
+            raise ConnectorError(f"Shopify could not find order {update.foreign_id}; it may have been deleted.")
+        open_orders = [node for node in (order.get("fulfillmentOrders") or {}).get("nodes") or []
+                       if node.get("status") in ("OPEN", "IN_PROGRESS")]
+        # Nothing open: the order is fulfilled already (perhaps by an earlier try whose answer was lost).
+        for fulfillment_order, line_items in _what_to_fulfil(open_orders, update):
+            entry = {"fulfillmentOrderId": fulfillment_order["id"]}
+            if line_items is not None:
+                entry["fulfillmentOrderLineItems"] = line_items
+            tracking = {"company": update.carrier}
+            if update.tracking_code:
+                tracking["number"] = update.tracking_code
+            if update.tracking_url:
+                tracking["url"] = update.tracking_url
+            result = self._graphql(
+                "CreateFulfillment", CREATE_FULFILLMENT,
+                {"fulfillment": {"lineItemsByFulfillmentOrder": [entry], "trackingInfo": tracking,
+                                 "notifyCustomer": True}},
+                "the fulfilment", idempotent=False,
+            ).get("fulfillmentCreate") or {}
+            errors = [error.get("message", "") for error in result.get("userErrors") or [] if isinstance(error, dict)]
+            if errors:
+                raise ConnectorError(f"Shopify refused the fulfilment: {'; '.join(errors)}")
+
+
+def _what_to_fulfil(open_orders, update):
+    """[(fulfilment order, line items or None for all)]: everything open when the order is complete,
+    else the shipped quantities per SKU."""
+    if update.order_complete or not update.lines:
+        return [(fulfillment_order, None) for fulfillment_order in open_orders]
+    wanted = {}
+    for sku, quantity in update.lines:
+        wanted[sku] = wanted.get(sku, 0) + quantity
+    plan = []
+    for fulfillment_order in open_orders:
+        items = []
+        for node in (fulfillment_order.get("lineItems") or {}).get("nodes") or []:
+            sku = ((node.get("lineItem") or {}).get("sku") or "").strip()
+            take = min(wanted.get(sku, 0), int(node.get("remainingQuantity") or 0))
+            if take > 0:
+                items.append({"id": node["id"], "quantity": take})
+                wanted[sku] -= take
+        if items:
+            plan.append((fulfillment_order, items))
+    return plan
+
+
+def _ignore_reason(data, lines):
+    if data.get("cancelledAt"):
+        return "Cancelled in the shop."
+    if data.get("displayFulfillmentStatus") == "FULFILLED":
+        return "Already fulfilled in the shop."
+    financial = data.get("displayFinancialStatus")
+    if financial and financial not in PAID:
+        return f"Not paid (payment status in the shop: {financial.replace('_', ' ').lower()})."
+    if not lines:
+        return "Nothing to ship: none of its products needs shipping."
+    return ""
+
+
+def _money(price_set):
+    try:
+        return Decimal(str(price_set["shopMoney"]["amount"]))
+    except (KeyError, TypeError, InvalidOperation):
+        return None
+
+
+def _throttle_wait(body):
+    """Seconds until Shopify has restored enough query cost for the refused query."""
+    cost = (body.get("extensions") or {}).get("cost") or {}
+    status = cost.get("throttleStatus") or {}
+    try:
+        missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
+        return min(max(missing / float(status.get("restoreRate") or 50), 0.5), MAX_THROTTLE_WAIT)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 1.0

@@ -1,0 +1,228 @@
+"""WooCommerce through its REST API v3 (``/wp-json/wc/v3``), authenticated with a consumer key and secret.
+
+The key and secret travel as HTTP Basic credentials, which WooCommerce accepts over https.
+Orders to ship are those in status ``processing`` (paid, not yet completed). Tracking goes
+back by completing the order and adding a note for the customer with carrier and code.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from fulfilment.services.connectors.base import (
+    ConnectorError,
+    CredentialsRejected,
+    PermissionMissing,
+    ShopConnector,
+    ShopLine,
+    ShopOrder,
+    UnreadableAnswer,
+    person_and_company,
+)
+from fulfilment.services.connectors.http import json_of
+
+API_PATH = "/wp-json/wc/v3"
+KEYS_PAGE = "WooCommerce → Settings → Advanced → REST API"
+# A shop that keeps answering with full pages is broken; stop rather than loop for ever.
+MAX_PAGES = 1000
+
+IGNORED_STATUSES = {
+    "pending": "Not paid yet (status “pending payment” in the shop).",
+    "on-hold": "On hold in the shop (awaiting payment).",
+    "completed": "Already completed in the shop.",
+    "cancelled": "Cancelled in the shop.",
+    "refunded": "Refunded in the shop.",
+    "failed": "The payment failed in the shop.",
+    "trash": "Deleted in the shop.",
+    "checkout-draft": "Still a draft in the shop's checkout.",
+}
+
+
+class WooCommerceConnector(ShopConnector):
+    platform = "woocommerce"
+    credential_fields = {"consumer_key": "Consumer key", "consumer_secret": "Consumer secret"}
+    page_size = 50
+
+    def __init__(self, url, credentials, http, page_size=None, **_options):
+        super().__init__(url, credentials, http)
+        self.page_size = page_size or self.page_size
+        self._reading_checked = None
+
+    # --- talking to the API ----------------------------------------------------------------
+
+    def _call(self, method, path, what, *, idempotent=True, **kwargs):
+        response = self.http.request(
+            method, self.url + API_PATH + path, idempotent=idempotent,
+            auth=(self.credentials.get("consumer_key", ""), self.credentials.get("consumer_secret", "")), **kwargs,
+        )
+        if response.status_code in (401, 403):
+            raise self._refusal(response)
+        if response.status_code == 404:
+            raise self._not_found(response, what)
+        if response.status_code >= 400:
+            raise ConnectorError(f"The shop refused {what} (HTTP {response.status_code}: {_message(response)}).")
+        return response
+
+    def _refusal(self, response):
+        code, message = _code(response), _message(response)
+        if "read permission" in message:
+            return PermissionMissing(f"The API key may not read orders. In {KEYS_PAGE}, give the key the "
+                                     "permission Read/Write.")
+        if "write permission" in message:
+            return PermissionMissing(f"The API key is read-only, so we cannot mark orders as shipped. In {KEYS_PAGE}, "
+                                     "set the key's permissions to Read/Write.")
+        if code.startswith("woocommerce_rest_cannot_"):
+            return PermissionMissing("The user the API key belongs to may not manage orders. Create the key for a "
+                                     f"user with the role Administrator or Shop manager ({KEYS_PAGE}).")
+        return CredentialsRejected(f"The shop does not accept the consumer key and secret. Copy both again from "
+                                   f"{KEYS_PAGE}, or create a new key there.")
+
+    def _not_found(self, response, what):
+        if _code(response) == "rest_no_route" or not _code(response):
+            return UnreadableAnswer(
+                f"WooCommerce's REST API was not found at {self.url}. Check that the address is the shop's home "
+                "page, that WooCommerce is active and that Settings → Permalinks is not set to “Plain”."
+            )
+        return ConnectorError(f"The shop could not find {what}: {_message(response)}")
+
+    # --- reading orders --------------------------------------------------------------------
+
+    def order_pages(self, since=None, created_after=None):
+        # Every "processing" order is listed, not only those changed since the last run: the list
+        # pages by offset, and an order that leaves "processing" during a run (completed by a
+        # tracking push) shifts the next page by one, so one order can be passed over. It is
+        # still "processing", so the next run finds it; a modified_after window would not.
+        params = {"status": "processing", "per_page": self.page_size, "orderby": "date", "order": "asc"}
+        if created_after is not None:
+            params.update(after=created_after.replace(microsecond=0).isoformat(), dates_are_gmt="true")
+        for page in range(1, MAX_PAGES + 1):
+            response = self._call("GET", "/orders", "the list of orders", params={**params, "page": page})
+            data = json_of(response, "the list of orders")
+            if not isinstance(data, list):
+                raise UnreadableAnswer("The shop answered the list of orders with something that is not a list.")
+            yield [self._order(item) for item in data]
+            total_pages = response.headers.get("X-WP-TotalPages", "")
+            last = page >= int(total_pages) if total_pages.isdigit() else len(data) < self.page_size
+            if last or not data:
+                return
+
+    def fetch_order(self, foreign_id):
+        response = self._call("GET", f"/orders/{int(foreign_id)}", f"order {foreign_id}")
+        return self._order(json_of(response, f"order {foreign_id}"))
+
+    def recent_orders(self, limit=20):
+        response = self._call("GET", "/orders", "the list of orders",
+                              params={"per_page": limit, "orderby": "date", "order": "desc"})
+        data = json_of(response, "the list of orders")
+        if not isinstance(data, list):
+            raise UnreadableAnswer("The shop answered the list of orders with something that is not a list.")
+        return [self._order(item) for item in data]
+
+    def _order(self, data):
+        """Map a WooCommerce order (its documented JSON) to a ShopOrder."""
+        if not isinstance(data, dict) or "id" not in data:
+            raise UnreadableAnswer("The shop sent an order without an id; its answer is not WooCommerce order data.")
+        foreign_id, number = str(data["id"]), str(data.get("number") or data["id"])
+        try:
+            shipping, billing = data.get("shipping") or {}, data.get("billing") or {}
+            address = shipping if (shipping.get("address_1") or "").strip() else billing
+            name, contact = person_and_company(address.get("first_name"), address.get("last_name"),
+                                               address.get("company"))
+            invoice_name, invoice_contact = person_and_company(billing.get("first_name"), billing.get("last_name"),
+                                                               billing.get("company"))
+            fields = {
+                "delivery_name": name, "delivery_contact_name": contact,
+                "delivery_address": address.get("address_1") or "", "delivery_address2": address.get("address_2") or "",
+                "delivery_zipcode": address.get("postcode") or "", "delivery_city": address.get("city") or "",
+                "delivery_region": address.get("state") or "", "delivery_country": address.get("country") or "",
+                "invoice_name": invoice_name, "invoice_contact_name": invoice_contact,
+                "invoice_address": billing.get("address_1") or "", "invoice_address2": billing.get("address_2") or "",
+                "invoice_zipcode": billing.get("postcode") or "", "invoice_city": billing.get("city") or "",
+                "invoice_region": billing.get("state") or "", "invoice_country": billing.get("country") or "",
+                "email": billing.get("email") or "", "telephone": shipping.get("phone") or billing.get("phone") or "",
+                "customer_remarks": data.get("customer_note") or "", "reference": number,
+            }
+            lines = [
+                ShopLine(sku=(item.get("sku") or "").strip(), quantity=int(item["quantity"]),
+                         name=item.get("name") or "", price=_price(item.get("price")))
+                for item in data["line_items"]
+            ]
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            return ShopOrder(foreign_id, number, problem=f"The shop sent order {number} in a form we could not read "
+                                                         f"({type(error).__name__}: {error}).")
+        status = data.get("status") or ""
+        ignore = "" if status == "processing" else IGNORED_STATUSES.get(
+            status, f"Its status in the shop is “{status}”; only “processing” orders are shipped.")
+        return ShopOrder(foreign_id, number, fields=fields, lines=[line for line in lines if line.quantity > 0],
+                         ignore_reason=ignore)
+
+    # --- permissions -----------------------------------------------------------------------
+
+    def _check_reading(self):
+        """One small request answers both 'credentials accepted' and 'may read orders'."""
+        if self._reading_checked is None:
+            try:
+                self._call("GET", "/orders", "the list of orders", params={"per_page": 1})
+                self._reading_checked = True
+            except (CredentialsRejected, PermissionMissing) as error:
+                self._reading_checked = error
+        return self._reading_checked
+
+    def verify_credentials(self):
+        outcome = self._check_reading()
+        if isinstance(outcome, CredentialsRejected):
+            raise outcome
+
+    def verify_read_orders(self):
+        outcome = self._check_reading()
+        if isinstance(outcome, Exception):
+            raise outcome
+
+    def verify_update_orders(self):
+        # WooCommerce checks a key's write permission on every POST; an empty batch changes nothing.
+        self._call("POST", "/orders/batch", "a test of the permission to update orders", idempotent=False, json={})
+
+    # --- tracking back ---------------------------------------------------------------------
+
+    def send_tracking(self, update):
+        order_id = int(update.foreign_id)
+        # Completing is idempotent and goes first: a failed note is then retried without
+        # completing twice, and a completed order never misses its note for long.
+        if update.order_complete:
+            self._call("PUT", f"/orders/{order_id}", f"order {order_id}", json={"status": "completed"})
+        self._call("POST", f"/orders/{order_id}/notes", f"order {order_id}", idempotent=False,
+                   json={"note": tracking_note(update), "customer_note": True})
+
+
+def tracking_note(update):
+    """The note the customer reads: carrier, tracking code and link."""
+    start = "Your order has been shipped" if update.order_complete else "Part of your order has been shipped"
+    note = f"{start} with {update.carrier}."
+    if update.tracking_code:
+        note += f" Tracking code: {update.tracking_code}."
+    if update.tracking_url:
+        note += f" Track your parcel at {update.tracking_url}"
+    return note
+
+
+def _price(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _body(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _code(response):
+    return str(_body(response).get("code") or "")
+
+
+def _message(response):
+    return str(_body(response).get("message") or response.reason or "")

@@ -1,0 +1,183 @@
+"""The connection test: checks a shop owner can act on, stored on the webshop with the time it ran.
+
+The checks run in order; when one fails, those that depend on it are reported as not checked
+(with the reason) instead of failing with a confusing message of their own.
+"""
+
+import json
+from contextlib import closing
+from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from fulfilment.db import write_transaction
+from fulfilment.models import PortalUser, Product, Webshop, utcnow
+from fulfilment.services import webshops
+from fulfilment.services.connectors.base import ConnectorError
+from fulfilment.services.connectors.http import probe_address, probe_tls
+from fulfilment.services.errors import DomainError, NotFound
+from fulfilment.services.webshops import connector_for
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "not checked"
+RECENT_ORDERS = 20
+PORTAL_TEST_INTERVAL = timedelta(seconds=30)
+
+CHECKS = (
+    ("reachable", "Address reachable"),
+    ("secure", "Secure connection (TLS)"),
+    ("credentials", "Credentials accepted"),
+    ("read_orders", "Permission to read orders"),
+    ("recent_orders", "Recent orders readable"),
+    ("skus", "Products in recent orders known"),
+    ("update_orders", "Permission to update orders (for tracking codes)"),
+)
+LABELS = dict(CHECKS)
+
+
+@dataclass
+class Check:
+    key: str
+    label: str
+    status: str
+    message: str
+
+    @property
+    def passed(self):
+        return self.status == PASSED
+
+
+class _Run:
+    """Collects the checks of one test in their fixed order."""
+
+    def __init__(self):
+        self.results = {}
+
+    def record(self, key, status, message):
+        self.results[key] = Check(key, LABELS[key], status, message)
+
+    def attempt(self, key, function, success):
+        """Run one check; True when it passed. ``success`` is a message or a function of the result."""
+        try:
+            result = function()
+        except DomainError as error:
+            self.record(key, FAILED, error.message)
+            return False
+        self.record(key, PASSED, success(result) if callable(success) else success)
+        return True
+
+    def skip_rest(self, reason):
+        for key, _ in CHECKS:
+            if key not in self.results:
+                self.record(key, SKIPPED, reason)
+
+    def checks(self):
+        return [self.results[key] for key, _ in CHECKS if key in self.results]
+
+
+class TestedTooRecently(DomainError):
+    http_status = 429
+    default_message = "The connection was tested a moment ago; wait half a minute before testing it again."
+
+
+def run_connection_test(webshop, actor=None):
+    """Run every check against the shop, store the result on the webshop and return the checks.
+
+    A portal user may test only its own client's webshops, and not more than once per
+    PORTAL_TEST_INTERVAL (each test sends several requests to the shop).
+    """
+    if isinstance(actor, PortalUser):
+        if actor.client_id != webshop.client_id:
+            raise NotFound("This webshop does not exist or is not yours.")
+        last = Webshop.select(Webshop.last_test_at).where(Webshop.id == webshop.id).scalar()
+        if last is not None and utcnow() - last < PORTAL_TEST_INTERVAL:
+            raise TestedTooRecently()
+    run = _Run()
+    _run_checks(webshop, run)
+    checks = run.checks()
+    with write_transaction():
+        Webshop.update(
+            last_test_at=utcnow(), last_test_passed=all(check.passed for check in checks),
+            last_test_result=json.dumps([asdict(check) for check in checks]),
+        ).where(Webshop.id == webshop.id).execute()
+    return checks
+
+
+def _run_checks(webshop, run):
+    http = webshops.settings.http
+    reach = lambda: probe_address(webshop.url, http.timeouts[0], http.allow_private_network)  # noqa: E731
+    if not run.attempt("reachable", reach, lambda text: text):
+        run.skip_rest("Not checked: the shop could not be reached.")
+        return
+    secure = run.attempt("secure", lambda: probe_tls(webshop.url, http.timeouts[0], http.ca_bundle),
+                         lambda text: text)
+    if not secure and not (http.allow_http and urlsplit(webshop.url).scheme == "http"):
+        run.skip_rest("Not checked: without a secure connection the shop's keys are not sent.")
+        return
+    try:
+        # Someone waits for the answer: one retry and ten seconds per request are enough to judge a shop.
+        shop = connector_for(webshop, http=replace(http, retries=min(http.retries, 1), timeout=min(http.timeout, 10)))
+    except DomainError as error:
+        run.record("credentials", FAILED, error.message)
+        run.skip_rest("Not checked: no usable credentials are stored.")
+        return
+    with closing(shop):
+        if not run.attempt("credentials", shop.verify_credentials, "The shop accepts the credentials."):
+            run.skip_rest("Not checked: the shop does not accept the credentials.")
+            return
+        if run.attempt("read_orders", shop.verify_read_orders, "The credentials may read orders."):
+            recent = []
+
+            def read_recent():
+                recent.extend(shop.recent_orders(RECENT_ORDERS))
+                return _describe_recent(recent)
+
+            if run.attempt("recent_orders", read_recent, lambda text: text):
+                run.attempt("skus", lambda: _check_skus(webshop.client, recent), lambda text: text)
+            else:
+                run.record("skus", SKIPPED, "Not checked: no recent orders could be read.")
+        else:
+            run.record("recent_orders", SKIPPED, "Not checked: the credentials may not read orders.")
+            run.record("skus", SKIPPED, "Not checked: the credentials may not read orders.")
+        run.attempt("update_orders", shop.verify_update_orders,
+                    "The credentials may update orders, so tracking codes can go back to the shop.")
+
+
+def _describe_recent(recent):
+    unreadable = [order for order in recent if order.problem]
+    if unreadable:
+        raise ConnectorError(f"{len(unreadable)} of the {len(recent)} most recent orders could not be read. "
+                             f"{unreadable[0].problem}")
+    if not recent:
+        return "The shop has no orders yet; there is nothing to read."
+    return f"The {len(recent)} most recent order(s) were read."
+
+
+def _check_skus(client, recent):
+    skus = sorted({line.sku for order in recent for line in order.lines if line.sku})
+    without_sku = sorted({line.name or "(no name)" for order in recent for line in order.lines if not line.sku})
+    codes = Product.for_client(client).select(Product.product_code).where(Product.product_code.in_(skus))
+    known = {code for (code,) in codes.tuples()} if skus else set()
+    unknown = [sku for sku in skus if sku not in known]
+    problems = []
+    if unknown:
+        shown = ", ".join(unknown[:20]) + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else "")
+        problems.append(f"These SKUs from recent orders are not known as products: {shown}. Add products with these "
+                        "product codes, or orders with them cannot be imported.")
+    if without_sku:
+        problems.append(f"These products in recent orders have no SKU in the shop: {', '.join(without_sku[:10])}. "
+                        "Give them the product code as SKU.")
+    if problems:
+        raise ConnectorError(" ".join(problems))
+    if not skus:
+        return "The recent orders hold no products to compare."
+    return f"All {len(skus)} SKU(s) in recent orders are known products."
+
+
+def last_test_checks(webshop):
+    """The checks of the webshop's last connection test ([] when it was never tested)."""
+    try:
+        stored = json.loads(webshop.last_test_result or "[]")
+        return [Check(**item) for item in stored]
+    except (TypeError, ValueError):
+        return []
+

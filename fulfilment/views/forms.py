@@ -1,0 +1,173 @@
+"""Form pieces the portal's sections share: a delivery address, product lines, a confirmation button.
+
+IDs posted in these forms (an address book entry, a product) are resolved through the logged-in
+client's scope; an unknown or another client's id is a validation error on its field, so the
+view creates nothing.
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from fulfilment.models import AddressBookEntry, Product
+from fulfilment.services.addressbook import as_order_fields
+from fulfilment.services.addresses import DELIVERY_FIELDS
+
+MAX_AMOUNT = 1_000_000
+MAX_LINES = 100
+NEW_ROWS = 5
+ADDRESS_CHOICES_SHOWN = 200
+REQUIRED_ADDRESS_FIELDS = ("delivery_name", "delivery_address", "delivery_zipcode", "delivery_city",
+                           "delivery_country")
+TOO_MANY_LINES = f"At most {MAX_LINES} lines fit in this form; use the Excel import for larger orders."
+
+
+def text(label, max_length=255, **kwargs):
+    return StringField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs nothing but the CSRF token: cancel, delete, submit, duplicate."""
+
+
+class LineForm(Form):
+    """One product row: a product found by the search (its id) or typed by code, and a quantity."""
+
+    product_id = HiddenField()
+    product_code = text("Product code")
+    amount = IntegerField("Quantity", validators=[Optional(), NumberRange(min=1, max=MAX_AMOUNT)])
+
+    def is_filled(self):
+        return bool((self.product_id.data or "").strip() or (self.product_code.data or "").strip()
+                    or self.amount.raw_data and self.amount.raw_data[0].strip())
+
+
+class AddLineForm(FlaskForm):
+    """One more product on a concept order (the same row as in the new-order form)."""
+
+    lines = FieldList(FormField(LineForm), "Product", min_entries=1, max_entries=1)
+
+
+def line_rows(label="Products"):
+    return FieldList(FormField(LineForm), label, min_entries=NEW_ROWS)
+
+
+def add_empty_rows(rows, count=NEW_ROWS):
+    """More empty rows, for the "More lines" button that works without JavaScript."""
+    for _ in range(min(count, MAX_LINES - len(rows))):
+        rows.append_entry()
+
+
+def resolve_lines(client, rows, active_only=True):
+    """The filled-in rows as [(product, amount)], every product found in client's scope.
+
+    Two queries at most (ids, then typed codes). A row that is wrong gets an error on its field;
+    callers check ``rows_have_errors`` before creating anything.
+    """
+    filled = [row.form for row in rows if row.form.is_filled()]
+    ids = {_as_id(row.product_id.data) for row in filled} - {None}
+    by_id = {p.id: p for p in Product.for_client(client).where(Product.id.in_(list(ids)))} if ids else {}
+    codes = {(row.product_code.data or "").strip() for row in filled if not (row.product_id.data or "").strip()}
+    codes.discard("")
+    by_code = ({p.product_code: p for p in Product.for_client(client).where(Product.product_code.in_(list(codes)))}
+               if codes else {})
+    lines = []
+    for row in filled:
+        product = _row_product(row, by_id, by_code)
+        if product is not None and active_only and not product.active:
+            row.product_code.errors.append(f"Product {product.product_code} is inactive.")
+            product = None
+        if row.amount.data is None and not row.amount.errors:
+            row.amount.errors.append("Enter a quantity.")
+        if product is not None and row.amount.data is not None and not row.amount.errors:
+            lines.append((product, row.amount.data))
+    return lines
+
+
+def _row_product(row, by_id, by_code):
+    raw_id = (row.product_id.data or "").strip()
+    code = (row.product_code.data or "").strip()
+    if raw_id:
+        product = by_id.get(_as_id(raw_id))
+        if product is None:
+            row.product_code.errors.append("Unknown product: choose one of your own products.")
+        return product
+    if not code:
+        row.product_code.errors.append("Choose a product.")
+        return None
+    product = by_code.get(code)
+    if product is None:
+        row.product_code.errors.append(f"Unknown product code {code}.")
+    return product
+
+
+def rows_have_errors(rows):
+    return any(field.errors for row in rows for field in row.form)
+
+
+def _as_id(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+class TypedAddressFields:
+    """The delivery_* fields of an order, typed in."""
+
+    delivery_name = text("Name (company or person)")
+    delivery_contact_name = text("Contact name")
+    delivery_address = text("Street and number")
+    delivery_address2 = text("Address line 2")
+    delivery_zipcode = text("Zip code")
+    delivery_city = text("City")
+    delivery_region = text("Region or state")
+    delivery_country = text("Country", max_length=2, default="NL", description="Two letters, e.g. NL, BE, DE.")
+
+
+class AddressChoiceFields(TypedAddressFields):
+    """An address from the address book, or one typed in and optionally saved to the address book."""
+
+    address_id = SelectField("Address from your address book", validate_choice=False, default="")
+    save_address = BooleanField("Save this address to my address book")
+
+
+def fill_address_choices(form, client, selected=None):
+    """Offer the client's address book (the first ADDRESS_CHOICES_SHOWN by name) in address_id.
+
+    Returns whether there are more addresses than shown.
+    """
+    entries = list(AddressBookEntry.for_client(client).order_by(AddressBookEntry.name, AddressBookEntry.id)
+                   .limit(ADDRESS_CHOICES_SHOWN + 1))
+    more = len(entries) > ADDRESS_CHOICES_SHOWN
+    entries = entries[:ADDRESS_CHOICES_SHOWN]
+    if selected is not None and selected.id not in {entry.id for entry in entries}:
+        entries.insert(0, selected)
+    form.address_id.choices = [("", "No – I type the address below")] + [
+        (str(entry.id), f"{entry.name} · {entry.address}, {entry.city} ({entry.country})") for entry in entries
+    ]
+    return more
+
+
+def resolve_address(client, form):
+    """The order's delivery fields from the chosen address book entry or the typed address.
+
+    Returns (fields, entry); fields is None when the form has errors (marked on its fields).
+    """
+    raw_id = (form.address_id.data or "").strip()
+    if raw_id:
+        entry = AddressBookEntry.for_client(client).where(AddressBookEntry.id == _as_id(raw_id)).first() \
+            if _as_id(raw_id) else None
+        if entry is None:
+            form.address_id.errors.append("Choose an address from your address book.")
+            return None, None
+        return {name: value for name, value in as_order_fields(entry).items() if name in DELIVERY_FIELDS}, entry
+    missing = [name for name in REQUIRED_ADDRESS_FIELDS if not (getattr(form, name).data or "").strip()]
+    for name in missing:
+        getattr(form, name).errors.append("Required, or choose an address from your address book.")
+    if missing or any(getattr(form, name).errors for name in DELIVERY_FIELDS):
+        return None, None
+    return {name: getattr(form, name).data or "" for name in DELIVERY_FIELDS}, None
+
+
+def address_book_fields(order_fields):
+    """The address book's fields (name, address …) from an order's delivery_* fields."""
+    return {DELIVERY_FIELDS[name]: value for name, value in order_fields.items() if name in DELIVERY_FIELDS}

@@ -1,0 +1,91 @@
+"""Changing an order after it was created: a new delivery address or cancelling (both only while
+nothing is picked), and duplicating any order into a concept the client reviews and submits.
+"""
+
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+
+from fulfilment.services import orders
+from fulfilment.views import bp
+from fulfilment.views.forms import (
+    AddressChoiceFields,
+    ConfirmForm,
+    fill_address_choices,
+    resolve_address,
+)
+from fulfilment.views.order_entry import save_typed_address
+from fulfilment.views.orders import order_page, owned_order
+from fulfilment.views.refusals import form_page, refusal_shown_on
+from fulfilment.views.scope import current_client, portal_actor
+
+
+class DeliveryAddressForm(AddressChoiceFields, FlaskForm):
+    pass
+
+
+def back_to_order(order):
+    """Where a form for an order that can no longer change sends the client: the order page says why."""
+    return redirect(url_for("portal.order", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/address", methods=["GET", "POST"])
+def change_order_address(order_id):
+    client = current_client()
+    order = owned_order(client, order_id)
+    form = DeliveryAddressForm(obj=order)
+    if not form.is_submitted() and not orders.can_change(order):
+        return back_to_order(order)
+    more_addresses = fill_address_choices(form, client)
+
+    def page():
+        return render_template("portal/order_address.html", form=form, order=order, more_addresses=more_addresses)
+
+    if not form.is_submitted():
+        return page()
+    form.validate()
+    fields, _ = resolve_address(client, form)
+    if fields is None or form.errors:
+        return form_page(page, form)
+    with refusal_shown_on(page):
+        orders.change_delivery_address(order, fields, actor=portal_actor())
+        saved = save_typed_address(client, form, fields)
+    flash(f"The delivery address of order {order.number} has been changed.", "success")
+    if saved:
+        flash("The address has been saved to your address book.", "info")
+    return back_to_order(order)
+
+
+@bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])
+def cancel_order(order_id):
+    """Ask first (GET), then cancel (POST): reserved stock is released and backorders are dropped."""
+    client = current_client()
+    order = owned_order(client, order_id)
+    form = ConfirmForm()
+    if not form.is_submitted():
+        if not orders.can_change(order):
+            return back_to_order(order)
+        return render_template(
+            "portal/confirm.html", form=form, section="orders", title=f"Cancel order {order.number}?",
+            warning="The warehouse will not ship this order. Stock reserved for it becomes free again and its "
+                    "backorders are removed. This cannot be undone; you can duplicate the order later.",
+            details=[("Recipient", order.delivery_name), ("Reference", order.reference),
+                     ("Status", order.status), ("Created", order.created_at.strftime("%Y-%m-%d %H:%M"))],
+            action=url_for("portal.cancel_order", order_id=order.id), button="Yes, cancel the order",
+            back=url_for("portal.order", order_id=order.id),
+        )
+    with refusal_shown_on(lambda: order_page(client, order)):
+        orders.cancel_order(order, actor=portal_actor())
+    flash(f"Order {order.number} has been cancelled.", "success")
+    return back_to_order(order)
+
+
+@bp.route("/orders/<int:order_id>/duplicate", methods=["POST"])
+def duplicate_order(order_id):
+    """Copy any order (also a completed or cancelled one) into a concept to review and submit."""
+    client = current_client()
+    order = owned_order(client, order_id)
+    with refusal_shown_on(lambda: order_page(client, order)):
+        copy = orders.duplicate_order(order, actor=portal_actor(), source="portal")
+    flash(f"Order {copy.number} is a copy of {order.number}. Check its products and address, then submit it.",
+          "success")
+    return back_to_order(copy)

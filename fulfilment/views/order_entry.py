@@ -1,0 +1,187 @@
+"""Orders a client enters: typed in by hand and processed at once, or a concept (a copy of an
+earlier order) whose lines the client reviews and then submits for processing.
+"""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from peewee import fn
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from fulfilment.models import AddressBookEntry, Backorder, OrderLine, Picklist, PicklistLine
+from fulfilment.services import addressbook, orders
+from fulfilment.views import bp
+from fulfilment.views.forms import (
+    MAX_AMOUNT,
+    MAX_LINES,
+    TOO_MANY_LINES,
+    AddLineForm,
+    AddressChoiceFields,
+    add_empty_rows,
+    address_book_fields,
+    fill_address_choices,
+    line_rows,
+    resolve_address,
+    resolve_lines,
+    rows_have_errors,
+    text,
+)
+from fulfilment.views.orders import order_page, owned_order
+from fulfilment.views.refusals import form_page, refusal_shown_on
+from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
+
+
+class OrderHeaderFields:
+    reference = text("Your reference", description="Your own order number, shown on the order and the picklist.")
+    email = text("Recipient's e-mail")
+    telephone = text("Recipient's telephone")
+
+
+class NewOrderForm(OrderHeaderFields, AddressChoiceFields, FlaskForm):
+    lines = line_rows()
+
+
+class LineAmountForm(FlaskForm):
+    amount = IntegerField("Quantity", validators=[InputRequired("Enter a quantity."),
+                                                  NumberRange(min=1, max=MAX_AMOUNT)])
+
+
+def order_header(form, entry=None):
+    """Reference, e-mail and telephone from the form; an address book entry fills in what was left empty."""
+    return {
+        "reference": form.reference.data or "",
+        "email": form.email.data or (entry.email if entry else ""),
+        "telephone": form.telephone.data or (entry.telephone if entry else ""),
+    }
+
+
+def save_typed_address(client, form, fields):
+    """Add the typed address to the address book when the client ticked "save"."""
+    if form.save_address.data and not (form.address_id.data or "").strip():
+        addressbook.add_address(client, **address_book_fields(fields), email=form.email.data or "",
+                                telephone=form.telephone.data or "")
+        return True
+    return False
+
+
+def processing_summary(client, order):
+    """What processing did, in words: units reserved for picking and units backordered."""
+    reserved = (PicklistLine.for_client(client).select(fn.COALESCE(fn.SUM(PicklistLine.amount), 0))
+                .join(Picklist).where((Picklist.order == order) & (Picklist.status == "new")).scalar())
+    waiting = (Backorder.for_client(client).select(fn.COALESCE(fn.SUM(Backorder.amount), 0))
+               .where(Backorder.order == order).scalar())
+    if not waiting:
+        return f"Order {order.number} is being processed: {units(reserved)} reserved for picking."
+    if not reserved:
+        return (f"Order {order.number} is being processed, but nothing is in stock yet: {units(waiting)} "
+                "backordered, to ship as soon as stock arrives.")
+    return (f"Order {order.number} is being processed: {units(reserved)} reserved for picking, {units(waiting)} "
+            "backordered, to ship as soon as stock arrives.")
+
+
+def units(count):
+    return "1 unit" if count == 1 else f"{count:,} units".replace(",", "\u202f")
+
+
+@bp.route("/orders/new", methods=["GET", "POST"])
+def new_order():
+    client = current_client()
+    form = NewOrderForm()
+    preselected = None
+    if not form.is_submitted() and request.args.get("address", type=int):
+        preselected = get_owned_or_404(AddressBookEntry.for_client(client), request.args.get("address", type=int))
+        form.address_id.data = str(preselected.id)
+    more_addresses = fill_address_choices(form, client, preselected)
+
+    def page():
+        return render_template("portal/order_form.html", form=form, more_addresses=more_addresses)
+
+    if not form.is_submitted():
+        return page()
+    if request.form.get("more_lines"):
+        add_empty_rows(form.lines)
+        return form_page(page, form, refused=False)
+    form.validate()
+    fields, entry = resolve_address(client, form)
+    lines = resolve_lines(client, form.lines)
+    if len(form.lines) > MAX_LINES:
+        flash(TOO_MANY_LINES, "error")
+        return form_page(page, form, explain=False)
+    if fields is None or form.errors or rows_have_errors(form.lines):
+        return form_page(page, form)
+    with refusal_shown_on(page):
+        order = orders.place_order(client, lines, source="portal", actor=portal_actor(),
+                                   fields={**fields, **order_header(form, entry)})
+        saved = save_typed_address(client, form, fields)
+    flash(processing_summary(client, order), "success")
+    if saved:
+        flash("The address has been saved to your address book.", "info")
+    return redirect(url_for("portal.order", order_id=order.id))
+
+
+def owned_line(client, order, line_id):
+    return get_owned_or_404(OrderLine.for_client(client).where(OrderLine.order == order), line_id)
+
+
+@bp.route("/orders/<int:order_id>/lines", methods=["POST"])
+def add_order_line(order_id):
+    client = current_client()
+    order = owned_order(client, order_id)
+    form = AddLineForm()
+    form.validate()
+    lines = resolve_lines(client, form.lines)
+    if not lines and not rows_have_errors(form.lines):
+        form.lines[0].product_code.errors.append("Choose a product and enter a quantity.")
+
+    def page():
+        return order_page(client, order, add_line_form=form)
+
+    if rows_have_errors(form.lines) or form.errors:
+        return form_page(page, form)
+    product, amount = lines[0]
+    with refusal_shown_on(page):
+        orders.add_order_line(order, product, amount, actor=portal_actor())
+    flash(f"{amount} × {product.product_code} added to order {order.number}.", "success")
+    return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
+
+
+@bp.route("/orders/<int:order_id>/lines/<int:line_id>", methods=["POST"])
+def update_order_line(order_id, line_id):
+    client = current_client()
+    order = owned_order(client, order_id)
+    line = owned_line(client, order, line_id)
+    form = LineAmountForm()
+
+    def page():
+        return order_page(client, order)
+
+    if not form.validate():
+        for error in form.amount.errors:
+            flash(f"{line.product.product_code}: {error}", "error")
+        return form_page(page, form, explain=False)
+    with refusal_shown_on(page):
+        orders.update_order_line(line, amount=form.amount.data, actor=portal_actor())
+    flash(f"{line.product.product_code}: the quantity is now {form.amount.data}.", "success")
+    return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
+
+
+@bp.route("/orders/<int:order_id>/lines/<int:line_id>/remove", methods=["POST"])
+def remove_order_line(order_id, line_id):
+    client = current_client()
+    order = owned_order(client, order_id)
+    line = owned_line(client, order, line_id)
+    with refusal_shown_on(lambda: order_page(client, order)):
+        orders.remove_order_line(line, actor=portal_actor())
+    flash(f"{line.product.product_code} has been removed from order {order.number}.", "success")
+    return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
+
+
+@bp.route("/orders/<int:order_id>/submit", methods=["POST"])
+def submit_order(order_id):
+    """Send a concept to the warehouse: processing allocates stock or backorders at once."""
+    client = current_client()
+    order = owned_order(client, order_id)
+    with refusal_shown_on(lambda: order_page(client, order)):
+        order = orders.process_order(order, actor=portal_actor())
+    flash(processing_summary(client, order), "success")
+    return redirect(url_for("portal.order", order_id=order.id))

@@ -1,0 +1,159 @@
+"""Orders from an Excel file: upload, a preview of every line and every error, then confirm.
+
+Nothing is created until the file is clean and the client confirms. Between the preview and the
+confirmation the parsed lines travel in a signed, time-limited token (product ids and amounts,
+the address); on confirmation they are checked again through the client's scope and the order
+service, and a token is used once.
+"""
+
+import io
+import secrets
+
+from flask import current_app, flash, redirect, render_template, send_file, session, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from wtforms import HiddenField
+from wtforms.validators import DataRequired
+
+from fulfilment.models import Product
+from fulfilment.services import addressbook, orders
+from fulfilment.services.addresses import clean_delivery_address
+from fulfilment.services.errors import ValidationFailed
+from fulfilment.services.order_import import read_order_lines, template_workbook
+from fulfilment.views import bp
+from fulfilment.views.forms import (
+    AddressChoiceFields,
+    address_book_fields,
+    fill_address_choices,
+    resolve_address,
+    text,
+)
+from fulfilment.views.order_entry import processing_summary
+from fulfilment.views.refusals import form_page, refusal_shown_on
+from fulfilment.views.scope import current_client, portal_actor
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may wait for its confirmation
+USED_PREVIEWS_KEPT = 20
+PREVIEW_EXPIRED = "This preview has expired or was changed, so nothing was created. Upload the file again."
+
+
+class ImportForm(AddressChoiceFields, FlaskForm):
+    reference = text("Your reference", description="Your own order number, shown on the order and the picklist.")
+    file = FileField("Excel file (.xlsx)", validators=[
+        FileRequired("Choose the Excel file to upload."),
+        FileAllowed(["xlsx"], "Only Excel workbooks (.xlsx) are accepted, not .xls, .xlsm or .csv."),
+    ], description="A column 'Product code' (or SKU, Code) and a column 'Quantity' (or Amount, Qty); "
+                   "other columns are ignored. Only the first sheet is read.")
+
+
+class AlreadyImported(ValidationFailed):
+    """The same preview confirmed twice (a double click, a reload): the order exists already."""
+
+    http_status = 409
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+
+
+def preview_signer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="portal-order-import")
+
+
+@bp.route("/orders/import/template.xlsx")
+def order_import_template():
+    """An example file with the two columns the import reads."""
+    return send_file(io.BytesIO(template_workbook()), mimetype=XLSX, as_attachment=True,
+                     download_name="order-import-template.xlsx", max_age=0)
+
+
+@bp.route("/orders/import", methods=["GET", "POST"])
+def import_order():
+    """Upload a file and see the preview; the order is made only by confirming a clean preview."""
+    client = current_client()
+    form = ImportForm()
+    more_addresses = fill_address_choices(form, client)
+    result, token, fields = None, None, None
+
+    def page():
+        return render_template("portal/order_import.html", form=form, more_addresses=more_addresses,
+                               result=result, confirm_form=ConfirmImportForm(formdata=None, token=token),
+                               address=fields)
+
+    if not form.is_submitted():
+        return page()
+    form.validate()
+    fields, entry = resolve_address(client, form)
+    if fields is None or form.errors:
+        return form_page(page, form)
+    with refusal_shown_on(page):
+        clean_delivery_address(fields)  # an address the order would refuse is reported before the preview
+        result = read_order_lines(client, form.file.data.read())
+    if not result.ok:
+        flash(f"Nothing was created: {len(result.errors)} row(s) of the file need fixing. Correct them in your "
+              "file and upload it again.", "error")
+        return page(), 400
+    header = {"reference": form.reference.data or "", "email": entry.email if entry else "",
+              "telephone": entry.telephone if entry else ""}
+    token = preview_signer().dumps({
+        "client": client.id,
+        "lines": [[line.product.id, line.amount] for line in result.lines],
+        "fields": {**fields, **header},
+        "save_address": bool(form.save_address.data and entry is None),
+        "nonce": secrets.token_urlsafe(12),
+    })
+    return page()
+
+
+@bp.route("/orders/import/confirm", methods=["POST"])
+def confirm_order_import():
+    """Create the previewed order (source: import) and process it; check everything again first."""
+    client = current_client()
+    form = ConfirmImportForm()
+
+    def upload_page():
+        upload = ImportForm(formdata=None)
+        more_addresses = fill_address_choices(upload, client)
+        return render_template("portal/order_import.html", form=upload, more_addresses=more_addresses, result=None,
+                               confirm_form=None)
+
+    with refusal_shown_on(upload_page):
+        preview = read_preview(client, form)
+        lines = previewed_lines(client, preview["lines"])
+        order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"])
+        if preview["save_address"]:
+            addressbook.add_address(client, **address_book_fields(preview["fields"]))
+    used = session.get("used_import_previews", [])
+    session["used_import_previews"] = (used + [[preview["nonce"], order.number]])[-USED_PREVIEWS_KEPT:]
+    flash(f"Order {order.number} has been created from your file ({len(lines)} product(s)).", "success")
+    flash(processing_summary(client, order), "success")
+    return redirect(url_for("portal.order", order_id=order.id))
+
+
+def read_preview(client, form):
+    """The confirmed preview's content: signed by us, not expired, this client's, not used before."""
+    if not form.validate():
+        raise ValidationFailed(PREVIEW_EXPIRED)
+    try:
+        preview = preview_signer().loads(form.token.data, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        raise ValidationFailed(PREVIEW_EXPIRED) from None
+    if preview.get("client") != client.id:
+        raise ValidationFailed(PREVIEW_EXPIRED)
+    for nonce, number in session.get("used_import_previews", []):
+        if nonce == preview["nonce"]:
+            raise AlreadyImported(f"This file has already been imported as order {number}; nothing new was created.")
+    return preview
+
+
+def previewed_lines(client, previewed):
+    """[(product, amount)] of the preview, each product found again in client's scope (one query)."""
+    ids = [product_id for product_id, _ in previewed]
+    products = {p.id: p for p in Product.for_client(client).where(Product.id.in_(ids))}
+    missing = [product_id for product_id in ids if product_id not in products]
+    if missing:
+        raise ValidationFailed("A product of the preview is no longer available, so nothing was created. "
+                               "Upload the file again.")
+    return [(products[product_id], amount) for product_id, amount in previewed]

@@ -1,0 +1,106 @@
+"""Fixtures for the REST API: test clients that send an API key as HTTP Basic username."""
+
+import base64
+
+import pytest
+
+from fulfilment.services import accounts
+from tests import factories
+
+
+class ApiClient:
+    """A test client for /api/v1 that authenticates every request with one API key."""
+
+    def __init__(self, test_client, raw_key, key=None):
+        self.test_client = test_client
+        self.raw_key = raw_key
+        self.key = key
+
+    def headers(self, extra=None):
+        token = base64.b64encode(f"{self.raw_key}:".encode()).decode()
+        return {"Authorization": f"Basic {token}", **(extra or {})}
+
+    def request(self, method, path, json=None, data=None, headers=None, **kwargs):
+        return self.test_client.open(f"/api/v1{path}", method=method, json=json, data=data,
+                                     headers=self.headers(headers), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+def api_client_for(app, client=None, name="Test key"):
+    key, raw = accounts.create_api_key(name, client=client)
+    return ApiClient(app.test_client(), raw, key)
+
+
+@pytest.fixture
+def staff_api(app):
+    """An API client with a staff key: it reaches every client."""
+    return api_client_for(app, name="Warehouse integration")
+
+
+@pytest.fixture
+def shop(app):
+    """A client with product management, and its products."""
+    return factories.make_client(name="Shop BV", product_management=True)
+
+
+@pytest.fixture
+def shop_api(app, shop):
+    """An API client with a key scoped to the shop."""
+    return api_client_for(app, client=shop, name="Shop's own key")
+
+
+def records_of(client):
+    """One of everything for client, made through the services; returns {url parameter name: id}."""
+    from fulfilment.models import Backorder, StockMutation, Warehouse
+
+    product = factories.make_product(client, stock_amount=2)
+    image = factories.make_product_image(product)
+    purchase_order = factories.make_purchase_order(client, lines=[(product, 5)])
+    receipt = factories.receive_everything(purchase_order)
+    open_purchase_order = factories.make_purchase_order(client, lines=[(product, 4)])
+    order = factories.make_order(client, lines=[(product, 10)], process=True)
+    shipped = factories.make_shipped_order(client, lines=[(factories.make_product(client, stock_amount=1), 1)])
+    ret = factories.make_return(client, returned=[(product, 1, "Too big")], order=shipped)
+    seen = factories.make_webshop_order(factories.make_webshop(client), order=shipped)
+    return {
+        "idfulfilment_customer": client.id,
+        "idproduct": product.id,
+        "idwarehouse": Warehouse.default().id,
+        "idproduct_image": image.id,
+        "idproduct_stock_history": StockMutation.select().where(StockMutation.product == product).first().id,
+        "idorder": order.id,
+        "idorder_product": order.lines[0].id,
+        "idpicklist": order.picklists[0].id,
+        "idbackorder": Backorder.get(Backorder.order == order).id,
+        "idpurchaseorder": open_purchase_order.id,
+        "idpurchaseorder_product": open_purchase_order.lines[0].id,
+        "idreceipt": receipt.id,
+        "idreturn": ret.id,
+        "idwebshop_order": seen.id,
+    }
+
+
+def api_rules(app):
+    """Every /api/v1 rule with its methods (HEAD and OPTIONS left out)."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def url_of(rule, ids):
+    """The rule's URL with its <int:…> parameters filled from ids."""
+    import re
+
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), rule.rule)
