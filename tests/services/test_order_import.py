@@ -5,81 +5,12 @@ import time
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from fulfilment.services import order_import
 from fulfilment.services.order_import import ImportRefused, read_order_lines
 from tests import factories
-
-
-def xlsx(rows, *, extra_sheet=False, title=None):
-    workbook = Workbook()
-    sheet = workbook.active
-    if title:
-        sheet.append([title])
-        sheet.append([])
-    for row in rows:
-        sheet.append(row)
-    if extra_sheet:
-        other = workbook.create_sheet("Notes")
-        other.append(["Product code", "Quantity"])
-        other.append(["NOT-READ", 99])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-)
-MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-
-
-def handmade_xlsx(sheet_xml, main=MAIN, compression=zipfile.ZIP_DEFLATED, extra=None):
-    """A minimal package as other tools write it (inline strings, no styles, no shared strings)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as package:
-        package.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=main))
-        package.writestr("_rels/.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        package.writestr("xl/workbook.xml", (
-            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            '<sheet name="Orders" sheetId="1" r:id="rId1"/></sheets></workbook>'))
-        package.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
-        package.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-        for name, content in (extra or {}).items():
-            package.writestr(name, content)
-    return buffer.getvalue()
-
-
-def sheet_xml(rows, dimension=None):
-    cells = []
-    for r, row in enumerate(rows, start=1):
-        parts = []
-        for c, value in enumerate(row):
-            ref = f"{'ABCDEFGH'[c]}{r}"
-            if isinstance(value, str):
-                parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
-            else:
-                parts.append(f'<c r="{ref}"><v>{value}</v></c>')
-        cells.append(f'<row r="{r}">{"".join(parts)}</row>')
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'{dim}<sheetData>{"".join(cells)}</sheetData></worksheet>')
+from tests.workbooks import MACRO_MAIN, handmade_file
+from tests.workbooks import openpyxl_file as xlsx
 
 
 @pytest.fixture
@@ -125,7 +56,7 @@ def test_only_the_first_sheet_is_read(shop):
 
 
 def test_a_handmade_file_with_inline_strings_is_read(shop):
-    data = handmade_xlsx(sheet_xml([["Product code", "Quantity"], ["BAG-9", 4], [1001, 1]]))
+    data = handmade_file([["Product code", "Quantity"], ["BAG-9", 4], [1001, 1]])
     assert lines_of(read_order_lines(shop["client"], data)) == [("BAG-9", 4), ("1001", 1)]
 
 
@@ -175,15 +106,13 @@ def test_a_file_that_is_not_an_xlsx_is_refused(shop):
 
 
 def test_a_macro_enabled_workbook_is_refused(shop):
-    data = handmade_xlsx(sheet_xml([["SKU", "Qty"], ["MUG", 1]]), main=MACRO_MAIN,
-                         extra={"xl/vbaProject.bin": b"\x00" * 64})
+    data = handmade_file([["SKU", "Qty"], ["MUG", 1]], main=MACRO_MAIN, extra={"xl/vbaProject.bin": b"\x00" * 64})
     with pytest.raises(ImportRefused, match="macros"):
         read_order_lines(shop["client"], data)
 
 
 def test_a_zip_bomb_is_refused_quickly(shop):
-    bomb_sheet = sheet_xml([["SKU", "Qty"], ["MUG", 1]]).replace("</sheetData>", "</sheetData>" + " " * 80_000_000)
-    data = handmade_xlsx(bomb_sheet)
+    data = handmade_file([["SKU", "Qty"], ["MUG", 1]], padding=80_000_000)
     assert len(data) < 1_000_000
     started = time.perf_counter()
     with pytest.raises(ImportRefused, match="unpacks"):
@@ -192,7 +121,7 @@ def test_a_zip_bomb_is_refused_quickly(shop):
 
 
 def test_a_sheet_that_claims_a_million_rows_is_refused_before_reading(shop):
-    data = handmade_xlsx(sheet_xml([["SKU", "Qty"], ["MUG", 1]], dimension="A1:B1048576"))
+    data = handmade_file([["SKU", "Qty"], ["MUG", 1]], dimension="A1:B1048576")
     with pytest.raises(ImportRefused, match="1,048,576 rows"):
         read_order_lines(shop["client"], data)
 
@@ -200,7 +129,7 @@ def test_a_sheet_that_claims_a_million_rows_is_refused_before_reading(shop):
 def test_a_sheet_with_too_many_real_rows_is_refused(shop):
     rows = [["SKU", "Qty"]] + [["MUG", 1]] * (order_import.MAX_ROWS + 30)
     with pytest.raises(ImportRefused, match="rows"):
-        read_order_lines(shop["client"], handmade_xlsx(sheet_xml(rows)))
+        read_order_lines(shop["client"], handmade_file(rows))
 
 
 def test_a_header_without_lines_is_refused(shop):

@@ -16,7 +16,7 @@ from fulfilment.services.order_import import template_workbook
 from tests import factories
 from tests.conftest import portal_login
 from tests.views.portal_forms import PREFIX, location_of, snapshot, submit, text_of
-from tests.views.workbooks import handmade_file, openpyxl_file
+from tests.workbooks import handmade_file, openpyxl_file
 
 ADDRESS = {"delivery_name": "Jansen BV", "delivery_address": "Kerkstraat 1", "delivery_zipcode": "1011 AB",
            "delivery_city": "Amsterdam", "delivery_country": "NL"}

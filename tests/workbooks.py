@@ -25,12 +25,13 @@ def openpyxl_file(rows, *, title=None, extra_sheet=False):
 
 
 MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{MAIN}"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     "</Types>"
@@ -43,11 +44,12 @@ WORKBOOK = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats
             '<sheet name="Orders" sheetId="1" r:id="rId1"/></sheets></workbook>')
 
 
-def handmade_file(rows, *, dimension=None, padding=0):
+def handmade_file(rows, *, dimension=None, padding=0, main=MAIN, extra=None):
     """A minimal package as other tools write it: inline strings, no styles, no shared strings.
 
     ``dimension`` is what the sheet claims its size is; ``padding`` adds that many spaces to the
-    sheet XML (they compress to almost nothing: a zip bomb).
+    sheet XML (they compress to almost nothing: a zip bomb); ``main`` is the workbook's content
+    type (MACRO_MAIN for an .xlsm) and ``extra`` maps further part names to their content.
     """
     cells = []
     for r, row in enumerate(rows, start=1):
@@ -64,9 +66,11 @@ def handmade_file(rows, *, dimension=None, padding=0):
              f'{claim}<sheetData>{"".join(cells)}</sheetData>{" " * padding}</worksheet>')
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        package.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=main))
         package.writestr("_rels/.rels", RELS.format(kind="officeDocument", target="xl/workbook.xml"))
         package.writestr("xl/workbook.xml", WORKBOOK)
         package.writestr("xl/_rels/workbook.xml.rels", RELS.format(kind="worksheet", target="worksheets/sheet1.xml"))
         package.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, content in (extra or {}).items():
+            package.writestr(name, content)
     return buffer.getvalue()
