@@ -1,7 +1,6 @@
 """Fulfilment Portal: back office and client portal for fulfilment warehouses."""
 
-__version__ = "0.1.0"
-
-from fulfilment.portal import create_app  # noqa: E402
+from fulfilment.portal import create_app
+from fulfilment.version import __version__
 
 __all__ = ["create_app", "__version__"]

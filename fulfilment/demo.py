@@ -30,7 +30,7 @@ from fulfilment.services import (
     picking,
     purchasing,
     returns,
-    stock,
+    stock_corrections,
 )
 from fulfilment.services.returns import status_named
 
@@ -210,8 +210,9 @@ def _play_scenario():
                         status="ignored", reason="Unknown SKU NK-GIFT-CARD: no product with this code")
 
     # Stock counts and damage.
-    calendar.step(19, stock.change_stock, products["NK-MUG-01"], warehouse, -2, "Broken in the rack", staff)
-    calendar.step(11, stock.change_stock, products["BL-LIP-RD"], warehouse, 12, "Found during cycle count", staff)
+    correct = stock_corrections.change_stock
+    calendar.step(19, correct, products["NK-MUG-01"], warehouse, -2, "Broken in the rack", staff)
+    calendar.step(11, correct, products["BL-LIP-RD"], warehouse, 12, "Found during cycle count", staff)
 
     # A big order that waits for stock, served by a delivery; another that still waits.
     noordzee = clients["Noordzee Koffie"]

@@ -1,12 +1,10 @@
 """The application factory."""
 
 from flask import Flask, render_template
-from flask_wtf.csrf import CSRFProtect
 
 from fulfilment import auth, db
 from fulfilment.config import load_config
-
-csrf = CSRFProtect()
+from fulfilment.extensions import csrf
 
 
 def create_app(config=None):

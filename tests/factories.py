@@ -15,7 +15,7 @@ from fulfilment.models import (
     Webshop,
     WebshopOrder,
 )
-from fulfilment.services import accounts, catalog, orders, picking, purchasing, returns, stock
+from fulfilment.services import accounts, catalog, orders, picking, purchasing, returns, stock_corrections
 
 _sequence = itertools.count(1)
 
@@ -59,7 +59,7 @@ def make_product(client=None, product_code=None, name=None, stock_amount=0, pric
     product = catalog.create_product(client, product_code or f"SKU-{n}", name or f"Product {n}", price=price,
                                      fixed_stock_price=fixed_stock_price, **fields)
     if stock_amount:
-        stock.change_stock(product, warehouse(), stock_amount, "Initial count")
+        stock_corrections.change_stock(product, warehouse(), stock_amount, "Initial count")
     return product
 
 

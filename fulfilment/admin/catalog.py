@@ -24,7 +24,7 @@ from fulfilment.models import (
     StockMutation,
     Warehouse,
 )
-from fulfilment.services import catalog, stock
+from fulfilment.services import catalog, stock, stock_corrections
 
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
 
@@ -112,7 +112,7 @@ class StockView(ReadOnlyModelView):
         level = self.get_one(record_id) or abort(404)
         form = StockCorrectionForm(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
-            correct = stock.set_stock if form.mode.data == "set" else stock.change_stock
+            correct = stock_corrections.set_stock if form.mode.data == "set" else stock_corrections.change_stock
             actor = current_user._get_current_object()
             if self.call_service(correct, level.product, level.warehouse, form.amount.data, form.reason.data, actor):
                 flash("Stock corrected and written to the stock history.", "success")

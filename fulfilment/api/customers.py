@@ -5,8 +5,8 @@ Creating a customer with can_login, username and password creates its portal log
 
 from flask import jsonify
 
-from fulfilment.api import bp
 from fulfilment.api.auth import get_owned_or_404, staff_only
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_text
 from fulfilment.api.errors import MISSING_PARAMETERS, ApiError
 from fulfilment.api.pagination import page_of

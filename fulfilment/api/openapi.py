@@ -10,8 +10,7 @@ from copy import deepcopy
 
 from flask import jsonify
 
-from fulfilment import __version__
-from fulfilment.api import bp
+from fulfilment.api.blueprint import bp
 from fulfilment.api.errors import API_PREFIX
 from fulfilment.api.pagination import PAGE_SIZE
 from fulfilment.models import (
@@ -22,6 +21,7 @@ from fulfilment.models import (
     PURCHASE_ORDER_STATUSES,
     WEBSHOP_ORDER_STATUSES,
 )
+from fulfilment.version import __version__
 
 MAX_ID = 2_147_483_647
 

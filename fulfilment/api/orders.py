@@ -6,8 +6,8 @@ from collections import defaultdict
 from flask import jsonify
 from peewee import fn
 
-from fulfilment.api import bp
 from fulfilment.api.auth import check_same_client, client_for_new_record, current_key, get_owned_or_404, scoped
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_choice, query_datetime, query_int, query_text
 from fulfilment.api.errors import not_found
 from fulfilment.api.pagination import page_of

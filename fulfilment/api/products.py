@@ -7,7 +7,6 @@ from flask import current_app, jsonify, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import fn
 
-from fulfilment.api import bp
 from fulfilment.api.auth import (
     MAX_ID,
     check_same_client,
@@ -18,13 +17,14 @@ from fulfilment.api.auth import (
     scoped,
     staff_only,
 )
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_bool, query_int, query_text
 from fulfilment.api.errors import INCOMPLETE_LINE, MISSING_PARAMETERS, ApiError, not_found
 from fulfilment.api.pagination import page_of
 from fulfilment.api.serialisation import created, datetime_text, json_list, money_value, no_content
 from fulfilment.images import image_response
 from fulfilment.models import Backorder, Product, ProductImage, Stock, Warehouse
-from fulfilment.services import catalog, stock
+from fulfilment.services import catalog, stock_corrections
 from fulfilment.services.errors import UnknownProduct
 
 # API field -> Product field for what may be written.
@@ -279,9 +279,9 @@ def change_product_stock(idproduct, idwarehouse):
     if (change is None) == (amount is None):
         raise ApiError(400, MISSING_PARAMETERS, "Send either change (relative) or amount (absolute), not both.")
     if change is not None:
-        stock.change_stock(product, warehouse, change, reason, current_key(), change_type="api")
+        stock_corrections.change_stock(product, warehouse, change, reason, current_key(), change_type="api")
     else:
-        stock.set_stock(product, warehouse, amount, reason, current_key(), change_type="api")
+        stock_corrections.set_stock(product, warehouse, amount, reason, current_key(), change_type="api")
     return jsonify(_stock_in(product, warehouse))
 
 

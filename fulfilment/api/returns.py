@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from flask import jsonify
 
-from fulfilment.api import bp
 from fulfilment.api.auth import client_for_new_record, current_key, get_owned_or_404, scoped, staff_only
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_int
 from fulfilment.api.errors import MISSING_PARAMETERS, ApiError
 from fulfilment.api.pagination import page_of

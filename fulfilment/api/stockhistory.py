@@ -2,8 +2,8 @@
 
 from flask import jsonify
 
-from fulfilment.api import bp
 from fulfilment.api.auth import get_owned_or_404, scoped
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import query_datetime, query_int
 from fulfilment.api.pagination import page_of
 from fulfilment.api.serialisation import datetime_text, json_list

@@ -80,30 +80,6 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
         )
 
 
-def change_stock(product, warehouse, change, reason, actor=None, change_type="correction"):
-    """Correct stock by a relative amount with a required reason, then serve waiting backorders."""
-    from fulfilment.services.backorders import serve_backorders
-
-    if not (reason or "").strip():
-        raise ValidationFailed("Give a reason for the stock change.")
-    with write_transaction():
-        mutation = record_mutation(product, warehouse, change, change_type, reason=reason.strip(), actor=actor)
-        if change > 0:
-            serve_backorders(products=[product], actor=actor)
-        return mutation
-
-
-def set_stock(product, warehouse, amount, reason, actor=None, change_type="correction"):
-    """Set stock to an absolute amount (a count), recorded as the difference in the ledger."""
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        raise ValidationFailed("Stock must be a whole number of 0 or more.")
-    with write_transaction():
-        current = stock_row(product, warehouse).stock
-        if amount == current:
-            raise ValidationFailed(f"Stock of {product.product_code} is already {amount}.")
-        return change_stock(product, warehouse, amount - current, reason, actor, change_type)
-
-
 def allocate_up_to(product, warehouse, wanted):
     """Allocate as much of ``wanted`` as free stock allows; return how many units were allocated."""
     if wanted <= 0:

@@ -1,13 +1,11 @@
 """The client portal at /fulfilmentportal: one module per section, all behind one tenant gate."""
 
-from flask import Blueprint, redirect, url_for
+from flask import redirect, url_for
 
 from fulfilment.auth import is_portal_user, is_staff, login_manager
 
-bp = Blueprint("portal", __name__, url_prefix="/fulfilmentportal")
-
 # The section modules register their routes on bp when imported.
-from fulfilment.views import (  # noqa: E402,F401
+from fulfilment.views import (  # noqa: F401
     addresses,
     auth,
     backorders,
@@ -31,6 +29,7 @@ from fulfilment.views import (  # noqa: E402,F401
     webshop_connection,
     webshops,
 )
+from fulfilment.views.blueprint import bp
 
 
 def init_app(app):

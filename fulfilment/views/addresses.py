@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from fulfilment.models import AddressBookEntry
 from fulfilment.services import addressbook
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm, text
 from fulfilment.views.listing import paginate, search_text
 from fulfilment.views.refusals import form_page, refusal_shown_on

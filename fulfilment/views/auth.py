@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from fulfilment.auth import LoginForm, is_portal_user, is_staff, safe_next_url
 from fulfilment.services.accounts import authenticate_portal_user
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 
 # One message for every refusal, so it never tells whether a username exists.
 LOGIN_REFUSED = "Unknown username or wrong password, or this account has no access to the portal."

@@ -4,7 +4,7 @@ from flask import render_template
 from peewee import JOIN, fn
 
 from fulfilment.models import Backorder, Order, Product, utcnow
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import matches_any, paginate, search_text
 from fulfilment.views.products import incoming_totals, stock_totals
 from fulfilment.views.scope import current_client

@@ -5,7 +5,7 @@ from peewee import JOIN, fn
 
 from fulfilment.models import Backorder, Order, Picklist, Product, PurchaseOrder
 from fulfilment.services.orders import OPEN_STATUSES
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.products import low_stock_condition, products_with_stock
 from fulfilment.views.scope import current_client
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlparse
 
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 
 
 @bp.app_template_global()

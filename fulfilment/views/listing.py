@@ -4,7 +4,7 @@ import math
 
 from flask import current_app, request, url_for
 
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 
 MAX_SEARCH_LENGTH = 100
 

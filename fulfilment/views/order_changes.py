@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
 from fulfilment.services import orders
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     AddressChoiceFields,
     ConfirmForm,

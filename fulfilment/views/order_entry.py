@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from fulfilment.models import AddressBookEntry, Backorder, OrderLine, Picklist, PicklistLine
 from fulfilment.services import addressbook, orders
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     MAX_AMOUNT,
     MAX_LINES,

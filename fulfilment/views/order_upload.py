@@ -21,7 +21,7 @@ from fulfilment.services import addressbook, orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
 from fulfilment.services.order_import import read_order_lines, template_workbook
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     AddressChoiceFields,
     address_book_fields,

@@ -22,7 +22,7 @@ from fulfilment.models import (
     Webshop,
 )
 from fulfilment.services.orders import can_change
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import AddLineForm
 from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404

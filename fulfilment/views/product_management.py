@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fulfilment.models import Product
 from fulfilment.services import catalog
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import text
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404

@@ -18,7 +18,7 @@ from fulfilment.models import (
     StockMutation,
     Warehouse,
 )
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, matches_any, paginate, search_text, sort_order
 from fulfilment.views.scope import current_client, get_owned_or_404
 from fulfilment.views.stock_chart import stock_chart

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from fulfilment.models import Product, PurchaseOrder, PurchaseOrderLine
 from fulfilment.services import purchasing
 from fulfilment.services.purchasing import HEADER_FIELDS
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     MAX_AMOUNT,
     MAX_LINES,

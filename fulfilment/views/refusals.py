@@ -12,7 +12,7 @@ from flask import abort, flash, make_response, render_template
 from flask_wtf.csrf import CSRFError
 
 from fulfilment.services.errors import DomainError
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 
 
 @contextmanager

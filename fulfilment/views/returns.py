@@ -13,7 +13,7 @@ from fulfilment.models import (
     ReturnLog,
     ReturnStatus,
 )
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 

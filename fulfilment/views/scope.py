@@ -8,7 +8,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from fulfilment.auth import is_portal_user
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 
 # Endpoints a visitor may open without a portal login.
 PUBLIC_ENDPOINTS = frozenset({"portal.login"})

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from fulfilment.models import LANGUAGES, ApiKey
 from fulfilment.services import accounts
 from fulfilment.services.accounts import MIN_PASSWORD_LENGTH
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor

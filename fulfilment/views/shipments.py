@@ -4,7 +4,7 @@ from flask import render_template
 from peewee import JOIN
 
 from fulfilment.models import Order, Picklist, PicklistLine, Product, Return, Shipment
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 

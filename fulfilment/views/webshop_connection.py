@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from fulfilment.models import PLATFORMS, Webshop
 from fulfilment.services import webshops as webshop_service
 from fulfilment.services.webshop_checks import last_test_checks, run_connection_test
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor

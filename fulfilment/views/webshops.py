@@ -4,7 +4,7 @@ from flask import render_template
 from peewee import JOIN, Case, fn
 
 from fulfilment.models import PLATFORMS, WEBSHOP_ORDER_STATUSES, Order, Webshop, WebshopOrder
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 

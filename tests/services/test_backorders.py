@@ -3,7 +3,7 @@
 import pytest
 
 from fulfilment.models import Backorder, Order, OrderLine, PicklistLine, Stock
-from fulfilment.services import backorders, orders, picking, stock
+from fulfilment.services import backorders, orders, picking, stock_corrections
 from fulfilment.services.errors import WrongStatus
 from tests import factories
 from tests.services.invariants import all_problems, table_contents
@@ -69,10 +69,10 @@ def test_backorders_are_served_oldest_first_across_orders(app):
     second = factories.make_order(client, lines=[(product, 2)], process=True)
     third = factories.make_order(client, lines=[(product, 2)], process=True)
 
-    stock.change_stock(product, factories.warehouse(), 3, "Found")
+    stock_corrections.change_stock(product, factories.warehouse(), 3, "Found")
     assert [(line.picklist.order_id, line.amount) for line in PicklistLine.select().order_by(PicklistLine.id)] == [
         (first.id, 2), (second.id, 1)]
-    stock.change_stock(product, factories.warehouse(), 2, "Found")
+    stock_corrections.change_stock(product, factories.warehouse(), 2, "Found")
     assert [(line.picklist.order_id, line.amount) for line in PicklistLine.select().order_by(PicklistLine.id)] == [
         (first.id, 2), (second.id, 1), (second.id, 1), (third.id, 1)]
 
@@ -88,7 +88,7 @@ def test_a_paused_orders_backorder_lets_younger_orders_go_first(app):
     orders.pause_order(paused)
     younger = factories.make_order(client, lines=[(product, 1)], process=True)
 
-    stock.change_stock(product, factories.warehouse(), 1, "Found")
+    stock_corrections.change_stock(product, factories.warehouse(), 1, "Found")
 
     assert [b.order_id for b in Backorder.select()] == [paused.id]
     assert PicklistLine.get().picklist.order_id == younger.id
@@ -102,7 +102,7 @@ def test_backorders_of_one_client_are_served_from_that_clients_stock_only(app):
     other_product = factories.make_product(other)
     factories.make_order(other, lines=[(other_product, 1)], process=True)
 
-    stock.change_stock(product, factories.warehouse(), 1, "Found")
+    stock_corrections.change_stock(product, factories.warehouse(), 1, "Found")
 
     assert PicklistLine.get().picklist.order_id == order.id
     assert [b.product_id for b in Backorder.select()] == [other_product.id]

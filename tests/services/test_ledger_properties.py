@@ -34,7 +34,7 @@ from fulfilment.models import (
     Stock,
     Warehouse,
 )
-from fulfilment.services import backorders, orders, picking, purchasing, returns, stock
+from fulfilment.services import backorders, orders, picking, purchasing, returns, stock_corrections
 from fulfilment.services.errors import DomainError
 from tests import factories
 from tests.conftest import empty_all_tables
@@ -161,9 +161,11 @@ class TwoClientsInOneWarehouse(RuleBasedStateMachine):
     def correct_stock(self, client, product, change, absolute):
         """A relative correction, or a count (absolute, 0 or more); below allocated must be refused."""
         if absolute:
-            self.attempt(stock.set_stock, self.product(client, product), self.warehouse, max(change, 0), "Count")
+            self.attempt(stock_corrections.set_stock, self.product(client, product), self.warehouse, max(change, 0),
+                         "Count")
         else:
-            self.attempt(stock.change_stock, self.product(client, product), self.warehouse, change, "Counted")
+            self.attempt(stock_corrections.change_stock, self.product(client, product), self.warehouse, change,
+                         "Counted")
 
     # --- orders -------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import pytest
 
 from fulfilment.models import Backorder, PicklistLine, Stock, StockMutation
-from fulfilment.services import stock
+from fulfilment.services import stock, stock_corrections
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 from tests import factories
 from tests.services.invariants import ledger_problems, table_contents
@@ -23,8 +23,8 @@ def test_each_change_writes_one_ledger_line_with_old_change_and_new(app):
     product = factories.make_product()
     warehouse = factories.warehouse()
 
-    stock.change_stock(product, warehouse, 5, "Counted")
-    stock.change_stock(product, warehouse, -2, "Damaged")
+    stock_corrections.change_stock(product, warehouse, 5, "Counted")
+    stock_corrections.change_stock(product, warehouse, -2, "Damaged")
     stock.record_mutation(product, warehouse, 4, "manual", reason="Found")
 
     assert ledger(product) == [
@@ -40,7 +40,7 @@ def test_ledger_line_names_the_staff_member_who_changed_stock(app):
     staff = factories.make_staff_user(username="alice")
     product = factories.make_product()
 
-    mutation = stock.change_stock(product, factories.warehouse(), 3, "Counted", actor=staff)
+    mutation = stock_corrections.change_stock(product, factories.warehouse(), 3, "Counted", actor=staff)
 
     assert (mutation.actor, mutation.staff_user_id, mutation.client_id) == ("staff alice", staff.id, product.client_id)
 
@@ -50,7 +50,7 @@ def test_stock_never_goes_below_zero(app):
     before = table_contents()
 
     with pytest.raises(InsufficientStock):
-        stock.change_stock(product, factories.warehouse(), -4, "Lost")
+        stock_corrections.change_stock(product, factories.warehouse(), -4, "Lost")
 
     assert table_contents() == before
     assert levels(product) == (3, 0)
@@ -63,12 +63,12 @@ def test_stock_cannot_drop_below_what_is_allocated(app):
     before = table_contents()
 
     with pytest.raises(InsufficientStock):
-        stock.change_stock(product, factories.warehouse(), -2, "Lost")
+        stock_corrections.change_stock(product, factories.warehouse(), -2, "Lost")
     with pytest.raises(InsufficientStock):
-        stock.set_stock(product, factories.warehouse(), 1, "Counted")
+        stock_corrections.set_stock(product, factories.warehouse(), 1, "Counted")
 
     assert table_contents() == before
-    stock.change_stock(product, factories.warehouse(), -1, "Lost")
+    stock_corrections.change_stock(product, factories.warehouse(), -1, "Lost")
     assert levels(product) == (2, 2)
     assert ledger_problems() == []
 
@@ -79,9 +79,9 @@ def test_correction_needs_a_reason(app, reason):
     before = table_contents()
 
     with pytest.raises(ValidationFailed):
-        stock.change_stock(product, factories.warehouse(), 1, reason)
+        stock_corrections.change_stock(product, factories.warehouse(), 1, reason)
     with pytest.raises(ValidationFailed):
-        stock.set_stock(product, factories.warehouse(), 9, reason)
+        stock_corrections.set_stock(product, factories.warehouse(), 9, reason)
 
     assert table_contents() == before
 
@@ -92,7 +92,7 @@ def test_stock_change_must_be_a_whole_number_other_than_zero(app, change):
     before = table_contents()
 
     with pytest.raises(ValidationFailed):
-        stock.change_stock(product, factories.warehouse(), change, "Counted")
+        stock_corrections.change_stock(product, factories.warehouse(), change, "Counted")
 
     assert table_contents() == before
 
@@ -110,7 +110,7 @@ def test_positive_correction_serves_backorders_oldest_first(app):
     older = factories.make_order(client, lines=[(product, 2)], process=True)
     younger = factories.make_order(client, lines=[(product, 2)], process=True)
 
-    stock.change_stock(product, factories.warehouse(), 3, "Found on another shelf")
+    stock_corrections.change_stock(product, factories.warehouse(), 3, "Found on another shelf")
 
     assert [(line.amount, line.picklist.order_id) for line in PicklistLine.select()] == [(2, older.id), (1, younger.id)]
     assert not Backorder.select().where(Backorder.order == older).exists()
@@ -122,8 +122,8 @@ def test_positive_correction_serves_backorders_oldest_first(app):
 def test_set_stock_sets_an_absolute_amount_and_records_the_difference(app):
     product = factories.make_product(stock_amount=7)
 
-    stock.set_stock(product, factories.warehouse(), 3, "Yearly count")
-    stock.set_stock(product, factories.warehouse(), 10, "Recount")
+    stock_corrections.set_stock(product, factories.warehouse(), 3, "Yearly count")
+    stock_corrections.set_stock(product, factories.warehouse(), 10, "Recount")
 
     assert ledger(product)[1:] == [(7, -4, 3, "correction", "Yearly count"), (3, 7, 10, "correction", "Recount")]
     assert levels(product) == (10, 0)
@@ -135,7 +135,7 @@ def test_set_stock_needs_a_whole_number_of_zero_or_more(app, amount):
     before = table_contents()
 
     with pytest.raises(ValidationFailed):
-        stock.set_stock(product, factories.warehouse(), amount, "Count")
+        stock_corrections.set_stock(product, factories.warehouse(), amount, "Count")
 
     assert table_contents() == before
 
@@ -145,7 +145,7 @@ def test_set_stock_to_the_current_amount_changes_nothing(app):
     before = table_contents()
 
     with pytest.raises(ValidationFailed):
-        stock.set_stock(product, factories.warehouse(), 7, "Count")
+        stock_corrections.set_stock(product, factories.warehouse(), 7, "Count")
 
     assert table_contents() == before
 

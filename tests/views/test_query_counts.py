@@ -3,7 +3,7 @@
 import pytest
 
 from fulfilment.models import Warehouse
-from fulfilment.services import stock
+from fulfilment.services import stock_corrections
 from tests import factories
 from tests.conftest import count_queries, portal_login
 
@@ -19,7 +19,7 @@ def add_products(client, n, context):
 def add_stock_changes(client, n, context):
     product = context.setdefault("product", factories.make_product(client))
     for i in range(n):
-        stock.change_stock(product, Warehouse.default(), 1, f"Count {i}")
+        stock_corrections.change_stock(product, Warehouse.default(), 1, f"Count {i}")
 
 
 def add_orders(client, n, context):

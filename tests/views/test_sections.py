@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from fulfilment.models import Backorder, Shipment, StockMutation, Warehouse, utcnow
-from fulfilment.services import accounts, picking, returns, stock
+from fulfilment.services import accounts, picking, returns, stock_corrections
 from tests import factories
 
 PREFIX = "/fulfilmentportal"
@@ -94,7 +94,7 @@ def test_product_history_paginates(app, portal_client, portal_user):
     app.config["PORTAL_PAGE_SIZE"] = 3
     product = factories.make_product(portal_user.client)
     for i in range(7):
-        stock.change_stock(product, Warehouse.default(), 1, f"Count number {i}")
+        stock_corrections.change_stock(product, Warehouse.default(), 1, f"Count number {i}")
     first = text_of(portal_client.get(f"{PREFIX}/products/{product.id}"))
     assert "Count number 6" in first and "Count number 3" not in first
     last = text_of(portal_client.get(f"{PREFIX}/products/{product.id}?page=3"))
@@ -259,6 +259,6 @@ def test_client_data_is_escaped(app, portal_client, portal_user):
 def test_stock_history_excludes_other_products(app, portal_client, portal_user):
     first = factories.make_product(portal_user.client, stock_amount=1)
     second = factories.make_product(portal_user.client)
-    stock.change_stock(second, Warehouse.default(), 5, "Only the second")
+    stock_corrections.change_stock(second, Warehouse.default(), 5, "Only the second")
     assert StockMutation.select().count() == 2
     assert "Only the second" not in text_of(portal_client.get(f"{PREFIX}/products/{first.id}"))

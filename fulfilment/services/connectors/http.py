@@ -25,13 +25,13 @@ from urllib3.exceptions import (
 from urllib3.exceptions import SSLError as Urllib3SSLError
 from urllib3.util.retry import Retry
 
-from fulfilment import __version__
 from fulfilment.services.connectors.base import (
     InsecureConnection,
     ShopFailed,
     ShopUnreachable,
     UnreadableAnswer,
 )
+from fulfilment.version import __version__
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
