@@ -304,6 +304,8 @@ class Backorder(ClientOwned):
 # --- Purchase orders and receipts -----------------------------------------------------------
 
 PURCHASE_ORDER_STATUSES = ("concept", "purchased", "received", "cancelled")
+# Purchase orders whose goods are still expected: their outstanding units count as incoming.
+OPEN_PURCHASE_ORDER_STATUSES = ("concept", "purchased")
 
 
 class PurchaseOrder(ClientOwned):

@@ -3,10 +3,10 @@
 from flask import current_app, render_template
 from peewee import JOIN, fn
 
-from fulfilment.models import Backorder, Order, Picklist, Product, PurchaseOrder
+from fulfilment.models import Backorder, Order, Picklist, PurchaseOrder
 from fulfilment.services.orders import OPEN_STATUSES
 from fulfilment.views.blueprint import bp
-from fulfilment.views.products import low_stock_condition, products_with_stock
+from fulfilment.views.products import product_listing
 from fulfilment.views.scope import current_client
 
 SHOWN = 5
@@ -21,8 +21,7 @@ def dashboard():
         .select(fn.COUNT(Backorder.id), fn.COALESCE(fn.SUM(Backorder.amount), 0))
         .tuples().first()
     )
-    products, _, free = products_with_stock(client)
-    low_stock = products.where((Product.active == True) & low_stock_condition(free))  # noqa: E712
+    low_stock = product_listing(client, stock_filter="low", sort="free").rows()
     shipments = (
         Picklist.for_client(client).select(Picklist, Order)
         .join(Order, JOIN.LEFT_OUTER)
@@ -36,7 +35,7 @@ def dashboard():
         open_order_count=open_orders.count(),
         backorder_count=backorder_count,
         backorder_units=backorder_units,
-        low_stock=list(low_stock.order_by(free, Product.product_code).limit(SHOWN)),
+        low_stock=list(low_stock.limit(SHOWN)),
         low_stock_count=low_stock.count(),
         threshold=current_app.config["LOW_STOCK_THRESHOLD"],
         shipments=list(shipments.limit(SHOWN)),

@@ -13,9 +13,9 @@ from fulfilment.downloads import spreadsheet_response
 from fulfilment.models import ORDER_SOURCES, ORDER_STATUSES, PURCHASE_ORDER_STATUSES, Product, ReturnStatus
 from fulfilment.services import client_exports
 from fulfilment.services.errors import DomainError
+from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, search_text
-from fulfilment.views.products import STOCK_FILTERS
 from fulfilment.views.scope import current_client, get_owned_or_404
 
 

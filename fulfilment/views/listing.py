@@ -62,37 +62,22 @@ def paginate(query, count_query=None, arg="page"):
     return Page(items, number, size, total)
 
 
+def paginate_listing(listing, arg="page"):
+    """One page of a listing (services.listings): its rows, counted and decorated for the page."""
+    page = paginate(listing.rows(), count_query=listing.count_query(), arg=arg)
+    listing.decorate(page.items)
+    return page
+
+
 def search_text(arg="q"):
     """The search text from the URL, trimmed and bounded."""
     return (request.args.get(arg) or "").strip()[:MAX_SEARCH_LENGTH]
-
-
-def matches_any(text, *fields):
-    """A case-insensitive "contains" on any of fields (LIKE wildcards in text are taken literally)."""
-    condition = None
-    for field in fields:
-        clause = field.contains(text)
-        condition = clause if condition is None else condition | clause
-    return condition
 
 
 def choice(arg, allowed):
     """The URL argument when it is one of allowed, else "" (meaning: no filter)."""
     value = request.args.get(arg, "")
     return value if value in allowed else ""
-
-
-def sort_order(columns, default):
-    """Read ?sort=key or ?sort=-key; return (the sort as written, ORDER BY expressions).
-
-    ``columns`` maps a key to the expressions it sorts on; unknown keys fall back to default.
-    """
-    sort = request.args.get("sort", default)
-    key = sort.lstrip("-")
-    if key not in columns:
-        sort, key = default, default.lstrip("-")
-    descending = sort.startswith("-")
-    return sort, [column.desc() if descending else column.asc() for column in columns[key]]
 
 
 @bp.app_template_global()

@@ -21,10 +21,11 @@ from fulfilment.models import (
     Shipment,
     Webshop,
 )
+from fulfilment.services import listings
 from fulfilment.services.orders import can_change
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import AddLineForm
-from fulfilment.views.listing import choice, matches_any, paginate, search_text
+from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 
 # Statuses in which the order's lines may still be edited and the order submitted.
@@ -33,21 +34,11 @@ CONCEPT_STATUSES = ("concept", "expected")
 
 @bp.route("/orders")
 def orders():
-    client = current_client()
-    query = Order.for_client(client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER)
-    status = choice("status", ORDER_STATUSES)
-    if status:
-        query = query.where(Order.status == status)
-    source = choice("source", ORDER_SOURCES)
-    if source:
-        query = query.where(Order.source == source)
-    text = search_text()
-    if text:
-        query = query.where(matches_any(text, Order.number, Order.reference, Order.foreign_number,
-                                        Order.delivery_name, Order.delivery_contact_name, Order.email))
-    page = paginate(query.order_by(Order.created_at.desc(), Order.id.desc()))
-    return render_template("portal/orders.html", page=page, q=text, status=status, source=source,
-                           statuses=ORDER_STATUSES, sources=ORDER_SOURCES)
+    listing = listings.OrderList(current_client(), status=choice("status", ORDER_STATUSES),
+                                 source=choice("source", ORDER_SOURCES), search=search_text())
+    page = paginate_listing(listing)
+    return render_template("portal/orders.html", page=page, q=listing.search, status=listing.status,
+                           source=listing.source, statuses=ORDER_STATUSES, sources=ORDER_SOURCES)
 
 
 def owned_order(client, order_id):

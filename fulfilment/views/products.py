@@ -1,143 +1,52 @@
 """Products: the list with stock and stock value, the product page with images, stock and history."""
 
-from flask import current_app, jsonify, render_template, url_for
-from peewee import JOIN, fn
+from flask import current_app, jsonify, render_template, request, url_for
+from peewee import fn
 
 from fulfilment.images import image_response
 from fulfilment.models import (
     Backorder,
-    Order,
-    Picklist,
     Product,
     ProductImage,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    Receipt,
-    Return,
     Stock,
-    StockMutation,
     Warehouse,
 )
+from fulfilment.services import listings
+from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
-from fulfilment.views.listing import choice, matches_any, paginate, search_text, sort_order
+from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 from fulfilment.views.stock_chart import stock_chart
 
-OPEN_PURCHASE_ORDER_STATUSES = ("concept", "purchased")
 LOOKUP_LIMIT = 20
-STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
 
 
-def stock_totals(client):
-    """A subquery: per product of client, stock and free stock summed over all warehouses."""
-    return (
-        Stock.select(
-            Stock.product.alias("product_id"),
-            fn.SUM(Stock.stock).alias("stock"),
-            fn.SUM(Stock.stock - Stock.allocated).alias("free"),
-        )
-        .where(Stock.client == client)
-        .group_by(Stock.product)
-        .alias("totals")
-    )
-
-
-def incoming_totals(client):
-    """A subquery: per product of client, units still expected on open purchase orders."""
-    return (
-        PurchaseOrderLine.select(
-            PurchaseOrderLine.product.alias("product_id"),
-            fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received).alias("incoming"),
-        )
-        .join(PurchaseOrder)
-        .where(
-            (PurchaseOrderLine.client == client)
-            & (PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
-        )
-        .group_by(PurchaseOrderLine.product)
-        .alias("incoming")
-    )
-
-
-def products_with_stock(client):
-    """Client's products with stock_total, free_total and thumbnail_id, in one query.
-
-    Returns (query, stock expression, free expression) so callers can filter and sort on them.
-    """
-    totals = stock_totals(client)
-    stock = fn.COALESCE(totals.c.stock, 0)
-    free = fn.COALESCE(totals.c.free, 0)
-    thumbnail = (
-        ProductImage.select(ProductImage.id)
-        .where((ProductImage.client == client) & (ProductImage.product == Product.id))
-        .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
-    )
-    query = (
-        Product.for_client(client)
-        .select(Product, stock.alias("stock_total"), free.alias("free_total"), thumbnail.alias("thumbnail_id"))
-        .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id))
-    )
-    return query, stock, free
-
-
-def low_stock_condition(free, which="low"):
-    """Low: free stock at or below LOW_STOCK_THRESHOLD; out: nothing free to ship."""
-    threshold = current_app.config["LOW_STOCK_THRESHOLD"]
-    return free <= 0 if which == "out" else free <= threshold
+def product_listing(client, **filters):
+    """The client's product list with the portal's low-stock threshold."""
+    return listings.ProductList(client, low_stock_threshold=current_app.config["LOW_STOCK_THRESHOLD"], **filters)
 
 
 @bp.route("/products")
 def products():
     client = current_client()
-    query, stock, free = products_with_stock(client)
-    text = search_text()
-    if text:
-        query = query.where(matches_any(text, Product.product_code, Product.name, Product.barcode))
-    stock_filter = choice("stock", STOCK_FILTERS)
-    if stock_filter:
-        query = query.where((Product.active == True) & low_stock_condition(free, stock_filter))  # noqa: E712
-    sort, order_by = sort_order(
-        {
-            "code": [Product.product_code],
-            "name": [Product.name, Product.product_code],
-            "barcode": [Product.barcode, Product.product_code],
-            "stock": [stock, Product.product_code],
-            "free": [free, Product.product_code],
-            "value": [stock * Product.fixed_stock_price, Product.product_code],
-        },
-        default="code",
-    )
-    page = paginate(query.order_by(*order_by))
-    for row in page:
-        row.stock_value = stock_value(row, row.stock_total)
+    listing = product_listing(client, search=search_text(), stock_filter=choice("stock", STOCK_FILTERS),
+                              sort=request.args.get("sort", "code"))
+    page = paginate_listing(listing)
     return render_template(
-        "portal/products.html", page=page, q=text, sort=sort, stock_filter=stock_filter,
-        stock_filters=STOCK_FILTERS, threshold=current_app.config["LOW_STOCK_THRESHOLD"],
-        manage=client.product_management,
+        "portal/products.html", page=page, q=listing.search, sort=listing.sort, stock_filter=listing.stock_filter,
+        stock_filters=STOCK_FILTERS, threshold=listing.low_stock_threshold, manage=client.product_management,
     )
 
 
 @bp.route("/products/lookup")
 def product_lookup():
     """The client's active products matching ?q= (code, name or barcode) as JSON, for the line search."""
-    client = current_client()
-    query, _, _ = products_with_stock(client)
-    query = query.where(Product.active == True)  # noqa: E712
-    text = search_text()
-    if text:
-        query = query.where(matches_any(text, Product.product_code, Product.name, Product.barcode))
-    found = query.order_by(Product.product_code).limit(LOOKUP_LIMIT)
+    found = product_listing(current_client(), search=search_text(), active_only=True).rows().limit(LOOKUP_LIMIT)
     return jsonify(products=[
         {"id": product.id, "code": product.product_code, "name": product.name, "barcode": product.barcode,
          "free": int(product.free_total)}
         for product in found
     ])
-
-
-def stock_value(product, stock):
-    """What the client's stock of product is worth: stock × the fixed stock price."""
-    return product.fixed_stock_price * stock
 
 
 @bp.route("/products/<int:product_id>")
@@ -159,39 +68,14 @@ def product(product_id):
         Backorder.for_client(client).select(fn.COALESCE(fn.SUM(Backorder.amount), 0))
         .where(Backorder.product == product).scalar()
     )
-    incoming = (
-        PurchaseOrderLine.for_client(client)
-        .select(fn.COALESCE(fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received), 0))
-        .join(PurchaseOrder)
-        .where((PurchaseOrderLine.product == product) & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
-        .scalar()
-    )
-    history = paginate(
-        stock_history(client, product),
-        count_query=StockMutation.for_client(client).where(StockMutation.product == product),
-    )
+    history = paginate_listing(listings.StockHistory(client, product=product, newest_first=True))
     return render_template(
         "portal/product.html", product=product, images=images, levels=levels, total_stock=total_stock,
-        total_free=sum(level.free for level in levels), backordered=backordered, incoming=incoming,
-        value=stock_value(product, total_stock), history=history,
+        total_free=sum(level.free for level in levels), backordered=backordered,
+        incoming=listings.incoming(client, product),
+        value=listings.stock_value(product, total_stock), history=history,
         sources={mutation.id: mutation_source(mutation) for mutation in history},
         chart=stock_chart(client, product, total_stock), manage=client.product_management,
-    )
-
-
-def stock_history(client, product):
-    """Product's ledger, newest first, with the warehouse and what caused each change (one query)."""
-    return (
-        StockMutation.for_client(client)
-        .select(StockMutation, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
-        .join_from(StockMutation, Warehouse)
-        .join_from(StockMutation, Picklist, JOIN.LEFT_OUTER)
-        .join_from(Picklist, Order, JOIN.LEFT_OUTER)
-        .join_from(StockMutation, Receipt, JOIN.LEFT_OUTER)
-        .join_from(Receipt, PurchaseOrder, JOIN.LEFT_OUTER)
-        .join_from(StockMutation, Return, JOIN.LEFT_OUTER)
-        .where(StockMutation.product == product)
-        .order_by(StockMutation.created_at.desc(), StockMutation.id.desc())
     )
 
 

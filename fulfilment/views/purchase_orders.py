@@ -4,7 +4,6 @@ Creating, changing and cancelling them lives in purchase_order_entry.
 """
 
 from flask import render_template
-from peewee import JOIN, fn
 
 from fulfilment.models import (
     PURCHASE_ORDER_STATUSES,
@@ -14,47 +13,18 @@ from fulfilment.models import (
     Receipt,
     ReceiptLine,
 )
-from fulfilment.services import purchasing
+from fulfilment.services import listings, purchasing
 from fulfilment.views.blueprint import bp
-from fulfilment.views.listing import choice, matches_any, paginate, search_text
+from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
-
-
-def line_totals(client):
-    """A subquery: per purchase order of client, units ordered and units received."""
-    return (
-        PurchaseOrderLine.select(
-            PurchaseOrderLine.purchase_order.alias("purchase_order_id"),
-            fn.SUM(PurchaseOrderLine.amount).alias("ordered"),
-            fn.SUM(PurchaseOrderLine.amount_received).alias("received"),
-        )
-        .where(PurchaseOrderLine.client == client)
-        .group_by(PurchaseOrderLine.purchase_order)
-        .alias("line_totals")
-    )
 
 
 @bp.route("/purchase-orders")
 def purchase_orders():
-    client = current_client()
-    totals = line_totals(client)
-    query = (
-        PurchaseOrder.for_client(client)
-        .select(PurchaseOrder, fn.COALESCE(totals.c.ordered, 0).alias("ordered"),
-                fn.COALESCE(totals.c.received, 0).alias("received"))
-        .join(totals, JOIN.LEFT_OUTER, on=(totals.c.purchase_order_id == PurchaseOrder.id))
-    )
-    count_query = PurchaseOrder.for_client(client)
-    status = choice("status", PURCHASE_ORDER_STATUSES)
-    if status:
-        condition = PurchaseOrder.status == status
-        query, count_query = query.where(condition), count_query.where(condition)
-    text = search_text()
-    if text:
-        condition = matches_any(text, PurchaseOrder.number, PurchaseOrder.supplier_name, PurchaseOrder.supplier_orderid)
-        query, count_query = query.where(condition), count_query.where(condition)
-    page = paginate(query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc()), count_query=count_query)
-    return render_template("portal/purchase_orders.html", page=page, q=text, status=status,
+    listing = listings.PurchaseOrderList(current_client(), status=choice("status", PURCHASE_ORDER_STATUSES),
+                                         search=search_text())
+    page = paginate_listing(listing)
+    return render_template("portal/purchase_orders.html", page=page, q=listing.search, status=listing.status,
                            statuses=PURCHASE_ORDER_STATUSES)
 
 

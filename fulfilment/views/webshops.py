@@ -4,8 +4,9 @@ from flask import render_template
 from peewee import JOIN, Case, fn
 
 from fulfilment.models import PLATFORMS, WEBSHOP_ORDER_STATUSES, Order, Webshop, WebshopOrder
+from fulfilment.services.listings import matching
 from fulfilment.views.blueprint import bp
-from fulfilment.views.listing import choice, matches_any, paginate, search_text
+from fulfilment.views.listing import choice, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 
 
@@ -51,7 +52,7 @@ def webshop(webshop_id):
         query = query.where(WebshopOrder.status == status)
     text = search_text()
     if text:
-        query = query.where(matches_any(text, WebshopOrder.foreign_number, WebshopOrder.foreign_id,
+        query = query.where(matching(text, WebshopOrder.foreign_number, WebshopOrder.foreign_id,
                                         WebshopOrder.reason, Order.number))
     page = paginate(query.order_by(WebshopOrder.created_at.desc(), WebshopOrder.id.desc()))
     return render_template("portal/webshop.html", shop=shop, page=page, q=text, status=status,

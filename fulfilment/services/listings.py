@@ -1,0 +1,516 @@
+"""The portal's lists, each written once: the page shows one page of it, the Excel export streams all of it.
+
+A listing is built from a client and the list's filters (unknown filter values are refused).
+It answers three questions:
+
+- ``rows()``: the list's entries, filtered and in the list's order, one per entry (an order,
+  a product …), selecting what filters and sorting need. The page paginates this query.
+- ``decorate(rows)``: adds what the page shows beside one page of entries (totals, thumbnails,
+  track & trace), computed for those rows only; the rows come back.
+- ``export_rows()``: the same entries for the spreadsheet, as dicts, with the entry's lines
+  joined where the list has lines (one spreadsheet row per order line, per shipment …), in the
+  list's order.
+
+Because ``rows()`` and ``export_rows()`` share one ``_filtered`` query and one ordering, what a
+client exports is exactly what the list shows. A faster way to page (seek pagination,
+counters) belongs inside these classes; the views only call them.
+"""
+
+from datetime import datetime, time, timedelta
+
+from peewee import JOIN, fn
+
+from fulfilment.models import (
+    OPEN_PURCHASE_ORDER_STATUSES,
+    ORDER_SOURCES,
+    ORDER_STATUSES,
+    PURCHASE_ORDER_STATUSES,
+    Backorder,
+    Order,
+    OrderLine,
+    Picklist,
+    Product,
+    ProductImage,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    Return,
+    ReturnedProduct,
+    ReturnStatus,
+    Shipment,
+    Stock,
+    StockMutation,
+    Warehouse,
+    Webshop,
+)
+from fulfilment.services.errors import UnknownProduct, ValidationFailed
+
+STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
+
+
+def matching(text, *fields):
+    """Rows where any of fields contains text (case-insensitive; LIKE wildcards taken literally)."""
+    condition = None
+    for field in fields:
+        clause = field.contains(text)
+        condition = clause if condition is None else condition | clause
+    return condition
+
+
+def _allowed(value, allowed, what):
+    if value and value not in allowed:
+        raise ValidationFailed(f"Unknown {what} {value!r}; choose one of: {', '.join(allowed)}.")
+    return value
+
+
+def _ids(rows):
+    return [row.id for row in rows]
+
+
+# --- Quantities per product, written once -----------------------------------------------------
+
+
+def stock_totals(client, products=None):
+    """A subquery: per product of client, ``stock`` and ``free`` (stock − allocated) over all warehouses."""
+    query = (
+        Stock.select(Stock.product.alias("product_id"), fn.SUM(Stock.stock).alias("stock"),
+                     fn.SUM(Stock.stock - Stock.allocated).alias("free"))
+        .where(Stock.client == client)
+        .group_by(Stock.product)
+    )
+    if products is not None:
+        query = query.where(Stock.product.in_(products))
+    return query.alias("stock_totals")
+
+
+def incoming_totals(client, products=None):
+    """A subquery: per product of client, units still expected on open purchase orders (``incoming``)."""
+    query = (
+        PurchaseOrderLine.select(
+            PurchaseOrderLine.product.alias("product_id"),
+            fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received).alias("incoming"),
+        )
+        .join(PurchaseOrder)
+        .where((PurchaseOrderLine.client == client) & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
+        .group_by(PurchaseOrderLine.product)
+    )
+    if products is not None:
+        query = query.where(PurchaseOrderLine.product.in_(products))
+    return query.alias("incoming_totals")
+
+
+def incoming(client, product):
+    """Units of product still expected on the client's open purchase orders."""
+    row = incoming_totals(client, [product]).dicts().first()
+    return row["incoming"] if row else 0
+
+
+def stock_value(product, stock):
+    """What the client's stock of product is worth: stock × the fixed stock price."""
+    return product.fixed_stock_price * stock
+
+
+class Listing:
+    """A portal list; see the module's description."""
+
+    def rows(self):
+        raise NotImplementedError
+
+    def count_query(self):
+        """The query whose count is the list's length (the rows without the joins only display needs)."""
+        return self.rows()
+
+    def decorate(self, rows):
+        return rows
+
+    def export_rows(self):
+        raise NotImplementedError
+
+
+# --- Products ---------------------------------------------------------------------------------
+
+
+class ProductList(Listing):
+    """Client's products with stock and free stock over all warehouses.
+
+    ``stock_filter`` "low" keeps active products whose *free* stock is at or below the threshold,
+    "out" those with nothing free to ship; ``sort`` is a key of SORTS, "-key" for descending.
+    """
+
+    SORTS = ("code", "name", "barcode", "stock", "free", "value")
+
+    def __init__(self, client, *, search="", stock_filter="", low_stock_threshold=5, sort="code",
+                 active_only=False):
+        self.client = client
+        self.search = (search or "").strip()
+        self.stock_filter = _allowed(stock_filter, STOCK_FILTERS, "stock filter")
+        self.low_stock_threshold = low_stock_threshold
+        self.active_only = active_only
+        key = (sort or "code").lstrip("-")
+        self.sort = sort if key in self.SORTS else "code"
+
+    def _filtered(self, *fields):
+        totals = stock_totals(self.client)
+        stock, free = fn.COALESCE(totals.c.stock, 0), fn.COALESCE(totals.c.free, 0)
+        query = (
+            Product.for_client(self.client)
+            .select(*fields, stock.alias("stock_total"), free.alias("free_total"))
+            .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id))
+        )
+        if self.search:
+            query = query.where(matching(self.search, Product.product_code, Product.name, Product.barcode))
+        if self.active_only:
+            query = query.where(Product.active == True)  # noqa: E712
+        if self.stock_filter:
+            low = free <= 0 if self.stock_filter == "out" else free <= self.low_stock_threshold
+            query = query.where((Product.active == True) & low)  # noqa: E712
+        sorts = {
+            "code": [Product.product_code],
+            "name": [Product.name, Product.product_code],
+            "barcode": [Product.barcode, Product.product_code],
+            "stock": [stock, Product.product_code],
+            "free": [free, Product.product_code],
+            "value": [stock * Product.fixed_stock_price, Product.product_code],
+        }
+        descending = self.sort.startswith("-")
+        order = sorts[self.sort.lstrip("-")]
+        return query.order_by(*[e.desc() if descending else e.asc() for e in order])
+
+    def rows(self):
+        return self._filtered(Product)
+
+    def decorate(self, rows):
+        """Each product's thumbnail (its first image) and stock value."""
+        thumbnails = {}
+        if rows:
+            images = (
+                ProductImage.for_client(self.client)
+                .select(ProductImage.id, ProductImage.product)
+                .where(ProductImage.product.in_(_ids(rows)))
+                .order_by(ProductImage.position.desc(), ProductImage.id.desc())
+            )
+            thumbnails = {image.product_id: image.id for image in images}  # the first image wins
+        for product in rows:
+            product.thumbnail_id = thumbnails.get(product.id)
+            product.stock_value = stock_value(product, product.stock_total)
+        return rows
+
+    def export_rows(self):
+        return self._filtered(
+            Product.product_code, Product.name, Product.barcode, Product.price, Product.fixed_stock_price,
+            Product.active,
+        ).dicts()
+
+
+# --- Stock history (the ledger) -----------------------------------------------------------------
+
+
+class StockHistory(Listing):
+    """Client's stock mutations (of one product, from date_from to date_to, both days included)."""
+
+    def __init__(self, client, *, product=None, date_from=None, date_to=None, newest_first=False):
+        if date_from and date_to and date_from > date_to:
+            raise ValidationFailed("The start date is after the end date.")
+        if product is not None and product.client_id != getattr(client, "id", client):
+            raise UnknownProduct("Unknown product.")
+        self.client, self.product = client, product
+        self.date_from, self.date_to = date_from, date_to
+        self.newest_first = newest_first
+
+    def _where(self, query):
+        if self.date_from:
+            query = query.where(StockMutation.created_at >= datetime.combine(self.date_from, time.min))
+        if self.date_to:
+            query = query.where(
+                StockMutation.created_at < datetime.combine(self.date_to + timedelta(days=1), time.min)
+            )
+        if self.product is not None:
+            query = query.where(StockMutation.product == self.product)
+        return query
+
+    def _filtered(self, *fields):
+        query = (
+            StockMutation.for_client(self.client)
+            .select(*fields)
+            .join_from(StockMutation, Product)
+            .join_from(StockMutation, Warehouse)
+            .join_from(StockMutation, Picklist, JOIN.LEFT_OUTER)
+            .join_from(Picklist, Order, JOIN.LEFT_OUTER)
+            .join_from(StockMutation, Receipt, JOIN.LEFT_OUTER)
+            .join_from(Receipt, PurchaseOrder, JOIN.LEFT_OUTER)
+            .join_from(StockMutation, Return, JOIN.LEFT_OUTER)
+        )
+        order = [StockMutation.created_at, StockMutation.id]
+        return self._where(query).order_by(*[e.desc() if self.newest_first else e.asc() for e in order])
+
+    def rows(self):
+        """Mutations with their warehouse and what caused them (picklist and order, receipt, return)."""
+        return self._filtered(StockMutation, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
+
+    def count_query(self):
+        return self._where(StockMutation.for_client(self.client))
+
+    def export_rows(self):
+        return self._filtered(
+            StockMutation.created_at, Product.product_code, Product.name.alias("product_name"),
+            Warehouse.name.alias("warehouse"), StockMutation.old_stock, StockMutation.change,
+            StockMutation.new_stock, StockMutation.change_type, StockMutation.reason,
+            Picklist.number.alias("picklist"), Receipt.number.alias("receipt"), Return.number.alias("return"),
+        ).dicts()
+
+
+# --- Orders -------------------------------------------------------------------------------------
+
+
+class OrderList(Listing):
+    """Client's orders, newest first; the export has one row per order line."""
+
+    def __init__(self, client, *, status="", source="", search=""):
+        self.client = client
+        self.status = _allowed(status, ORDER_STATUSES, "order status")
+        self.source = _allowed(source, ORDER_SOURCES, "order source")
+        self.search = (search or "").strip()
+
+    def _filtered(self, query):
+        if self.status:
+            query = query.where(Order.status == self.status)
+        if self.source:
+            query = query.where(Order.source == self.source)
+        if self.search:
+            query = query.where(matching(self.search, Order.number, Order.reference, Order.foreign_number,
+                                         Order.delivery_name, Order.delivery_contact_name, Order.email))
+        return query.order_by(Order.created_at.desc(), Order.id.desc())
+
+    def rows(self):
+        return self._filtered(Order.for_client(self.client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER))
+
+    def count_query(self):
+        return self._filtered(Order.for_client(self.client))
+
+    def export_rows(self):
+        query = (
+            Order.for_client(self.client)
+            .select(
+                Order.number, Order.reference, Order.status, Order.source, Webshop.name.alias("webshop"),
+                Order.foreign_number, Order.created_at, Order.delivery_name, Order.delivery_contact_name,
+                Order.delivery_address, Order.delivery_zipcode, Order.delivery_city, Order.delivery_country,
+                Order.email, Product.product_code, Product.name.alias("product_name"), OrderLine.amount,
+                OrderLine.amount_cancelled, OrderLine.price,
+            )
+            .join_from(Order, Webshop, JOIN.LEFT_OUTER)
+            .join_from(Order, OrderLine, JOIN.LEFT_OUTER, on=(OrderLine.order == Order.id))
+            .join_from(OrderLine, Product, JOIN.LEFT_OUTER)
+        )
+        query = self._filtered(query)
+        return query.order_by_extend(OrderLine.id).dicts()
+
+
+# --- Shipments ----------------------------------------------------------------------------------
+
+
+class ShipmentList(Listing):
+    """Client's closed picklists (shipments), newest first; the export has one row per shipment.
+
+    The search matches the picklist, its order or recipient, or any shipment's tracking code or
+    carrier (then every shipment of that picklist is listed).
+    """
+
+    def __init__(self, client, *, search=""):
+        self.client = client
+        self.search = (search or "").strip()
+
+    def _filtered(self, query):
+        query = (
+            query.join_from(Picklist, Order, JOIN.LEFT_OUTER)
+            .join_from(Picklist, Return, JOIN.LEFT_OUTER)
+            .where((Picklist.client == self.client) & (Picklist.status == "closed"))
+        )
+        if self.search:
+            tracked = Shipment.for_client(self.client).select(Shipment.picklist).where(
+                matching(self.search, Shipment.tracking_code, Shipment.carrier)
+            )
+            query = query.where(
+                matching(self.search, Picklist.number, Order.number, Order.reference, Picklist.delivery_name)
+                | Picklist.id.in_(tracked)
+            )
+        return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc())
+
+    def rows(self):
+        return self._filtered(Picklist.select(Picklist, Order, Return))
+
+    def decorate(self, rows):
+        """Each picklist's shipments (carrier, track & trace) as ``picklist.shipment_list``."""
+        found = shipments_of(self.client, rows)
+        for picklist in rows:
+            picklist.shipment_list = found.get(picklist.id, [])
+        return rows
+
+    def export_rows(self):
+        query = Shipment.for_client(self.client).select(
+            Shipment.shipped_at, Picklist.number.alias("picklist"), Order.number.alias("order"),
+            Order.reference.alias("order_reference"), Return.number.alias("return"), Picklist.delivery_name,
+            Picklist.delivery_zipcode, Picklist.delivery_city, Picklist.delivery_country, Shipment.carrier,
+            Shipment.tracking_code, Shipment.tracking_url,
+        ).join_from(Shipment, Picklist)
+        return self._filtered(query).order_by_extend(Shipment.id).dicts()
+
+
+def shipments_of(client, picklists):
+    """{picklist id: [shipments]} of these picklists, in one query."""
+    found = {}
+    if picklists:
+        query = (Shipment.for_client(client).where(Shipment.picklist.in_(_ids(picklists)))
+                 .order_by(Shipment.shipped_at, Shipment.id))
+        for shipment in query:
+            found.setdefault(shipment.picklist_id, []).append(shipment)
+    return found
+
+
+# --- Backorders ---------------------------------------------------------------------------------
+
+
+class BackorderList(Listing):
+    """Client's backorders, oldest first, beside each product's free stock and units incoming."""
+
+    def __init__(self, client, *, search=""):
+        self.client = client
+        self.search = (search or "").strip()
+
+    def _filtered(self, query):
+        query = query.join_from(Backorder, Product).join_from(Backorder, Order)
+        if self.search:
+            query = query.where(matching(self.search, Product.product_code, Product.name, Order.number,
+                                         Order.reference))
+        return query.order_by(Backorder.created_at, Backorder.id)
+
+    def rows(self):
+        return self._filtered(Backorder.for_client(self.client).select(Backorder, Product, Order))
+
+    def decorate(self, rows):
+        """Free stock and incoming units of the page's products, as ``free_total`` and ``incoming_total``."""
+        products = sorted({backorder.product_id for backorder in rows})
+        free, incoming_units = {}, {}
+        if products:
+            free = {row["product_id"]: row["free"] for row in stock_totals(self.client, products).dicts()}
+            incoming_units = {row["product_id"]: row["incoming"]
+                              for row in incoming_totals(self.client, products).dicts()}
+        for backorder in rows:
+            backorder.free_total = free.get(backorder.product_id, 0)
+            backorder.incoming_total = incoming_units.get(backorder.product_id, 0)
+        return rows
+
+    def export_rows(self):
+        free, incoming_units = stock_totals(self.client), incoming_totals(self.client)
+        query = (
+            Backorder.for_client(self.client)
+            .select(Backorder.created_at, Order.number.alias("order"), Order.reference.alias("order_reference"),
+                    Product.product_code, Product.name.alias("product_name"), Backorder.amount,
+                    fn.COALESCE(free.c.free, 0).alias("free"),
+                    fn.COALESCE(incoming_units.c.incoming, 0).alias("incoming"))
+            .join_from(Backorder, free, JOIN.LEFT_OUTER, on=(free.c.product_id == Backorder.product))
+            .join_from(Backorder, incoming_units, JOIN.LEFT_OUTER,
+                       on=(incoming_units.c.product_id == Backorder.product))
+        )
+        return self._filtered(query).dicts()
+
+
+# --- Purchase orders ----------------------------------------------------------------------------
+
+
+class PurchaseOrderList(Listing):
+    """Client's purchase orders, newest first; the export has one row per line."""
+
+    def __init__(self, client, *, status="", search=""):
+        self.client = client
+        self.status = _allowed(status, PURCHASE_ORDER_STATUSES, "purchase order status")
+        self.search = (search or "").strip()
+
+    def _filtered(self, query):
+        if self.status:
+            query = query.where(PurchaseOrder.status == self.status)
+        if self.search:
+            query = query.where(matching(self.search, PurchaseOrder.number, PurchaseOrder.supplier_name,
+                                         PurchaseOrder.supplier_orderid))
+        return query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc())
+
+    def rows(self):
+        return self._filtered(PurchaseOrder.for_client(self.client))
+
+    def decorate(self, rows):
+        """Units ordered and received of each purchase order, as ``ordered`` and ``received``."""
+        totals = {}
+        if rows:
+            totals = {
+                row["purchase_order"]: row for row in
+                PurchaseOrderLine.for_client(self.client)
+                .select(PurchaseOrderLine.purchase_order, fn.SUM(PurchaseOrderLine.amount).alias("ordered"),
+                        fn.SUM(PurchaseOrderLine.amount_received).alias("received"))
+                .where(PurchaseOrderLine.purchase_order.in_(_ids(rows)))
+                .group_by(PurchaseOrderLine.purchase_order).dicts()
+            }
+        for purchase_order in rows:
+            found = totals.get(purchase_order.id, {})
+            purchase_order.ordered = found.get("ordered") or 0
+            purchase_order.received = found.get("received") or 0
+        return rows
+
+    def export_rows(self):
+        query = (
+            PurchaseOrder.for_client(self.client)
+            .select(
+                PurchaseOrder.number, PurchaseOrder.supplier_name, PurchaseOrder.supplier_orderid,
+                PurchaseOrder.status, PurchaseOrder.delivery_date, PurchaseOrder.created_at, Product.product_code,
+                Product.name.alias("product_name"), PurchaseOrderLine.amount, PurchaseOrderLine.amount_received,
+                PurchaseOrderLine.price,
+            )
+            .join_from(PurchaseOrder, PurchaseOrderLine, JOIN.LEFT_OUTER,
+                       on=(PurchaseOrderLine.purchase_order == PurchaseOrder.id))
+            .join_from(PurchaseOrderLine, Product, JOIN.LEFT_OUTER)
+        )
+        return self._filtered(query).order_by_extend(PurchaseOrderLine.id).dicts()
+
+
+# --- Returns ------------------------------------------------------------------------------------
+
+
+def return_status_names():
+    """The return statuses' names in their order ("announced", "received" …)."""
+    return [name for (name,) in
+            ReturnStatus.select(ReturnStatus.name).order_by(ReturnStatus.position, ReturnStatus.id).tuples()]
+
+
+class ReturnList(Listing):
+    """Client's returns, newest first; the export has one row per returned product.
+
+    ``status`` is a return status name ("announced", "received" …).
+    """
+
+    def __init__(self, client, *, status="", search=""):
+        self.client = client
+        self.status = _allowed(status, return_status_names(), "return status") if status else ""
+        self.search = (search or "").strip()
+
+    def _filtered(self, query):
+        query = query.join_from(Return, ReturnStatus).join_from(Return, Order, JOIN.LEFT_OUTER)
+        if self.status:
+            query = query.where(ReturnStatus.name == self.status)
+        if self.search:
+            query = query.where(matching(self.search, Return.number, Return.name, Return.tracking_code,
+                                         Return.email, Order.number))
+        return query.order_by(Return.created_at.desc(), Return.id.desc())
+
+    def rows(self):
+        return self._filtered(Return.for_client(self.client).select(Return, ReturnStatus, Order))
+
+    def export_rows(self):
+        query = (
+            Return.for_client(self.client)
+            .select(
+                Return.number, Return.created_at, ReturnStatus.name.alias("status"), Order.number.alias("order"),
+                Return.name, Return.tracking_code, Product.product_code, Product.name.alias("product_name"),
+                ReturnedProduct.amount, ReturnedProduct.amount_received, ReturnedProduct.reason,
+            )
+            .join_from(Return, ReturnedProduct, JOIN.LEFT_OUTER, on=(ReturnedProduct.return_ == Return.id))
+            .join_from(ReturnedProduct, Product, JOIN.LEFT_OUTER)
+        )
+        return self._filtered(query).order_by_extend(ReturnedProduct.id).dicts()
