@@ -96,9 +96,9 @@ class OrderView(ReadOnlyModelView):
         by_code = catalog.products_by_code(client, [code for code, _ in form.lines.lines])
         fields = {name: form[name].data for name in (*DELIVERY_FIELDS, "reference", "email", "telephone")
                   if name in form}
-        order = orders.create_order(client, [(by_code[code], amount) for code, amount in form.lines.lines],
-                                    source="staff", actor=_actor(), fields=fields)
-        return orders.process_order(order, _actor()) if form.process_now.data else order
+        create = orders.place_order if form.process_now.data else orders.create_order
+        return create(client, [(by_code[code], amount) for code, amount in form.lines.lines], source="staff",
+                      actor=_actor(), fields=fields)
 
     @expose("/pause/<int:record_id>", methods=["GET", "POST"])
     def pause_form(self, record_id):

@@ -69,12 +69,12 @@ class PurchaseOrderView(ReadOnlyModelView):
     def _create(self, form):
         client = form.client.data
         by_code = catalog.products_by_code(client, [code for code, _ in form.lines.lines])
-        purchase_order = purchasing.create_purchase_order(
+        return purchasing.create_purchase_order(
             client, [(by_code[code], amount) for code, amount in form.lines.lines], actor=_actor(),
-            supplier_name=form.supplier_name.data, supplier_orderid=form.supplier_orderid.data or "",
-            delivery_date=form.delivery_date.data, remarks=form.remarks.data or "",
+            purchased=form.mark_purchased.data, supplier_name=form.supplier_name.data,
+            supplier_orderid=form.supplier_orderid.data or "", delivery_date=form.delivery_date.data,
+            remarks=form.remarks.data or "",
         )
-        return purchasing.mark_purchased(purchase_order, _actor()) if form.mark_purchased.data else purchase_order
 
     @expose("/receive/<int:record_id>", methods=["GET", "POST"])
     def receipt_form(self, record_id):

@@ -26,6 +26,12 @@ def _clean(fields):
     return cleaned
 
 
+def entry_fields(order_fields, **extra):
+    """An address book entry's fields (name, address …) from an order's delivery_* fields, plus extra."""
+    fields = {DELIVERY_FIELDS[name]: value for name, value in order_fields.items() if name in DELIVERY_FIELDS}
+    return {**fields, **extra}
+
+
 def add_address(client, **fields):
     """Save a new address for client (name, address, zip code, city and country are required)."""
     cleaned = _clean(fields)

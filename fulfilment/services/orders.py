@@ -17,7 +17,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import stock
+from fulfilment.services import addressbook, stock
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
 from fulfilment.services.errors import (
     OrderLinesLocked,
@@ -142,11 +142,18 @@ def process_order(order, actor=None):
         return order
 
 
-def place_order(client, lines, *, source, actor=None, fields=None):
-    """Create an order and process it at once, in one transaction, so the client sees the result right away."""
+def place_order(client, lines, *, source, actor=None, fields=None, save_to_address_book=None):
+    """Create an order and process it at once, in one transaction, so the client sees the result right away.
+
+    ``save_to_address_book`` (a dict, possibly empty, of the entry's email and telephone) also
+    adds the delivery address to the client's address book, in the same transaction.
+    """
     with write_transaction():
         order = create_order(client, lines, source=source, actor=actor, fields=fields)
-        return process_order(order, actor=actor)
+        order = process_order(order, actor=actor)
+        if save_to_address_book is not None:
+            addressbook.add_address(client, **addressbook.entry_fields(fields or {}, **save_to_address_book))
+        return order
 
 
 def pause_order(order, reason="", actor=None):
@@ -227,12 +234,20 @@ def update_order(order, fields, actor=None):
         return order
 
 
-def change_delivery_address(order, address, actor=None):
-    """Change the delivery address until the order is picked."""
+def change_delivery_address(order, address, actor=None, save_to_address_book=None):
+    """Change the delivery address until the order is picked.
+
+    ``save_to_address_book`` (a dict, possibly empty, of the entry's email and telephone) also
+    adds the new address to the client's address book, in the same transaction.
+    """
     unknown = set(address) - set(DELIVERY_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
-    return update_order(order, address, actor)
+    with write_transaction():
+        order = update_order(order, address, actor)
+        if save_to_address_book is not None:
+            addressbook.add_address(order.client, **addressbook.entry_fields(address, **save_to_address_book))
+        return order
 
 
 def duplicate_order(order, actor=None, source="portal"):

@@ -62,8 +62,8 @@ def _clean_line(client, product, amount, price=None):
     return product, amount, price
 
 
-def create_purchase_order(client, lines, actor=None, **fields):
-    """Create a concept purchase order with lines [(product, amount[, price])]."""
+def create_purchase_order(client, lines, actor=None, purchased=False, **fields):
+    """Create a purchase order with lines [(product, amount[, price])]: a concept, or ``purchased`` at once."""
     if not lines:
         raise ValidationFailed("A purchase order needs at least one product.")
     header = _clean_header(fields)
@@ -74,7 +74,7 @@ def create_purchase_order(client, lines, actor=None, **fields):
         for product, amount, price in cleaned:
             PurchaseOrderLine.create(client=client, purchase_order=purchase_order, product=product, amount=amount,
                                      price=price)
-        return purchase_order
+        return mark_purchased(purchase_order, actor) if purchased else purchase_order
 
 
 def has_receipt(purchase_order):

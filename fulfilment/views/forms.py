@@ -168,6 +168,3 @@ def resolve_address(client, form):
     return {name: getattr(form, name).data or "" for name in DELIVERY_FIELDS}, None
 
 
-def address_book_fields(order_fields):
-    """The address book's fields (name, address …) from an order's delivery_* fields."""
-    return {DELIVERY_FIELDS[name]: value for name, value in order_fields.items() if name in DELIVERY_FIELDS}

@@ -13,7 +13,7 @@ from fulfilment.views.forms import (
     fill_address_choices,
     resolve_address,
 )
-from fulfilment.views.order_entry import save_typed_address
+from fulfilment.views.order_entry import address_book_entry
 from fulfilment.views.orders import order_page, owned_order
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, portal_actor
@@ -47,10 +47,10 @@ def change_order_address(order_id):
     if fields is None or form.errors:
         return form_page(page, form)
     with refusal_shown_on(page):
-        orders.change_delivery_address(order, fields, actor=portal_actor())
-        saved = save_typed_address(client, form, fields)
+        saved = address_book_entry(form)
+        orders.change_delivery_address(order, fields, actor=portal_actor(), save_to_address_book=saved)
     flash(f"The delivery address of order {order.number} has been changed.", "success")
-    if saved:
+    if saved is not None:
         flash("The address has been saved to your address book.", "info")
     return back_to_order(order)
 

@@ -9,7 +9,7 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from fulfilment.models import AddressBookEntry, Backorder, OrderLine, Picklist, PicklistLine
-from fulfilment.services import addressbook, orders
+from fulfilment.services import orders
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     MAX_AMOUNT,
@@ -18,7 +18,6 @@ from fulfilment.views.forms import (
     AddLineForm,
     AddressChoiceFields,
     add_empty_rows,
-    address_book_fields,
     fill_address_choices,
     line_rows,
     resolve_address,
@@ -55,13 +54,12 @@ def order_header(form, entry=None):
     }
 
 
-def save_typed_address(client, form, fields):
-    """Add the typed address to the address book when the client ticked "save"."""
+def address_book_entry(form):
+    """The typed address's e-mail and telephone when the client ticked "save" (an address picked from the
+    book is not saved again); None when nothing is to be saved."""
     if form.save_address.data and not (form.address_id.data or "").strip():
-        addressbook.add_address(client, **address_book_fields(fields), email=form.email.data or "",
-                                telephone=form.telephone.data or "")
-        return True
-    return False
+        return {"email": form.email.data or "", "telephone": form.telephone.data or ""}
+    return None
 
 
 def processing_summary(client, order):
@@ -110,11 +108,11 @@ def new_order():
     if fields is None or form.errors or rows_have_errors(form.lines):
         return form_page(page, form)
     with refusal_shown_on(page):
+        saved = address_book_entry(form)
         order = orders.place_order(client, lines, source="portal", actor=portal_actor(),
-                                   fields={**fields, **order_header(form, entry)})
-        saved = save_typed_address(client, form, fields)
+                                   fields={**fields, **order_header(form, entry)}, save_to_address_book=saved)
     flash(processing_summary(client, order), "success")
-    if saved:
+    if saved is not None:
         flash("The address has been saved to your address book.", "info")
     return redirect(url_for("portal.order", order_id=order.id))
 

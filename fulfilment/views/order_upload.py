@@ -17,14 +17,13 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from fulfilment.models import Product
-from fulfilment.services import addressbook, orders
+from fulfilment.services import orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
 from fulfilment.services.order_import import read_order_lines, template_workbook
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     AddressChoiceFields,
-    address_book_fields,
     fill_address_choices,
     resolve_address,
     text,
@@ -122,9 +121,8 @@ def confirm_order_import():
     with refusal_shown_on(upload_page):
         preview = read_preview(client, form)
         lines = previewed_lines(client, preview["lines"])
-        order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"])
-        if preview["save_address"]:
-            addressbook.add_address(client, **address_book_fields(preview["fields"]))
+        order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
+                                   save_to_address_book={} if preview["save_address"] else None)
     used = session.get("used_import_previews", [])
     session["used_import_previews"] = (used + [[preview["nonce"], order.number]])[-USED_PREVIEWS_KEPT:]
     flash(f"Order {order.number} has been created from your file ({len(lines)} product(s)).", "success")

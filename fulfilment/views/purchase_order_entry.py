@@ -96,9 +96,8 @@ def new_purchase_order():
     if form.errors or rows_have_errors(form.lines):
         return form_page(page, form)
     with refusal_shown_on(page):
-        purchase_order = purchasing.create_purchase_order(client, lines, actor=portal_actor(), **header_of(form))
-        if form.purchased.data:
-            purchase_order = purchasing.mark_purchased(purchase_order, actor=portal_actor())
+        purchase_order = purchasing.create_purchase_order(client, lines, actor=portal_actor(),
+                                                          purchased=form.purchased.data, **header_of(form))
     flash(f"Purchase order {purchase_order.number} has been created. The warehouse books the goods in when they "
           "arrive.", "success")
     return back_to_purchase_order(purchase_order)
