@@ -53,15 +53,15 @@ class OrderView(ReadOnlyModelView):
     record_actions = (
         RecordAction("process", "Process", lambda o, a: orders.process_order(o, a), style="primary",
                      success="Order processed: free stock allocated, the rest backordered.",
-                     shown=lambda o: o.status in ("concept", "expected")),
-        RecordAction("pause", "Pause", form_endpoint="order.pause_form", shown=lambda o: o.status == "processing"),
+                     shown=orders.can_process),
+        RecordAction("pause", "Pause", form_endpoint="order.pause_form", shown=orders.can_pause),
         RecordAction("resume", "Resume", lambda o, a: orders.resume_order(o, a), success="Order resumed.",
-                     shown=lambda o: o.status == "paused"),
+                     shown=orders.can_resume),
         RecordAction("duplicate", "Duplicate", lambda o, a: orders.duplicate_order(o, a, source="staff"),
                      success="Order copied into a new concept order (see the order list)."),
         RecordAction("cancel", "Cancel order", lambda o, a: orders.cancel_order(o, a), style="danger",
                      confirm="Cancel this order? Allocated stock is released and backorders are removed.",
-                     success="Order cancelled.", shown=lambda o: o.status in orders.OPEN_STATUSES),
+                     success="Order cancelled.", shown=orders.can_cancel),
     )
 
     def related_tables(self, order):

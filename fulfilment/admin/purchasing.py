@@ -39,12 +39,12 @@ class PurchaseOrderView(ReadOnlyModelView):
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("receive", "Register receipt", form_endpoint="purchaseorder.receipt_form", style="primary",
-                     shown=lambda po: po.status in ("concept", "purchased")),
+                     shown=purchasing.can_receive),
         RecordAction("purchased", "Mark as purchased", lambda po, a: purchasing.mark_purchased(po, a),
-                     success="Marked as purchased.", shown=lambda po: po.status == "concept"),
+                     success="Marked as purchased.", shown=purchasing.can_mark_purchased),
         RecordAction("cancel", "Cancel purchase order", lambda po, a: purchasing.cancel_purchase_order(po, a),
                      style="danger", confirm="Cancel this purchase order?", success="Purchase order cancelled.",
-                     shown=lambda po: po.status in ("concept", "purchased")),
+                     shown=purchasing.can_cancel),
     )
 
     def related_tables(self, purchase_order):

@@ -21,6 +21,7 @@ from fulfilment.models import (
     PURCHASE_ORDER_STATUSES,
     WEBSHOP_ORDER_STATUSES,
 )
+from fulfilment.services.quantities import MAX_AMOUNT
 from fulfilment.version import __version__
 
 MAX_ID = 2_147_483_647
@@ -68,7 +69,7 @@ def text(max_length=255):
 
 
 ID_IN = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-AMOUNT_IN = {"type": "integer", "minimum": 1, "maximum": 1_000_000}
+AMOUNT_IN = {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT}
 MONEY_IN = {"type": "number", "minimum": 0, "maximum": 9_999_999_999}
 LINE_IN = {"idproduct": ID_IN, "productcode": text()}
 
@@ -210,7 +211,7 @@ SCHEMAS = {
     "ReturnUpdate": request_body({name: text(10_000 if name == "remarks" else 255) for name in RETURN_TEXT_FIELDS}),
     "ReturnLogInput": request_body({"idreturn_status": ID_IN, "message": text(10_000)}, required=("idreturn_status",)),
     "ReturnReceiveInput": request_body({"products": array(request_body(
-        {"idreturn_product": ID_IN, "amount": {"type": "integer", "minimum": 0, "maximum": 1_000_000}},
+        {"idreturn_product": ID_IN, "amount": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT}},
         required=("idreturn_product", "amount")))}),
 }
 

@@ -4,7 +4,6 @@ per-line product status."""
 from collections import defaultdict
 
 from flask import jsonify
-from peewee import fn
 
 from fulfilment.api.auth import check_same_client, client_for_new_record, current_key, get_owned_or_404, scoped
 from fulfilment.api.blueprint import bp
@@ -19,9 +18,7 @@ from fulfilment.models import (
     Order,
     OrderLine,
     Picklist,
-    PicklistLine,
     Product,
-    Shipment,
 )
 from fulfilment.services import orders
 
@@ -248,30 +245,15 @@ def order_backorders(idorder):
 @bp.get("/orders/<int:idorder>/productstatus")
 def order_product_status(idorder):
     """Per line: ordered, cancelled, allocated on open picklists, backordered, picked and shipped units."""
-    order = _order(idorder)
-    lines = orders.order_lines(order)
-    allocated, picked, shipped = defaultdict(int), defaultdict(int), defaultdict(int)
-    shipped_picklists = {row.picklist_id for row in Shipment.select(Shipment.picklist).where(Shipment.order == order)}
-    for line in (PicklistLine.select(PicklistLine.order_line, PicklistLine.amount, PicklistLine.amount_picked,
-                                     Picklist.id, Picklist.status)
-                 .join(Picklist).where(Picklist.order == order)):
-        if line.picklist.status == "new":
-            allocated[line.order_line_id] += line.amount
-        elif line.picklist.status == "closed":
-            picked[line.order_line_id] += line.amount_picked
-            if line.picklist.id in shipped_picklists:
-                shipped[line.order_line_id] += line.amount_picked
-    backordered = dict(Backorder.select(Backorder.order_line, fn.SUM(Backorder.amount))
-                       .where(Backorder.order == order).group_by(Backorder.order_line).tuples())
     return json_list({
-        "idorder_product": line.id,
-        "idproduct": line.product_id,
-        "productcode": line.product.product_code,
-        "name": line.product.name,
-        "amount": line.amount,
-        "cancelled": line.amount_cancelled,
-        "allocated": allocated[line.id],
-        "backorder": int(backordered.get(line.id, 0)),
-        "picked": picked[line.id],
-        "shipped": shipped[line.id],
-    } for line in lines)
+        "idorder_product": progress["line"].id,
+        "idproduct": progress["line"].product_id,
+        "productcode": progress["line"].product.product_code,
+        "name": progress["line"].product.name,
+        "amount": progress["line"].amount,
+        "cancelled": progress["line"].amount_cancelled,
+        "allocated": progress["allocated"],
+        "backorder": progress["backordered"],
+        "picked": progress["picked"],
+        "shipped": progress["shipped"],
+    } for progress in orders.line_progress(_order(idorder)))

@@ -11,7 +11,6 @@ from fulfilment.api.auth import (
     MAX_ID,
     check_same_client,
     client_for_new_record,
-    current_client,
     current_key,
     get_owned_or_404,
     scoped,
@@ -157,8 +156,8 @@ def product_of_line(client, line, require_amount=True):
 
 
 def _check_may_change_products(client):
-    if current_client() is not None:
-        catalog.check_product_management(client)
+    """Refuse early (before reading the body) what the catalog service would refuse anyway."""
+    catalog.check_product_management(client, current_key())
 
 
 def _writable_fields(body):
@@ -209,7 +208,7 @@ def create_product():
     name = body.text("name", required=True)
     fields = _writable_fields(body)
     del fields["name"]
-    product = catalog.create_product(client, productcode, name, **fields)
+    product = catalog.create_product(client, productcode, name, actor=current_key(), **fields)
     return created(_one(product.id))
 
 
@@ -219,7 +218,8 @@ def update_product(idproduct):
     body = json_body()
     check_same_client(body, product)
     _check_may_change_products(product.client)
-    catalog.update_product(product, product_code=body.text("productcode"), **_writable_fields(body))
+    catalog.update_product(product, product_code=body.text("productcode"), actor=current_key(),
+                           **_writable_fields(body))
     return jsonify(_one(product.id))
 
 
@@ -237,7 +237,7 @@ def _set_active(idproduct, active):
     product = get_owned_or_404(Product, idproduct, "Product")
     json_body()
     _check_may_change_products(product.client)
-    catalog.update_product(product, active=active)
+    catalog.update_product(product, active=active, actor=current_key())
     return jsonify(_one(product.id))
 
 
@@ -299,7 +299,7 @@ def add_product_image(idproduct):
     encoded = body.data.get("image")
     if encoded is None:
         raise ApiError(400, MISSING_PARAMETERS, "Missing parameter image (base64).")
-    image = catalog.add_product_image_from_base64(product, encoded, body.text("filename") or "")
+    image = catalog.add_product_image_from_base64(product, encoded, body.text("filename") or "", current_key())
     return created(image_json(image))
 
 
@@ -311,7 +311,7 @@ def delete_product_image(idproduct, idproduct_image):
         if idproduct_image <= MAX_ID else None
     if image is None:
         raise not_found(f"Image {idproduct_image}")
-    catalog.remove_product_image(image)
+    catalog.remove_product_image(image, current_key())
     return no_content()
 
 

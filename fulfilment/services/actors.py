@@ -18,5 +18,12 @@ def describe_actor(actor):
     return str(actor)
 
 
+def client_of(actor):
+    """The client an actor acts for (a portal user's, a client-scoped API key's), or None for the warehouse."""
+    if isinstance(actor, (PortalUser, ApiKey)):
+        return actor.client if actor.client_id is not None else None
+    return None
+
+
 def staff_user_of(actor):
     return actor if isinstance(actor, StaffUser) else None

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from fulfilment.db import write_transaction
 from fulfilment.models import Product, ProductImage, utcnow
+from fulfilment.services.actors import client_of
 from fulfilment.services.errors import (
     DuplicateProductCode,
     ProductCodeLocked,
@@ -54,8 +55,9 @@ def _clean(fields):
     return cleaned
 
 
-def create_product(client, product_code, name, **fields):
+def create_product(client, product_code, name, actor=None, **fields):
     """Create a product for client; the code must be new for this client."""
+    check_product_management(client, actor)
     product_code = (product_code or "").strip()
     if not product_code:
         raise ValidationFailed("A product needs a product code.")
@@ -68,8 +70,9 @@ def create_product(client, product_code, name, **fields):
         return Product.create(client=client, product_code=product_code, **cleaned)
 
 
-def update_product(product, product_code=None, **fields):
+def update_product(product, product_code=None, actor=None, **fields):
     """Change a product's name, barcode, prices or active flag; the product code never changes."""
+    check_product_management(product.client, actor)
     if product_code is not None and product_code.strip() != product.product_code:
         raise ProductCodeLocked()
     cleaned = _clean(fields)
@@ -101,8 +104,9 @@ def detect_image_type(data):
     return None
 
 
-def add_product_image(product, data, filename=""):
+def add_product_image(product, data, filename="", actor=None):
     """Store an image for product in the database (PNG, JPEG, GIF or WebP)."""
+    check_product_management(product.client, actor)
     if not data:
         raise ValidationFailed("The image is empty.")
     if len(data) > MAX_IMAGE_BYTES:
@@ -118,7 +122,7 @@ def add_product_image(product, data, filename=""):
         )
 
 
-def add_product_image_from_base64(product, encoded, filename=""):
+def add_product_image_from_base64(product, encoded, filename="", actor=None):
     """Store an image sent as base64 text (a data: URL prefix and line breaks are allowed)."""
     if not isinstance(encoded, str) or not encoded.strip():
         raise ValidationFailed("Send the image as base64 text.")
@@ -129,18 +133,41 @@ def add_product_image_from_base64(product, encoded, filename=""):
         data = base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
         raise ValidationFailed("The image is not valid base64.") from None
-    return add_product_image(product, data, filename)
+    return add_product_image(product, data, filename, actor)
 
 
-def remove_product_image(image):
+def remove_product_image(image, actor=None):
     """Delete a product image; an image is no history, so it can go."""
+    check_product_management(image.product.client, actor)
     with write_transaction():
         ProductImage.delete().where(ProductImage.id == image.id).execute()
 
 
-def check_product_management(client):
-    """Refuse product changes made for a client who has no access to product management."""
-    if not client.product_management:
+def may_manage_products(client, actor=None):
+    """Whether actor may add and change client's products.
+
+    The warehouse (staff, staff-wide API keys, the system: no actor) always may; the client
+    itself (a portal user, a client-scoped API key) only with access to product management.
+    """
+    return client_of(actor) is None or bool(client.product_management)
+
+
+def check_product_management(client, actor=None):
+    """Refuse product changes made by or for a client who has no access to product management."""
+    if not may_manage_products(client, actor):
         raise ProductManagementDisabled(
             f"{client.name} has no access to product management; ask the warehouse to change products."
         )
+
+
+def usable_product(client, product, *, inactive_ok=False):
+    """The product when it belongs to client and is active; otherwise refuse with UnknownProduct.
+
+    Every line of an order, purchase order or return names its product through this rule. Goods
+    that come back (a return's returned products) may be of a product no longer sold: inactive_ok.
+    """
+    if product is None or product.client_id != getattr(client, "id", client):
+        raise UnknownProduct("Unknown product.")
+    if not product.active and not inactive_ok:
+        raise UnknownProduct(f"Product {product.product_code} is inactive.")
+    return product

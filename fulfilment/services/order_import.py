@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from fulfilment.models import Product
 from fulfilment.services.errors import ValidationFailed
+from fulfilment.services.quantities import MAX_AMOUNT
 
 CODE_HEADERS = ("product code", "productcode", "sku", "code")
 QUANTITY_HEADERS = ("quantity", "amount", "qty")
@@ -27,7 +28,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_COMPRESSION_RATIO = 200
-MAX_QUANTITY = 1_000_000
 # How far down the header row may be (a title or a logo row above it is common).
 HEADER_SEARCH_ROWS = 20
 
@@ -230,8 +230,8 @@ def _read_quantity(value):
         return None, f"The quantity {value} must be a whole number."
     if number <= 0:
         return None, "The quantity must be at least 1."
-    if number > MAX_QUANTITY:
-        return None, f"The quantity is more than {MAX_QUANTITY:,}."
+    if number > MAX_AMOUNT:
+        return None, f"The quantity is more than {MAX_AMOUNT:,}."
     return int(number), None
 
 

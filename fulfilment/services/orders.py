@@ -4,7 +4,10 @@ An order is *picked* once any of its picklists is closed; from then on its addre
 change and it cannot be cancelled.
 """
 
+from collections import defaultdict
 from decimal import Decimal
+
+from peewee import fn
 
 from fulfilment.db import write_transaction
 from fulfilment.models import (
@@ -13,23 +16,26 @@ from fulfilment.models import (
     Order,
     OrderLine,
     Picklist,
+    PicklistLine,
     Product,
+    Shipment,
     Warehouse,
     utcnow,
 )
 from fulfilment.services import addressbook, stock
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
+from fulfilment.services.backorders import serve_backorders
+from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import (
     OrderLinesLocked,
     OrderNotChangeable,
-    UnknownProduct,
     ValidationFailed,
     WrongStatus,
 )
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.order_state import is_picked, lock_order, log_order_event
 from fulfilment.services.picking import create_picklist, release_open_picklists
-from fulfilment.services.backorders import serve_backorders
+from fulfilment.services.quantities import clean_amount
 
 OPEN_STATUSES = ("concept", "expected", "processing", "paused")
 HEADER_FIELDS = (
@@ -37,24 +43,7 @@ HEADER_FIELDS = (
     "invoice_name", "invoice_contact_name", "invoice_address", "invoice_address2", "invoice_zipcode",
     "invoice_city", "invoice_region", "invoice_country",
 )
-MAX_LINE_AMOUNT = 1_000_000
-
-
-def _clean_amount(amount, what="Amount"):
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise ValidationFailed(f"{what} must be a whole number.")
-    if not 0 < amount <= MAX_LINE_AMOUNT:
-        raise ValidationFailed(f"{what} must be between 1 and {MAX_LINE_AMOUNT:,}.")
-    return amount
-
-
-def _own_product(client, product):
-    """The product when it belongs to client and is active; otherwise UnknownProduct."""
-    if product is None or product.client_id != client.id:
-        raise UnknownProduct("Unknown product.")
-    if not product.active:
-        raise UnknownProduct(f"Product {product.product_code} is inactive.")
-    return product
+CONCEPT_STATUSES = ("concept", "expected")
 
 
 def _clean_header(fields):
@@ -77,7 +66,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
     """
     if source not in ORDER_SOURCES:
         raise ValidationFailed(f"Unknown order source {source!r}.")
-    if status not in ("concept", "expected"):
+    if status not in CONCEPT_STATUSES:
         raise ValidationFailed("A new order is a concept or expected.")
     if not lines:
         raise ValidationFailed("An order needs at least one product.")
@@ -89,8 +78,8 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
         product, amount = line[0], line[1]
         price = line[2] if len(line) > 2 and line[2] is not None else None
         remarks = (line[3] if len(line) > 3 else "") or ""
-        product = _own_product(client, product)
-        cleaned_lines.append((product, _clean_amount(amount, f"Amount of {product.product_code}"),
+        product = usable_product(client, product)
+        cleaned_lines.append((product, clean_amount(amount, f"Amount of {product.product_code}"),
                               product.price if price is None else Decimal(str(price)), remarks[:255]))
     with write_transaction():
         order = Order.create(client=client, source=source, status=status, webshop=webshop, foreign_id=foreign_id,
@@ -109,11 +98,37 @@ def order_lines(order):
                 .order_by(OrderLine.id))
 
 
+def line_progress(order):
+    """Per order line, in line order: the line (with its product) and its units ``allocated`` on open
+    picklists, ``backordered``, ``picked`` and ``shipped``, in at most four queries whatever the number of lines."""
+    lines = order_lines(order)
+    allocated, picked, shipped = defaultdict(int), defaultdict(int), defaultdict(int)
+    if order.status in CONCEPT_STATUSES:  # nothing allocated, backordered or picked yet
+        return [{"line": line, "allocated": 0, "backordered": 0, "picked": 0, "shipped": 0} for line in lines]
+    shipped_picklists = {row.picklist_id for row in Shipment.select(Shipment.picklist).where(Shipment.order == order)}
+    for line in (PicklistLine.select(PicklistLine.order_line, PicklistLine.amount, PicklistLine.amount_picked,
+                                     Picklist.id, Picklist.status)
+                 .join(Picklist).where(Picklist.order == order)):
+        if line.picklist.status == "new":
+            allocated[line.order_line_id] += line.amount
+        elif line.picklist.status == "closed":
+            picked[line.order_line_id] += line.amount_picked
+            if line.picklist.id in shipped_picklists:
+                shipped[line.order_line_id] += line.amount_picked
+    backordered = dict(Backorder.select(Backorder.order_line, fn.SUM(Backorder.amount))
+                       .where(Backorder.order == order).group_by(Backorder.order_line).tuples())
+    return [
+        {"line": line, "allocated": allocated[line.id], "backordered": int(backordered.get(line.id, 0)),
+         "picked": picked[line.id], "shipped": shipped[line.id]}
+        for line in lines
+    ]
+
+
 def process_order(order, actor=None):
     """Allocate free stock to the order's lines on one picklist; backorder the rest."""
     with write_transaction():
         order = lock_order(order)
-        if order.status not in ("concept", "expected"):
+        if not can_process(order):
             raise WrongStatus(f"Order {order.number} is {order.status}; only concept or expected orders "
                               "can be processed.")
         lines = order_lines(order)
@@ -160,7 +175,7 @@ def pause_order(order, reason="", actor=None):
     """Pause a processing order: its picklists cannot be picked until it resumes."""
     with write_transaction():
         order = lock_order(order)
-        if order.status != "processing":
+        if not can_pause(order):
             raise WrongStatus(f"Order {order.number} is {order.status}; only processing orders can be paused.")
         order.status = "paused"
         order.pause_reason = (reason or "").strip()[:255]
@@ -174,7 +189,7 @@ def resume_order(order, actor=None):
     """Resume a paused order; its backorders are served when stock is free."""
     with write_transaction():
         order = lock_order(order)
-        if order.status != "paused":
+        if not can_resume(order):
             raise WrongStatus(f"Order {order.number} is {order.status}; only paused orders can be resumed.")
         order.status = "processing"
         order.pause_reason = ""
@@ -192,9 +207,35 @@ def _check_changeable(order):
         raise OrderNotChangeable(f"Order {order.number} has been picked and can no longer be changed or cancelled.")
 
 
+# What may still happen to an order: the back office's buttons, the portal's pages and the API
+# ask these, and the services below refuse what they deny.
+
+
+def can_process(order):
+    """A concept or expected order may be processed (sent to the warehouse)."""
+    return order.status in CONCEPT_STATUSES
+
+
+def can_change_lines(order):
+    """Lines may be added, changed and removed while the order is a concept or expected."""
+    return order.status in CONCEPT_STATUSES
+
+
+def can_pause(order):
+    return order.status == "processing"
+
+
+def can_resume(order):
+    return order.status == "paused"
+
+
 def can_change(order):
-    """Whether the address can still change and the order can still be cancelled."""
+    """Whether the address can still change and the order can still be cancelled: open and not picked."""
     return order.status in OPEN_STATUSES and not is_picked(order)
+
+
+can_cancel = can_change
+can_change_address = can_change
 
 
 def cancel_order(order, actor=None):
@@ -264,7 +305,7 @@ def duplicate_order(order, actor=None, source="portal"):
 
 def _lock_concept(order):
     order = lock_order(order)
-    if order.status not in ("concept", "expected"):
+    if not can_change_lines(order):
         raise OrderLinesLocked(f"Order {order.number} is {order.status}; its lines can only change while it is "
                                "a concept.")
     return order
@@ -273,9 +314,9 @@ def _lock_concept(order):
 def add_order_line(order, product, amount, price=None, remarks="", actor=None):
     with write_transaction():
         order = _lock_concept(order)
-        product = _own_product(order.client, product)
+        product = usable_product(order.client, product)
         return OrderLine.create(client=order.client_id, order=order, product=product,
-                                amount=_clean_amount(amount), price=product.price if price is None else price,
+                                amount=clean_amount(amount), price=product.price if price is None else price,
                                 remarks=(remarks or "")[:255])
 
 
@@ -283,7 +324,7 @@ def update_order_line(line, amount=None, price=None, remarks=None, actor=None):
     with write_transaction():
         _lock_concept(line.order)
         if amount is not None:
-            line.amount = _clean_amount(amount)
+            line.amount = clean_amount(amount)
         if price is not None:
             line.price = price
         if remarks is not None:

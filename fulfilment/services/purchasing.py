@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from fulfilment.db import locked, write_transaction
 from fulfilment.models import (
+    OPEN_PURCHASE_ORDER_STATUSES,
     Product,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -20,11 +21,12 @@ from fulfilment.models import (
 from fulfilment.services import stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.backorders import serve_backorders
+from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import PurchaseOrderLocked, UnknownProduct, ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
+from fulfilment.services.quantities import clean_amount
 
 HEADER_FIELDS = ("supplier_name", "supplier_orderid", "delivery_date", "remarks")
-MAX_AMOUNT = 1_000_000
 
 
 def _clean_header(fields):
@@ -52,10 +54,8 @@ def _clean_header(fields):
 
 
 def _clean_line(client, product, amount, price=None):
-    if product is None or product.client_id != client.id:
-        raise UnknownProduct("Unknown product.")
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise ValidationFailed(f"Amount of {product.product_code} must be a whole number from 1 to {MAX_AMOUNT:,}.")
+    product = usable_product(client, product)
+    clean_amount(amount, f"Amount of {product.product_code}")
     price = product.fixed_stock_price if price in (None, "") else Decimal(str(price))
     if price < 0:
         raise ValidationFailed("A price cannot be negative.")
@@ -82,8 +82,20 @@ def has_receipt(purchase_order):
 
 
 def can_change(purchase_order):
-    """Whether lines can change and the purchase order can be cancelled."""
-    return purchase_order.status in ("concept", "purchased") and not has_receipt(purchase_order)
+    """Whether lines can change and the purchase order can be cancelled: open and no receipt registered."""
+    return purchase_order.status in OPEN_PURCHASE_ORDER_STATUSES and not has_receipt(purchase_order)
+
+
+can_cancel = can_change
+
+
+def can_mark_purchased(purchase_order):
+    return purchase_order.status == "concept"
+
+
+def can_receive(purchase_order):
+    """Goods may be received on an open purchase order."""
+    return purchase_order.status in OPEN_PURCHASE_ORDER_STATUSES
 
 
 def lock_purchase_order(purchase_order):
@@ -96,7 +108,7 @@ def _lock_changeable(purchase_order):
         raise PurchaseOrderLocked(
             f"A receipt has been registered for {purchase_order.number}; it can no longer be changed or cancelled."
         )
-    if purchase_order.status not in ("concept", "purchased"):
+    if purchase_order.status not in OPEN_PURCHASE_ORDER_STATUSES:
         raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}.")
     return purchase_order
 
@@ -104,7 +116,7 @@ def _lock_changeable(purchase_order):
 def mark_purchased(purchase_order, actor=None):
     with write_transaction():
         purchase_order = lock_purchase_order(purchase_order)
-        if purchase_order.status != "concept":
+        if not can_mark_purchased(purchase_order):
             raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; only a concept "
                               "can be marked as purchased.")
         purchase_order.status = "purchased"
@@ -220,8 +232,7 @@ def receive_product(receipt, product, amount, actor=None):
     The units go against the purchase order's outstanding lines of that product, oldest line
     first, and never more than is outstanding. Waiting backorders of the product are served.
     """
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise ValidationFailed(f"The received amount must be a whole number from 1 to {MAX_AMOUNT:,}.")
+    clean_amount(amount, "The received amount")
     with write_transaction():
         purchase_order, receipt = _lock_processing_receipt(receipt)
         if product is None or product.client_id != purchase_order.client_id:
@@ -268,7 +279,7 @@ def complete_receipt(receipt, actor=None):
 
 def _lock_receivable(purchase_order):
     purchase_order = lock_purchase_order(purchase_order)
-    if purchase_order.status not in ("concept", "purchased"):
+    if not can_receive(purchase_order):
         raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing can be "
                           "received on it.")
     return purchase_order

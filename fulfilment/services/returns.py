@@ -15,9 +15,11 @@ from fulfilment.models import (
 from fulfilment.services import stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.backorders import serve_backorders
-from fulfilment.services.errors import UnknownProduct, ValidationFailed, WrongStatus
+from fulfilment.services.catalog import usable_product
+from fulfilment.services.errors import ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.picking import create_picklist
+from fulfilment.services.quantities import clean_amount
 
 ADDRESS_FIELDS = ("name", "address", "zipcode", "city", "country", "email", "tracking_code", "remarks")
 
@@ -30,16 +32,8 @@ def status_named(name):
     return ReturnStatus.get_or_none(ReturnStatus.name == name)
 
 
-def _own_product(client, product):
-    if product is None or product.client_id != client.id:
-        raise UnknownProduct("Unknown product.")
-    return product
-
-
 def _clean_amount(amount, product):
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationFailed(f"Amount of {product.product_code} must be a whole number of 1 or more.")
-    return amount
+    return clean_amount(amount, f"Amount of {product.product_code}")
 
 
 def _address_from(order, fields):
@@ -87,7 +81,7 @@ def add_returned_product(ret, product, amount, reason=""):
     """Add a product the customer sends back; refused once the return is completed."""
     with write_transaction():
         _check_open(ret)
-        product = _own_product(ret.client, product)
+        product = usable_product(ret.client, product, inactive_ok=True)
         return ReturnedProduct.create(client=ret.client_id, return_=ret, product=product,
                                       amount=_clean_amount(amount, product), reason=(reason or "").strip()[:255])
 
@@ -97,7 +91,7 @@ def add_replacement_products(ret, replacements, actor=None):
     with write_transaction():
         _check_open(ret)
         warehouse = ret.warehouse_id or Warehouse.default()
-        lines = [(_own_product(ret.client, product), amount, None) for product, amount in replacements]
+        lines = [(usable_product(ret.client, product), amount, None) for product, amount in replacements]
         stock.lock_stock_rows([product for product, _, _ in lines], warehouse)
         for product, amount, _ in lines:
             stock.allocate(product, warehouse, _clean_amount(amount, product))

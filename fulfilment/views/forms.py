@@ -12,8 +12,8 @@ from wtforms.validators import Length, NumberRange, Optional
 from fulfilment.models import AddressBookEntry, Product
 from fulfilment.services.addressbook import as_order_fields
 from fulfilment.services.addresses import DELIVERY_FIELDS
+from fulfilment.services.quantities import MAX_AMOUNT
 
-MAX_AMOUNT = 1_000_000
 MAX_LINES = 100
 NEW_ROWS = 5
 ADDRESS_CHOICES_SHOWN = 200

@@ -13,7 +13,6 @@ from fulfilment.models import (
     Backorder,
     Order,
     OrderEvent,
-    OrderLine,
     Picklist,
     Product,
     Return,
@@ -22,14 +21,11 @@ from fulfilment.models import (
     Webshop,
 )
 from fulfilment.services import listings
-from fulfilment.services.orders import can_change
+from fulfilment.services import orders as order_rules
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import AddLineForm
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
-
-# Statuses in which the order's lines may still be edited and the order submitted.
-CONCEPT_STATUSES = ("concept", "expected")
 
 
 @bp.route("/orders")
@@ -54,10 +50,7 @@ def order(order_id):
 
 def order_page(client, order, add_line_form=None):
     """The order page; a refused add-line form is passed back in to show its input and errors."""
-    lines = list(
-        OrderLine.for_client(client).select(OrderLine, Product).join(Product)
-        .where(OrderLine.order == order).order_by(OrderLine.id)
-    )
+    progress = order_rules.line_progress(order)  # the order came through the client's scope
     events = list(
         OrderEvent.for_client(client).where(OrderEvent.order == order)
         .order_by(OrderEvent.created_at, OrderEvent.id)
@@ -80,8 +73,9 @@ def order_page(client, order, add_line_form=None):
     for shipment in shipments:
         shipments_by_picklist.setdefault(shipment.picklist_id, []).append(shipment)
     return render_template(
-        "portal/order.html", order=order, lines=lines, events=events, picklists=picklists,
+        "portal/order.html", order=order, lines=[row["line"] for row in progress],
+        progress={row["line"].id: row for row in progress}, events=events, picklists=picklists,
         shipments_by_picklist=shipments_by_picklist, backorders=backorders, returns=returns,
-        concept=order.status in CONCEPT_STATUSES, changeable=can_change(order),
+        concept=order_rules.can_change_lines(order), changeable=order_rules.can_change(order),
         add_line_form=add_line_form or AddLineForm(formdata=None),
     )

@@ -14,7 +14,7 @@ from fulfilment.services import catalog
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import text
 from fulfilment.views.refusals import form_page, refusal_shown_on
-from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 
 NOT_MANAGED = ("The warehouse manages your products, so they cannot be added or changed here. "
                "Ask the warehouse to add or change a product, or to give you access to product management.")
@@ -35,7 +35,7 @@ class NewProductForm(ProductForm):
 def client_managing_products():
     """The logged-in client, when it may manage its products; otherwise a 403 that says why."""
     client = current_client()
-    if not client.product_management:
+    if not catalog.may_manage_products(client, portal_actor()):
         abort(make_response(render_template("portal/refused.html", title="Not allowed", message=NOT_MANAGED), 403))
     return client
 
@@ -50,7 +50,7 @@ def new_product():
 
     if form.validate_on_submit():
         with refusal_shown_on(page):
-            product = catalog.create_product(client, form.product_code.data, form.name.data,
+            product = catalog.create_product(client, form.product_code.data, form.name.data, actor=portal_actor(),
                                              barcode=form.barcode.data, price=form.price.data)
         flash(f"Product {product.product_code} has been added.", "success")
         return redirect(url_for("portal.product", product_id=product.id))
@@ -69,8 +69,8 @@ def edit_product(product_id):
     if form.validate_on_submit():
         with refusal_shown_on(page):
             # A posted product code goes to the service, which refuses any change to it.
-            catalog.update_product(product, product_code=request.form.get("product_code"), name=form.name.data,
-                                   barcode=form.barcode.data, price=form.price.data)
+            catalog.update_product(product, product_code=request.form.get("product_code"), actor=portal_actor(),
+                                   name=form.name.data, barcode=form.barcode.data, price=form.price.data)
         flash(f"Product {product.product_code} has been saved.", "success")
         return redirect(url_for("portal.product", product_id=product.id))
     return form_page(page, form)

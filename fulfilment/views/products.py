@@ -11,11 +11,11 @@ from fulfilment.models import (
     Stock,
     Warehouse,
 )
-from fulfilment.services import listings
+from fulfilment.services import catalog, listings
 from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing, search_text
-from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 from fulfilment.views.stock_chart import stock_chart
 
 LOOKUP_LIMIT = 20
@@ -34,7 +34,8 @@ def products():
     page = paginate_listing(listing)
     return render_template(
         "portal/products.html", page=page, q=listing.search, sort=listing.sort, stock_filter=listing.stock_filter,
-        stock_filters=STOCK_FILTERS, threshold=listing.low_stock_threshold, manage=client.product_management,
+        stock_filters=STOCK_FILTERS, threshold=listing.low_stock_threshold,
+        manage=catalog.may_manage_products(client, portal_actor()),
     )
 
 
@@ -75,7 +76,7 @@ def product(product_id):
         incoming=listings.incoming(client, product),
         value=listings.stock_value(product, total_stock), history=history,
         sources={mutation.id: mutation_source(mutation) for mutation in history},
-        chart=stock_chart(client, product, total_stock), manage=client.product_management,
+        chart=stock_chart(client, product, total_stock), manage=catalog.may_manage_products(client, portal_actor()),
     )
 
 

@@ -34,10 +34,17 @@ def test_remove_product_image(app):
     assert not ProductImage.select().exists()
 
 
-def test_product_management_must_be_on(app):
-    catalog.check_product_management(factories.make_client(product_management=True))
+def test_product_management_must_be_on_for_the_client_but_not_for_the_warehouse(app):
+    managing = factories.make_client(product_management=True)
+    catalog.check_product_management(managing, factories.make_portal_user(managing))
+    managed = factories.make_client(product_management=False)
     with pytest.raises(ProductManagementDisabled):
-        catalog.check_product_management(factories.make_client(product_management=False))
+        catalog.check_product_management(managed, factories.make_portal_user(managed))
+    with pytest.raises(ProductManagementDisabled):
+        catalog.check_product_management(managed, factories.make_api_key(managed))
+    catalog.check_product_management(managed, factories.make_staff_user())
+    catalog.check_product_management(managed, factories.make_api_key())  # a staff-wide key
+    catalog.check_product_management(managed)  # the system
 
 
 def test_update_return_changes_the_address(app):
