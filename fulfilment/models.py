@@ -48,8 +48,17 @@ class ClientOwned(BaseModel):
 
     @classmethod
     def for_client(cls, client):
-        """Rows of this model that belong to ``client``: the tenant gate for every portal query."""
-        return cls.select().where(cls.client == client)
+        """The tenant gate: rows of this model that belong to ``client``; every row for staff (client None).
+
+        The portal passes its logged-in client (never None), the API its key's client (None for
+        a staff key). services.tenancy.owned finds one row through it.
+        """
+        return cls.within(cls.select(), client)
+
+    @classmethod
+    def within(cls, query, client):
+        """query (of this model, with any joins) narrowed to client's rows; unchanged for staff (client None)."""
+        return query if client is None else query.where(cls.client == client)
 
 
 # --- Warehouse and people -------------------------------------------------------------------
@@ -577,7 +586,10 @@ class ApiKey(BaseModel):
 
     @classmethod
     def for_client(cls, client):
+        """The keys scoped to client; with None, the staff-wide keys."""
         return cls.select().where(cls.client == client)
+
+    within = classmethod(ClientOwned.within.__func__)
 
 
 class ApiRequestCount(BaseModel):

@@ -11,9 +11,9 @@ from flask import g, request
 
 from fulfilment.api.errors import MISSING_PARAMETERS, NOT_ALLOWED, ApiError, not_found
 from fulfilment.models import Client
-from fulfilment.services import accounts
+from fulfilment.services import accounts, tenancy
+from fulfilment.services.errors import NotFound
 
-MAX_ID = 2_147_483_647
 REALM = 'Basic realm="Fulfilment API", charset="UTF-8"'
 
 
@@ -53,21 +53,17 @@ def staff_only(view):
 
 
 def scoped(model, query=None):
-    """The rows of model this key may see: all for a staff key, its client's for a scoped key."""
-    query = model.select() if query is None else query
-    client = current_client()
-    return query if client is None else query.where(model.client == client)
+    """The rows of model this key may see (the tenant gate): all for a staff key, its client's for a scoped key."""
+    return model.within(model.select() if query is None else query, current_client())
 
 
 def get_owned_or_404(model, record_id, label=None, query=None):
-    """The row with this id when the key may see it; otherwise 404, whoever owns it."""
+    """The row with this id when the key may see it (services.tenancy.owned); otherwise 404, whoever owns it."""
     label = label or model.__name__
-    if not 0 < record_id <= MAX_ID:
-        raise not_found(f"{label} {record_id}")
-    record = scoped(model, query).where(model.id == record_id).first()
-    if record is None:
-        raise not_found(f"{label} {record_id}")
-    return record
+    try:
+        return tenancy.owned(model if query is None else query, current_client(), record_id, label)
+    except NotFound:
+        raise not_found(f"{label} {record_id}") from None
 
 
 def client_for_new_record(body):

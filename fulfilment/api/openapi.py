@@ -22,9 +22,8 @@ from fulfilment.models import (
     WEBSHOP_ORDER_STATUSES,
 )
 from fulfilment.services.quantities import MAX_AMOUNT
+from fulfilment.services.tenancy import MAX_ID
 from fulfilment.version import __version__
-
-MAX_ID = 2_147_483_647
 
 # --- schema building blocks -----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from fulfilment.models import (
     Product,
 )
 from fulfilment.services import orders
+from fulfilment.services.listings import matching
 
 # API field -> Order field, for what may be written.
 WRITABLE = {
@@ -117,12 +118,11 @@ def list_orders():
     if (status := query_choice("status", ORDER_STATUSES)) is not None:
         query = query.where(Order.status == status)
     if (search := query_text("search")) is not None:
-        query = query.where(Order.number.contains(search) | Order.reference.contains(search)
-                            | Order.delivery_name.contains(search) | Order.email.contains(search))
+        query = query.where(matching(search, Order.number, Order.reference, Order.delivery_name, Order.email))
     if (reference := query_text("reference")) is not None:
         query = query.where(Order.reference == reference)
     if (customer := query_int("idfulfilment_customer")) is not None:
-        query = query.where(Order.client == customer)
+        query = Order.within(query, customer)
     if (since := query_datetime("sincedate")) is not None:
         query = query.where(Order.created_at >= since)
     if (until := query_datetime("untildate", end_of_day=True)) is not None:

@@ -8,7 +8,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import fn
 
 from fulfilment.api.auth import (
-    MAX_ID,
     check_same_client,
     client_for_new_record,
     current_key,
@@ -25,6 +24,8 @@ from fulfilment.images import image_response
 from fulfilment.models import Backorder, Product, ProductImage, Stock, Warehouse
 from fulfilment.services import catalog, stock_corrections
 from fulfilment.services.errors import UnknownProduct
+from fulfilment.services.listings import matching
+from fulfilment.services.tenancy import MAX_ID
 
 # API field -> Product field for what may be written.
 WRITABLE = {"name": "name", "barcode": "barcode", "price": "price", "fixedstockprice": "fixed_stock_price",
@@ -185,10 +186,9 @@ def list_products():
     if (code := query_text("productcode")) is not None:
         query = query.where(Product.product_code == code)
     if (search := query_text("search")) is not None:
-        query = query.where(Product.product_code.contains(search) | Product.name.contains(search)
-                            | Product.barcode.contains(search))
+        query = query.where(matching(search, Product.product_code, Product.name, Product.barcode))
     if (customer := query_int("idfulfilment_customer")) is not None:
-        query = query.where(Product.client == customer)
+        query = Product.within(query, customer)
     if not query_bool("inactive"):
         query = query.where(Product.active == True)  # noqa: E712
     return json_list(products_json(page_of(query)))

@@ -78,7 +78,7 @@ def list_purchase_orders():
     if (status := query_choice("status", PURCHASE_ORDER_STATUSES)) is not None:
         query = query.where(PurchaseOrder.status == status)
     if (customer := query_int("idfulfilment_customer")) is not None:
-        query = query.where(PurchaseOrder.client == customer)
+        query = PurchaseOrder.within(query, customer)
     return json_list(purchase_orders_json(page_of(query)))
 
 

@@ -115,7 +115,7 @@ def list_returns():
     if (idstatus := query_int("idreturn_status")) is not None:
         query = query.where(Return.status == idstatus)
     if (customer := query_int("idfulfilment_customer")) is not None:
-        query = query.where(Return.client == customer)
+        query = Return.within(query, customer)
     return json_list(returns_json(page_of(query)))
 
 

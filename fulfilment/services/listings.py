@@ -73,9 +73,9 @@ def _ids(rows):
 def stock_totals(client, products=None):
     """A subquery: per product of client, ``stock`` and ``free`` (stock − allocated) over all warehouses."""
     query = (
-        Stock.select(Stock.product.alias("product_id"), fn.SUM(Stock.stock).alias("stock"),
-                     fn.SUM(Stock.stock - Stock.allocated).alias("free"))
-        .where(Stock.client == client)
+        Stock.for_client(client)
+        .select(Stock.product.alias("product_id"), fn.SUM(Stock.stock).alias("stock"),
+                fn.SUM(Stock.stock - Stock.allocated).alias("free"))
         .group_by(Stock.product)
     )
     if products is not None:
@@ -86,12 +86,13 @@ def stock_totals(client, products=None):
 def incoming_totals(client, products=None):
     """A subquery: per product of client, units still expected on open purchase orders (``incoming``)."""
     query = (
-        PurchaseOrderLine.select(
+        PurchaseOrderLine.for_client(client)
+        .select(
             PurchaseOrderLine.product.alias("product_id"),
             fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received).alias("incoming"),
         )
         .join(PurchaseOrder)
-        .where((PurchaseOrderLine.client == client) & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
+        .where(PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
         .group_by(PurchaseOrderLine.product)
     )
     if products is not None:
@@ -323,7 +324,7 @@ class ShipmentList(Listing):
         query = (
             query.join_from(Picklist, Order, JOIN.LEFT_OUTER)
             .join_from(Picklist, Return, JOIN.LEFT_OUTER)
-            .where((Picklist.client == self.client) & (Picklist.status == "closed"))
+            .where(Picklist.status == "closed")
         )
         if self.search:
             tracked = Shipment.for_client(self.client).select(Shipment.picklist).where(
@@ -336,7 +337,7 @@ class ShipmentList(Listing):
         return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc())
 
     def rows(self):
-        return self._filtered(Picklist.select(Picklist, Order, Return))
+        return self._filtered(Picklist.for_client(self.client).select(Picklist, Order, Return))
 
     def decorate(self, rows):
         """Each picklist's shipments (carrier, track & trace) as ``picklist.shipment_list``."""

@@ -1,13 +1,16 @@
 """The tenant gate: every portal request belongs to one logged-in portal user and its client.
 
-Every portal query starts from ``Model.for_client(current_client())``; a row of another client
-is fetched through ``get_owned_or_404`` and answers 404, so ids reveal nothing.
+Every portal query starts from ``Model.for_client(current_client())``; one row is fetched
+through ``get_owned_or_404`` (services.tenancy.owned), and another client's row answers 404, so
+ids reveal nothing.
 """
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from fulfilment.auth import is_portal_user
+from fulfilment.services import tenancy
+from fulfilment.services.errors import NotFound
 from fulfilment.views.blueprint import bp
 
 # Endpoints a visitor may open without a portal login.
@@ -30,11 +33,11 @@ def portal_actor():
 
 
 def get_owned_or_404(query, id):
-    """The row with this id from a client-scoped query, or 404 (never 403) when it is not there."""
-    row = query.where(query.model.id == id).first()
-    if row is None:
+    """The current client's row with this id from query (the gate: services.tenancy), or 404, never 403."""
+    try:
+        return tenancy.owned(query, current_client(), id)
+    except NotFound:
         abort(404)
-    return row
 
 
 def login_url_for_here():

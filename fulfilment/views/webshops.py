@@ -17,8 +17,7 @@ def seen_order_counts(client):
         for status in WEBSHOP_ORDER_STATUSES
     ]
     return (
-        WebshopOrder.select(WebshopOrder.webshop.alias("webshop_id"), *counts)
-        .where(WebshopOrder.client == client)
+        WebshopOrder.for_client(client).select(WebshopOrder.webshop.alias("webshop_id"), *counts)
         .group_by(WebshopOrder.webshop)
         .alias("seen")
     )
