@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from fulfilment.models import Client, Stock
-from tests import factories, xlsx
+from tests import factories, read_exports
 from tests.conftest import count_queries
 
 
@@ -42,15 +42,15 @@ def test_product_list_exports_typed_cells_with_client_name(staff_client):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.headers["Content-Disposition"] == f"attachment; filename=products-{date.today():%Y-%m-%d}.xlsx"
     assert "no-store" in response.headers["Cache-Control"]
-    header, row = xlsx.rows(response.data)
+    header, row = read_exports.rows(response.data)
     assert header == ["Id", "Client", "Product Code", "Name", "Barcode", "Price", "Fixed stock price", "Active"]
     assert row == [product.id, "Acme Webshop", "00123", "Mug", None, 12.5, 4.25, True]
-    cells = xlsx.cells(response.data)[1]
+    cells = read_exports.cells(response.data)[1]
     assert cells[2].data_type == "s"  # a numeric-looking code stays text
     assert cells[5].number_format == cells[6].number_format == "#,##0.00"
-    first = xlsx.cells(response.data)[0][0]
+    first = read_exports.cells(response.data)[0][0]
     assert first.font.b
-    assert xlsx.workbook(response.data).worksheets[0].freeze_panes == "A2"
+    assert read_exports.workbook(response.data).worksheets[0].freeze_panes == "A2"
 
 
 def test_export_honours_search_filter_and_sort(app, staff_client):
@@ -64,7 +64,7 @@ def test_export_honours_search_filter_and_sort(app, staff_client):
     response = _export(staff_client, "product", search="mug", sort=_sort_index(view, "name"), desc=1,
                        **{_filter_arg(view, Client.name, "equals"): "Acme"})
 
-    assert [record["Name"] for record in xlsx.records(response.data)] == ["Mug red", "Mug green", "Mug blue"]
+    assert [record["Name"] for record in read_exports.records(response.data)] == ["Mug red", "Mug green", "Mug blue"]
 
 
 def test_export_contains_every_page_not_only_the_first(staff_client):
@@ -72,7 +72,7 @@ def test_export_contains_every_page_not_only_the_first(staff_client):
     for _ in range(7):
         factories.make_product(client)
     response = _export(staff_client, "product", page_size=5, page=1)
-    assert len(xlsx.records(response.data)) == 7
+    assert len(read_exports.records(response.data)) == 7
 
 
 def test_a_formula_in_a_product_name_is_exported_as_text(staff_client):
@@ -81,9 +81,9 @@ def test_a_formula_in_a_product_name_is_exported_as_text(staff_client):
 
     response = _export(staff_client, "product")
 
-    row = xlsx.cells(response.data)[1]
+    row = read_exports.cells(response.data)[1]
     assert [(c.value, c.data_type) for c in row[2:5]] == [("-1", "s"), (formula, "s"), ("+31 6 1234", "s")]
-    sheet = xlsx.sheet_xml(response.data)
+    sheet = read_exports.sheet_xml(response.data)
     assert "<f>" not in sheet and "<f " not in sheet
     assert "HYPERLINK" in sheet  # written, as text
 
@@ -93,7 +93,7 @@ def test_stock_export_has_product_code_and_name_and_free_stock(staff_client):
     product = factories.make_product(client, product_code="ACME-1", name="Mug", stock_amount=5)
     factories.make_order(client, lines=[(product, 2)], process=True)
 
-    records = xlsx.records(_export(staff_client, "stock").data)
+    records = read_exports.records(_export(staff_client, "stock").data)
 
     assert len(records) == 1
     record = records[0]
@@ -104,7 +104,7 @@ def test_stock_export_has_product_code_and_name_and_free_stock(staff_client):
 
 def test_order_export_adds_the_delivery_address(staff_client):
     order = factories.make_order(delivery_city="Utrecht", email="ann@example.com")
-    record = xlsx.records(_export(staff_client, "order").data)[0]
+    record = read_exports.records(_export(staff_client, "order").data)[0]
     assert record["Number"] == order.number
     assert (record["Delivery City"], record["Email"]) == ("Utrecht", "ann@example.com")
     assert record["Created"].date() == order.created_at.date()  # a real date, not text
@@ -132,7 +132,7 @@ def test_row_limit_counts_only_the_filtered_rows(app, staff_client):
     factories.make_product(client, name="Plate")
     factories.make_product(client, name="Bowl")
     response = _export(staff_client, "product", search="Mug")
-    assert len(xlsx.records(response.data)) == 1
+    assert len(read_exports.records(response.data)) == 1
 
 
 def test_export_costs_the_same_queries_for_5_rows_as_for_50(app, staff_client):
@@ -177,7 +177,7 @@ def test_every_list_exports_its_columns(app, staff_client, one_of_everything):
         if response.status_code != 200:
             failures.append((view.endpoint, response.status_code))
             continue
-        header, *body = xlsx.rows(response.data)
+        header, *body = read_exports.rows(response.data)
         expected = [column.title for column in view.spreadsheet_columns()]
         if header != expected or not body:
             failures.append((view.endpoint, header, expected, len(body)))

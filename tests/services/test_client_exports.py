@@ -8,7 +8,7 @@ import pytest
 from fulfilment.models import Backorder, Order, Stock, StockMutation
 from fulfilment.services import client_exports, returns
 from fulfilment.services.errors import ExportTooLarge, UnknownProduct, ValidationFailed
-from tests import factories, xlsx
+from tests import factories, read_exports
 from tests.conftest import count_queries
 
 MARKER = "ZZ-OTHER-CLIENT-ZZ"
@@ -23,7 +23,7 @@ def _read(spreadsheet):
 
 
 def _records(spreadsheet):
-    return xlsx.records(_read(spreadsheet))
+    return read_exports.records(_read(spreadsheet))
 
 
 def _fill(client, tag):
@@ -62,12 +62,12 @@ EXPORTS = {
 def test_a_clients_export_holds_none_of_another_clients_rows(two_clients, name):
     mine, other = two_clients
     data = _read(EXPORTS[name](mine))
-    values = [str(value) for row in xlsx.rows(data) for value in row if value is not None]
+    values = [str(value) for row in read_exports.rows(data) for value in row if value is not None]
     assert any("MINE" in value for value in values), f"{name}: the client's own rows are missing"
     assert not [value for value in values if MARKER in value]
-    assert MARKER not in xlsx.sheet_xml(data)
+    assert MARKER not in read_exports.sheet_xml(data)
     # and the other client does see its own rows
-    assert MARKER in xlsx.sheet_xml(_read(EXPORTS[name](other)))
+    assert MARKER in read_exports.sheet_xml(_read(EXPORTS[name](other)))
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
@@ -96,7 +96,7 @@ def test_products_export_has_stock_free_stock_and_stock_value(app):
 
     assert spreadsheet.filename == "products-2024-05-01.xlsx"
     data = _read(spreadsheet)
-    header, mug, empty = xlsx.cells(data)
+    header, mug, empty = read_exports.cells(data)
     assert [c.value for c in header] == [
         "Product code", "Name", "Barcode", "Price", "Stock price", "Stock", "Allocated", "Free stock",
         "Stock value", "Active"]
@@ -262,6 +262,6 @@ def test_a_product_name_with_a_formula_is_text_in_the_clients_export(app):
     client = factories.make_client()
     factories.make_product(client, name='=HYPERLINK("http://x","y")')
     data = _read(client_exports.export_products(client, max_rows=LIMIT))
-    _, row = xlsx.cells(data)
+    _, row = read_exports.cells(data)
     assert (row[1].value, row[1].data_type) == ('=HYPERLINK("http://x","y")', "s")
-    assert "<f>" not in xlsx.sheet_xml(data)
+    assert "<f>" not in read_exports.sheet_xml(data)

@@ -12,7 +12,7 @@ import pytest
 from fulfilment.models import Stock
 from fulfilment.services import client_exports, listings
 from fulfilment.services.errors import ValidationFailed
-from tests import factories, xlsx
+from tests import factories, read_exports
 
 LIMIT = 1000
 
@@ -24,7 +24,7 @@ def _entries_in_file(spreadsheet, column):
     finally:
         spreadsheet.close()
     seen = []
-    for record in xlsx.records(data):
+    for record in read_exports.records(data):
         if record[column] not in seen:
             seen.append(record[column])
     return seen
@@ -114,7 +114,7 @@ def test_stock_history_export_holds_exactly_the_product_pages_history(warehouse_
     listed = list(listings.StockHistory(warehouse_of_two, product=product).rows())
     spreadsheet = client_exports.export_stock_history(warehouse_of_two, max_rows=LIMIT, product=product)
     try:
-        records = xlsx.records(spreadsheet.file.read())
+        records = read_exports.records(spreadsheet.file.read())
     finally:
         spreadsheet.close()
     assert [(m.change, m.new_stock) for m in listed] == [(r["Change"], r["New stock"]) for r in records]

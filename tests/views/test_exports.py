@@ -6,7 +6,7 @@ import pytest
 
 from fulfilment.models import Order, StockMutation
 from fulfilment.services import client_exports
-from tests import factories, xlsx
+from tests import factories, read_exports
 from tests.conftest import portal_login
 from tests.views.conftest import MARKER
 
@@ -33,19 +33,19 @@ def test_client_downloads_its_own_rows_as_an_xlsx_file(app, world, path):
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.headers["Content-Disposition"] == f"attachment; filename={name}-{date.today():%Y-%m-%d}.xlsx"
-    header, *rows = xlsx.rows(response.data)
+    header, *rows = read_exports.rows(response.data)
     assert header == [column.title for column in columns]
     assert rows
-    sheet = xlsx.sheet_xml(response.data)
+    sheet = read_exports.sheet_xml(response.data)
     assert MARKER in sheet
     assert B_MARKER not in sheet
 
 
 def test_orders_export_keeps_the_lists_search_and_status(app, world):
     test_client = portal_login(app, world.a_user)
-    records = xlsx.records(test_client.get(f"{PREFIX}/orders/export.xlsx?q={MARKER}-shipped").data)
+    records = read_exports.records(test_client.get(f"{PREFIX}/orders/export.xlsx?q={MARKER}-shipped").data)
     assert {r["Order"] for r in records} == {world.shipped_order.number}
-    records = xlsx.records(test_client.get(f"{PREFIX}/orders/export.xlsx?status=processing").data)
+    records = read_exports.records(test_client.get(f"{PREFIX}/orders/export.xlsx?status=processing").data)
     assert {r["Order"] for r in records} == {world.order.number}
     assert {r["Status"] for r in records} == {"processing"}
 
@@ -53,9 +53,9 @@ def test_orders_export_keeps_the_lists_search_and_status(app, world):
 def test_products_export_keeps_the_stock_filter_and_sort(app, world):
     factories.make_product(world.a_user.client, product_code=f"{MARKER}-NONE")
     test_client = portal_login(app, world.a_user)
-    records = xlsx.records(test_client.get(f"{PREFIX}/products/export.xlsx?sort=-stock").data)
+    records = read_exports.records(test_client.get(f"{PREFIX}/products/export.xlsx?sort=-stock").data)
     assert [r["Product code"] for r in records] == [f"{MARKER}-SHIP", f"{MARKER}-SKU", f"{MARKER}-NONE"]
-    records = xlsx.records(test_client.get(f"{PREFIX}/products/export.xlsx?stock=out&q=-N").data)
+    records = read_exports.records(test_client.get(f"{PREFIX}/products/export.xlsx?stock=out&q=-N").data)
     assert [r["Product code"] for r in records] == [f"{MARKER}-NONE"]
 
 
@@ -77,10 +77,10 @@ def test_stock_history_export_for_a_date_range(app, world):
     StockMutation.update(created_at=datetime(2023, 12, 31, 12, 0)).where(StockMutation.id == first.id).execute()
     test_client = portal_login(app, world.a_user)
 
-    everything = xlsx.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx").data)
-    this_year = xlsx.records(test_client.get(
+    everything = read_exports.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx").data)
+    this_year = read_exports.records(test_client.get(
         f"{PREFIX}/stock-history/export.xlsx?from=2024-01-01&to={date.today():%Y-%m-%d}").data)
-    old_only = xlsx.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx?to=2023-12-31").data)
+    old_only = read_exports.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx?to=2023-12-31").data)
 
     assert len(everything) == mutations.count() == len(this_year) + 1
     assert [r["Date"] for r in old_only] == [datetime(2023, 12, 31, 12, 0)]
@@ -88,7 +88,7 @@ def test_stock_history_export_for_a_date_range(app, world):
 
 def test_stock_history_export_of_one_product(app, world):
     test_client = portal_login(app, world.a_user)
-    records = xlsx.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}").data)
+    records = read_exports.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}").data)
     assert {r["Product code"] for r in records} == {world.product.product_code}
 
 
@@ -121,6 +121,6 @@ def test_list_pages_link_to_their_export_with_the_filters_but_not_the_page(app, 
 def test_an_order_with_a_formula_as_reference_exports_it_as_text(app, world):
     Order.update(reference='=HYPERLINK("http://x","y")').where(Order.id == world.order.id).execute()
     response = portal_login(app, world.a_user).get(f"{PREFIX}/orders/export.xlsx")
-    assert '=HYPERLINK("http://x","y")' in [r["Reference"] for r in xlsx.records(response.data)]
-    sheet = xlsx.sheet_xml(response.data)
+    assert '=HYPERLINK("http://x","y")' in [r["Reference"] for r in read_exports.records(response.data)]
+    sheet = read_exports.sheet_xml(response.data)
     assert "<f>" not in sheet and "<f " not in sheet

@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from fulfilment.models import ProductImage
 from fulfilment.services.spreadsheets import XLSX_MIMETYPE
-from tests import xlsx
+from tests import read_exports
 from tests.conftest import portal_login
 from tests.views.conftest import MARKER
 from tests.views.test_portal_routes import PREFIX, ROUTES, build_path, portal_rules
@@ -78,7 +78,7 @@ def test_marker_of_client_a_appears_on_no_page_client_b_can_open(app, world):
 def visible_text(response):
     """What the visitor gets to read: the page, or every cell of a downloaded spreadsheet."""
     if response.mimetype == XLSX_MIMETYPE:
-        return xlsx.sheet_xml(response.data)
+        return read_exports.sheet_xml(response.data)
     return response.get_data(as_text=True)
 
 

@@ -74,3 +74,43 @@ def handmade_file(rows, *, dimension=None, padding=0, main=MAIN, extra=None):
         for name, content in (extra or {}).items():
             package.writestr(name, content)
     return buffer.getvalue()
+
+
+class ZipReads:
+    """What the importer unpacks from an uploaded package: bytes per part, and whether openpyxl ran.
+
+    A hostile file must be refused from the package's directory and a few KB of the sheet,
+    before anything large is unpacked or parsed; tests check that instead of timing it.
+    """
+
+    def __init__(self, monkeypatch):
+        from fulfilment.services import order_import
+
+        self.unpacked = {}
+        self.workbook_loaded = False
+        reads = self
+        original_open = zipfile.ZipFile.open
+
+        def counting_open(package, name, *args, **kwargs):
+            stream = original_open(package, name, *args, **kwargs)
+            part = name if isinstance(name, str) else name.filename
+            original_read = stream.read
+
+            def read(n=-1):
+                data = original_read(n)
+                reads.unpacked[part] = reads.unpacked.get(part, 0) + len(data)
+                return data
+
+            stream.read = read
+            return stream
+
+        def no_workbook(*args, **kwargs):
+            reads.workbook_loaded = True
+            raise AssertionError("the hostile file reached openpyxl")
+
+        monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
+        monkeypatch.setattr(order_import, "load_workbook", no_workbook)
+
+    @property
+    def total(self):
+        return sum(self.unpacked.values())
