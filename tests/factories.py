@@ -1,6 +1,8 @@
 """Factories with keyword defaults for every model. Whatever has a service goes through it."""
 
+import base64
 import itertools
+import re
 import struct
 import zlib
 from decimal import Decimal
@@ -11,6 +13,7 @@ from fulfilment.models import (
     Client,
     ProductImage,
     ReturnStatus,
+    Stock,
     Warehouse,
     Webshop,
     WebshopOrder,
@@ -162,3 +165,83 @@ def make_api_key(client=None, name=None):
 
 def money(value):
     return Decimal(value)
+
+
+# --- reading rows back, and driving the back office and the API as their users do ---------------
+
+
+def stock_levels(product):
+    """(stock, allocated) of product in its warehouse."""
+    row = Stock.get(Stock.product == product)
+    return row.stock, row.allocated
+
+
+def reload(record):
+    """The record as it is in the database now."""
+    return type(record).get_by_id(record.id)
+
+
+def admin_post(staff_client, page, url, data=None, follow=True):
+    """POST a back-office form with the CSRF token of the page it is on."""
+    from tests.conftest import csrf_token
+
+    return staff_client.post(url, data={**(data or {}), "csrf_token": csrf_token(staff_client, page)},
+                             follow_redirects=follow)
+
+
+def admin_action(staff_client, view, action, record_id):
+    """Press a record action's button on a back-office details page."""
+    return admin_post(staff_client, f"/admin/{view}/details/?id={record_id}", f"/admin/{view}/do/{action}/{record_id}")
+
+
+KEY_IN_FLASH = re.compile(r"not shown again: ([A-Za-z0-9_-]{40,})")
+
+
+def create_key_in_back_office(staff_client, name, client=None):
+    """Create a key through /admin like staff do; returns the raw key read from the page."""
+    data = {"name": name, "client": str(client.id) if client else "",
+            "csrf_token": _csrf_token(staff_client, "/admin/apikey/new/")}
+    page = staff_client.post("/admin/apikey/new/", data=data, follow_redirects=True).get_data(as_text=True)
+    match = KEY_IN_FLASH.search(page)
+    assert match, page
+    return match.group(1)
+
+
+def _csrf_token(test_client, path):
+    from tests.conftest import csrf_token
+
+    return csrf_token(test_client, path)
+
+
+class ApiClient:
+    """A test client for /api/v1 that authenticates every request with one API key."""
+
+    def __init__(self, test_client, raw_key, key=None):
+        self.test_client = test_client
+        self.raw_key = raw_key
+        self.key = key
+
+    def headers(self, extra=None):
+        token = base64.b64encode(f"{self.raw_key}:".encode()).decode()
+        return {"Authorization": f"Basic {token}", **(extra or {})}
+
+    def request(self, method, path, json=None, data=None, headers=None, **kwargs):
+        return self.test_client.open(f"/api/v1{path}", method=method, json=json, data=data,
+                                     headers=self.headers(headers), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+def api_client_for(app, client=None, name="Test key"):
+    key, raw = accounts.create_api_key(name, client=client)
+    return ApiClient(app.test_client(), raw, key)

@@ -6,6 +6,14 @@ import zipfile
 from openpyxl import load_workbook
 
 
+def contents(spreadsheet):
+    """The bytes of an export (services.spreadsheets.Spreadsheet), closing its temporary file."""
+    try:
+        return spreadsheet.file.read()
+    finally:
+        spreadsheet.close()
+
+
 def workbook(data):
     return load_workbook(io.BytesIO(data))
 

@@ -3,24 +3,12 @@
 from fulfilment.models import Backorder, Order, Picklist, PurchaseOrder, Return, Shipment, Stock, StockMutation
 from fulfilment.services import picking
 from tests import factories
-from tests.conftest import csrf_token
-
-
-def _post(staff_client, page, url, data=None, follow=True):
-    data = dict(data or {})
-    data["csrf_token"] = csrf_token(staff_client, page)
-    return staff_client.post(url, data=data, follow_redirects=follow)
-
-
-def _action(staff_client, view, action, record_id):
-    page = f"/admin/{view}/details/?id={record_id}"
-    return _post(staff_client, page, f"/admin/{view}/do/{action}/{record_id}")
 
 
 def test_staff_creates_and_processes_an_order_from_product_codes(staff_client):
     client = factories.make_client(name="Koffie BV")
     factories.make_product(client, product_code="BEANS", stock_amount=2)
-    response = _post(staff_client, "/admin/order/new/", "/admin/order/new/", {
+    response = factories.admin_post(staff_client, "/admin/order/new/", "/admin/order/new/", {
         "client": client.id, "reference": "PHONE-1", "delivery_name": "Ann", "delivery_address": "Street 1",
         "delivery_zipcode": "1000 AA", "delivery_city": "Amsterdam", "delivery_country": "nl",
         "lines": "BEANS, 5", "process_now": "y",
@@ -33,7 +21,7 @@ def test_staff_creates_and_processes_an_order_from_product_codes(staff_client):
 
 def test_order_form_with_an_unknown_product_code_creates_nothing(staff_client):
     client = factories.make_client()
-    response = _post(staff_client, "/admin/order/new/", "/admin/order/new/", {
+    response = factories.admin_post(staff_client, "/admin/order/new/", "/admin/order/new/", {
         "client": client.id, "delivery_name": "Ann", "delivery_address": "Street 1", "delivery_zipcode": "1000",
         "delivery_city": "Amsterdam", "delivery_country": "NL", "lines": "NOPE, 1",
     })
@@ -43,9 +31,9 @@ def test_order_form_with_an_unknown_product_code_creates_nothing(staff_client):
 
 def test_process_then_cancel_an_order(staff_client):
     order = factories.make_order()
-    _action(staff_client, "order", "process", order.id)
+    factories.admin_action(staff_client, "order", "process", order.id)
     assert Order.get_by_id(order.id).status == "processing"
-    response = _action(staff_client, "order", "cancel", order.id)
+    response = factories.admin_action(staff_client, "order", "cancel", order.id)
     assert "Order cancelled" in response.get_data(as_text=True)
     assert Order.get_by_id(order.id).status == "cancelled"
     assert Stock.select().where(Stock.allocated > 0).count() == 0
@@ -54,7 +42,7 @@ def test_process_then_cancel_an_order(staff_client):
 def test_cancelling_a_picked_order_shows_the_reason_and_changes_nothing(staff_client):
     order = factories.make_shipped_order()
     ledger = StockMutation.select().count()
-    response = _action(staff_client, "order", "cancel", order.id)
+    response = factories.admin_action(staff_client, "order", "cancel", order.id)
     assert "has been picked" in response.get_data(as_text=True)
     assert Order.get_by_id(order.id).status == "completed"
     assert StockMutation.select().count() == ledger
@@ -67,7 +55,7 @@ def test_pick_and_ship_a_picklist_with_a_short_pick(staff_client):
     picklist = factories.open_picklist(order)
     line = picking.picklist_lines(picklist)[0]
     page = f"/admin/picklist/close/{picklist.id}"
-    response = _post(staff_client, page, page, {
+    response = factories.admin_post(staff_client, page, page, {
         f"picked_{line.id}": 2, "carrier": "DHL", "tracking_code": "JJD01", "tracking_url": "https://dhl.example/JJD01",
     })
     assert "picked and shipped" in response.get_data(as_text=True)
@@ -81,7 +69,7 @@ def test_register_a_receipt_from_the_purchase_order_page(staff_client):
     purchase_order = factories.make_purchase_order(lines=[(factories.make_product(), 10)])
     line = purchase_order.lines.get()
     page = f"/admin/purchaseorder/receive/{purchase_order.id}"
-    response = _post(staff_client, page, page, {f"received_{line.id}": 4})
+    response = factories.admin_post(staff_client, page, page, {f"received_{line.id}": 4})
     assert "Receipt" in response.get_data(as_text=True)
     assert Stock.get(Stock.product == line.product).stock == 4
     assert PurchaseOrder.get_by_id(purchase_order.id).status == "purchased"
@@ -90,7 +78,7 @@ def test_register_a_receipt_from_the_purchase_order_page(staff_client):
 def test_cancelling_a_purchase_order_with_a_receipt_is_refused(staff_client):
     purchase_order = factories.make_purchase_order()
     factories.receive_everything(purchase_order)
-    response = _action(staff_client, "purchaseorder", "cancel", purchase_order.id)
+    response = factories.admin_action(staff_client, "purchaseorder", "cancel", purchase_order.id)
     assert "receipt has been registered" in response.get_data(as_text=True)
     assert PurchaseOrder.get_by_id(purchase_order.id).status == "received"
 
@@ -99,7 +87,7 @@ def test_change_a_return_status_with_a_message(staff_client):
     ret = factories.make_return()
     completed = factories.return_status("completed")
     page = f"/admin/return/status/{ret.id}"
-    _post(staff_client, page, page, {"status": completed.id, "message": "Refunded"})
+    factories.admin_post(staff_client, page, page, {"status": completed.id, "message": "Refunded"})
     ret = Return.get_by_id(ret.id)
     assert ret.status_id == completed.id
     assert [log.message for log in ret.logs] == ["Return registered", "Refunded"]
@@ -109,9 +97,9 @@ def test_stock_correction_needs_a_reason_and_is_written_to_the_ledger(staff_clie
     product = factories.make_product(stock_amount=3)
     level = Stock.get(Stock.product == product)
     page = f"/admin/stock/correct/{level.id}"
-    _post(staff_client, page, page, {"mode": "change", "amount": 2, "reason": ""})
+    factories.admin_post(staff_client, page, page, {"mode": "change", "amount": 2, "reason": ""})
     assert Stock.get_by_id(level.id).stock == 3
-    _post(staff_client, page, page, {"mode": "set", "amount": 10, "reason": "Cycle count"})
+    factories.admin_post(staff_client, page, page, {"mode": "set", "amount": 10, "reason": "Cycle count"})
     assert Stock.get_by_id(level.id).stock == 10
     last = StockMutation.select().order_by(StockMutation.id.desc()).first()
     assert (last.change, last.reason, last.actor) == (7, "Cycle count", "staff staff")
@@ -123,7 +111,7 @@ def test_stock_correction_below_allocated_is_refused_with_the_reason(staff_clien
     factories.make_order(client, lines=[(product, 3)], process=True)
     level = Stock.get(Stock.product == product)
     page = f"/admin/stock/correct/{level.id}"
-    response = _post(staff_client, page, page, {"mode": "change", "amount": -1, "reason": "Damaged"})
+    response = factories.admin_post(staff_client, page, page, {"mode": "change", "amount": -1, "reason": "Damaged"})
     assert "allocated" in response.get_data(as_text=True)
     assert Stock.get_by_id(level.id).stock == 3
 
@@ -131,7 +119,7 @@ def test_stock_correction_below_allocated_is_refused_with_the_reason(staff_clien
 def test_staff_creates_a_client_with_a_portal_login(staff_client):
     from fulfilment.models import Client, PortalUser
 
-    _post(staff_client, "/admin/client/new/", "/admin/client/new/", {
+    factories.admin_post(staff_client, "/admin/client/new/", "/admin/client/new/", {
         "name": "Nieuwe Klant", "email": "info@klant.example", "language": "nl", "active": "y",
         "portal_access": "y", "product_management": "y", "login_username": "klant", "login_password": "long-password-123",
     })

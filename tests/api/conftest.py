@@ -1,45 +1,9 @@
 """Fixtures for the REST API: test clients that send an API key as HTTP Basic username."""
 
-import base64
-
 import pytest
 
-from fulfilment.services import accounts
 from tests import factories
-
-
-class ApiClient:
-    """A test client for /api/v1 that authenticates every request with one API key."""
-
-    def __init__(self, test_client, raw_key, key=None):
-        self.test_client = test_client
-        self.raw_key = raw_key
-        self.key = key
-
-    def headers(self, extra=None):
-        token = base64.b64encode(f"{self.raw_key}:".encode()).decode()
-        return {"Authorization": f"Basic {token}", **(extra or {})}
-
-    def request(self, method, path, json=None, data=None, headers=None, **kwargs):
-        return self.test_client.open(f"/api/v1{path}", method=method, json=json, data=data,
-                                     headers=self.headers(headers), **kwargs)
-
-    def get(self, path, **kwargs):
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path, json=None, **kwargs):
-        return self.request("POST", path, json=json, **kwargs)
-
-    def put(self, path, json=None, **kwargs):
-        return self.request("PUT", path, json=json, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.request("DELETE", path, **kwargs)
-
-
-def api_client_for(app, client=None, name="Test key"):
-    key, raw = accounts.create_api_key(name, client=client)
-    return ApiClient(app.test_client(), raw, key)
+from tests.factories import api_client_for
 
 
 @pytest.fixture

@@ -1,24 +1,10 @@
 """Creating and revoking API keys: the back office and the command line, each showing the key once."""
 
-import re
-
 from fulfilment.models import ApiKey
 from fulfilment.services import accounts
 from tests import factories
-from tests.api.conftest import ApiClient
 from tests.conftest import csrf_token
-
-KEY_IN_FLASH = re.compile(r"not shown again: ([A-Za-z0-9_-]{40,})")
-
-
-def create_key_in_back_office(staff_client, name, client=None):
-    """Create a key through /admin like staff do; returns the raw key read from the page."""
-    data = {"name": name, "client": str(client.id) if client else "",
-            "csrf_token": csrf_token(staff_client, "/admin/apikey/new/")}
-    page = staff_client.post("/admin/apikey/new/", data=data, follow_redirects=True).get_data(as_text=True)
-    match = KEY_IN_FLASH.search(page)
-    assert match, page
-    return match.group(1)
+from tests.factories import ApiClient, create_key_in_back_office
 
 
 def test_staff_creates_a_scoped_key_in_the_back_office_and_sees_it_once(app, staff_client, shop):

@@ -12,8 +12,8 @@ from fulfilment.services import catalog, orders, picking, purchasing, returns
 from fulfilment.services.errors import ProductManagementDisabled, UnknownProduct, ValidationFailed
 from fulfilment.services.quantities import MAX_AMOUNT
 from tests import factories
-from tests.api.conftest import api_client_for
 from tests.conftest import csrf_token, portal_login
+from tests.factories import api_client_for
 from tests.views.portal_forms import PREFIX, line_rows, submit
 from tests.views.portal_forms import snapshot as every_row
 

@@ -1,9 +1,8 @@
 """A warehouse day through HTTP only: a new client with a portal login, its products, stock, an order that
 is partly backordered, a shipment, and a receipt that serves the backorder; the portal shows all of it."""
 
-from tests.api.conftest import ApiClient
-from tests.api.test_keys_admin_and_cli import create_key_in_back_office
 from tests.conftest import login
+from tests.factories import ApiClient, create_key_in_back_office
 
 
 def test_new_client_order_backorder_receipt_and_shipments(app, staff_api, staff_client):

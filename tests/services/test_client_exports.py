@@ -15,11 +15,7 @@ MARKER = "ZZ-OTHER-CLIENT-ZZ"
 LIMIT = 1000
 
 
-def _read(spreadsheet):
-    try:
-        return spreadsheet.file.read()
-    finally:
-        spreadsheet.close()
+_read = read_exports.contents
 
 
 def _records(spreadsheet):

@@ -65,11 +65,6 @@ def run_together(*calls):
     return outcomes
 
 
-def levels(product):
-    row = Stock.get(Stock.product == product)
-    return row.stock, row.allocated
-
-
 def test_twenty_orders_racing_for_the_last_unit_allocate_it_once(app):
     client = factories.make_client()
     product = factories.make_product(client, stock_amount=1)
@@ -81,7 +76,7 @@ def test_twenty_orders_racing_for_the_last_unit_allocate_it_once(app):
     assert Picklist.select().count() == 1
     assert Backorder.select().count() == 19
     assert {order.status for order in Order.select()} == {"processing"}
-    assert levels(product) == (1, 1)
+    assert factories.stock_levels(product) == (1, 1)
     assert all_problems() == []
 
 
@@ -93,7 +88,7 @@ def test_twenty_threads_allocating_the_last_unit_one_succeeds(app):
 
     assert sorted(outcome for outcome, _ in outcomes) == ["ok"] + ["refused"] * 19
     assert all(isinstance(value, InsufficientStock) for outcome, value in outcomes if outcome == "refused")
-    assert levels(product) == (1, 1)
+    assert factories.stock_levels(product) == (1, 1)
 
 
 def test_cancel_and_pick_of_one_order_end_in_one_allowed_state(app):
@@ -164,7 +159,7 @@ def test_two_receipts_of_the_last_outstanding_units_book_them_once(app):
 
     assert sorted(outcome for outcome, _ in outcomes) == ["ok", "refused"]
     assert PurchaseOrderLine.get_by_id(line.id).amount_received == 3
-    assert levels(product) == (3, 0)
+    assert factories.stock_levels(product) == (3, 0)
     assert all_problems() == []
 
 
@@ -179,7 +174,7 @@ def test_orders_taking_two_products_in_opposite_order_both_get_processed(app):
         outcomes = run_together(lambda: orders.process_order(first), lambda: orders.process_order(second))
 
         assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
-    assert (levels(shoes), levels(socks)) == ((20, 2 * ROUNDS), (20, 2 * ROUNDS))
+    assert (factories.stock_levels(shoes), factories.stock_levels(socks)) == ((20, 2 * ROUNDS), (20, 2 * ROUNDS))
     assert all_problems() == []
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from fulfilment.models import Backorder, Order, OrderEvent, OrderLine, Picklist, Stock, StockMutation
+from fulfilment.models import Backorder, Order, OrderEvent, OrderLine, Picklist, StockMutation
 from fulfilment.services import catalog, orders, picking
 from fulfilment.services.errors import (
     OrderLinesLocked,
@@ -18,22 +18,13 @@ from tests import factories
 from tests.services.invariants import all_problems, table_contents
 
 
-def reload(order):
-    return Order.get_by_id(order.id)
-
-
-def levels(product):
-    row = Stock.get(Stock.product == product)
-    return row.stock, row.allocated
-
-
 def picked_order(client, product):
     """A processing order of which one picklist is closed and another is still open (product: 1 in stock)."""
     order = factories.make_order(client, lines=[(product, 2)], process=True)
     picking.close_picklist(factories.open_picklist(order))
     purchase_order = factories.make_purchase_order(client, lines=[(product, 1)])
     factories.receive_everything(purchase_order)
-    order = reload(order)
+    order = factories.reload(order)
     assert order.status == "processing" and factories.open_picklist(order) is not None
     return order
 
@@ -48,7 +39,7 @@ def test_create_order_records_lines_address_and_a_number(app):
     order = orders.create_order(client, [(product, 2), (factories.make_product(client), 1, "3.00")], source="portal",
                                 fields={**factories.ADDRESS, "reference": " PO-77 "})
 
-    order = reload(order)
+    order = factories.reload(order)
     assert (order.status, order.source, order.reference, order.delivery_city) == ("concept", "portal", "PO-77",
                                                                                  "Amsterdam")
     assert order.number == f"O{order.id:06d}"
@@ -125,13 +116,13 @@ def test_process_allocates_free_stock_and_backorders_the_rest(app):
 
     orders.process_order(order)
 
-    order = reload(order)
+    order = factories.reload(order)
     assert order.status == "processing" and order.processed_at is not None
     picklist = Picklist.get(Picklist.order == order)
     assert (picklist.status, picklist.delivery_city) == ("new", "Amsterdam")
     assert sorted((line.product_id, line.amount) for line in picklist.lines) == [(scarce.id, 3), (plenty.id, 2)]
     assert sorted((b.product_id, b.amount) for b in Backorder.select()) == [(scarce.id, 2), (missing.id, 4)]
-    assert (levels(scarce), levels(plenty), levels(missing)) == ((3, 3), (10, 2), (0, 0))
+    assert [factories.stock_levels(product) for product in (scarce, plenty, missing)] == [(3, 3), (10, 2), (0, 0)]
     assert all_problems() == []
 
 
@@ -142,7 +133,7 @@ def test_process_without_any_stock_creates_no_picklist(app):
 
     assert not Picklist.select().exists()
     assert Backorder.get(Backorder.order == order).amount == 2
-    assert reload(order).status == "processing"
+    assert factories.reload(order).status == "processing"
 
 
 def test_an_order_is_processed_only_once(app):
@@ -169,9 +160,9 @@ def test_pause_and_resume_a_processing_order(app):
     order = factories.make_order(process=True)
 
     orders.pause_order(order, reason=" Customer called ")
-    assert (reload(order).status, reload(order).pause_reason) == ("paused", "Customer called")
+    assert (factories.reload(order).status, factories.reload(order).pause_reason) == ("paused", "Customer called")
     orders.resume_order(order)
-    assert (reload(order).status, reload(order).pause_reason) == ("processing", "")
+    assert (factories.reload(order).status, factories.reload(order).pause_reason) == ("processing", "")
     assert [e.status for e in OrderEvent.select().where(OrderEvent.order == order).order_by(OrderEvent.id)] == [
         "concept", "processing", "paused", "processing"]
 
@@ -215,7 +206,7 @@ def test_paused_order_waits_for_its_backorders_until_resumed(app):
 
     orders.resume_order(paused)
     assert Backorder.get(Backorder.order == paused).amount == 1
-    assert levels(product) == (2, 2)
+    assert factories.stock_levels(product) == (2, 2)
     assert all_problems() == []
 
 
@@ -230,9 +221,9 @@ def test_cancel_releases_allocations_and_removes_backorders(app):
 
     orders.cancel_order(order)
 
-    order = reload(order)
+    order = factories.reload(order)
     assert order.status == "cancelled" and order.cancelled_at is not None
-    assert levels(product) == (3, 0)
+    assert factories.stock_levels(product) == (3, 0)
     assert not Backorder.select().exists()
     assert [p.status for p in Picklist.select()] == ["cancelled"]
     assert StockMutation.select().count() == ledger_lines
@@ -287,7 +278,7 @@ def test_address_change_before_the_pick_also_changes_the_open_picklist(app):
 
     orders.change_delivery_address(order, {"delivery_city": " Utrecht ", "delivery_country": "be"})
 
-    order = reload(order)
+    order = factories.reload(order)
     assert (order.delivery_city, order.delivery_country) == ("Utrecht", "BE")
     assert factories.open_picklist(order).delivery_city == "Utrecht"
 
@@ -329,9 +320,9 @@ def test_duplicate_copies_lines_and_address_into_a_new_concept_order(app, status
         picking.close_picklist(factories.open_picklist(original))
     elif status == "cancelled":
         orders.cancel_order(original)
-    assert reload(original).status == status
+    assert factories.reload(original).status == status
 
-    copy = reload(orders.duplicate_order(original))
+    copy = factories.reload(orders.duplicate_order(original))
 
     assert copy.id != original.id and copy.number != original.number
     assert (copy.status, copy.source, copy.client_id) == ("concept", "portal", client.id)
@@ -339,7 +330,7 @@ def test_duplicate_copies_lines_and_address_into_a_new_concept_order(app, status
         "Pietersen", "Amsterdam", "R-1", "p@example.com")
     assert [(line.product_id, line.amount, line.price) for line in orders.order_lines(copy)] == [
         (first.id, 2, Decimal("9.95")), (second.id, 1, Decimal("1.25"))]
-    assert reload(original).status == status
+    assert factories.reload(original).status == status
     assert all_problems() == []
 
 

@@ -2,18 +2,13 @@
 
 import pytest
 
-from fulfilment.models import Backorder, Order, Picklist, PicklistLine, Shipment, Stock, StockMutation
+from fulfilment.models import Backorder, Order, Picklist, PicklistLine, Shipment, StockMutation
 from fulfilment.services import orders, picking
 from fulfilment.services.errors import ValidationFailed, WrongStatus
 from tests import factories
 from tests.services.invariants import all_problems, table_contents
 
 POSTNL = {"carrier": "PostNL", "tracking_code": "3SABC123", "tracking_url": "https://postnl.example/3SABC123"}
-
-
-def levels(product):
-    row = Stock.get(Stock.product == product)
-    return row.stock, row.allocated
 
 
 def test_closing_a_picklist_writes_the_ledger_releases_allocation_ships_and_completes(app):
@@ -28,7 +23,7 @@ def test_closing_a_picklist_writes_the_ledger_releases_allocation_ships_and_comp
     mutations = list(StockMutation.select().where(StockMutation.picklist == picklist).order_by(StockMutation.id))
     assert [(m.product_id, m.old_stock, m.change, m.new_stock, m.change_type, m.actor) for m in mutations] == [
         (shoes.id, 5, -2, 3, "picklist", "staff bob"), (socks.id, 5, -3, 2, "picklist", "staff bob")]
-    assert (levels(shoes), levels(socks)) == ((3, 0), (2, 0))
+    assert (factories.stock_levels(shoes), factories.stock_levels(socks)) == ((3, 0), (2, 0))
     picklist = Picklist.get_by_id(picklist.id)
     assert (picklist.status, picklist.closed_by) == ("closed", "staff bob") and picklist.closed_at is not None
     assert [line.amount_picked for line in picking.picklist_lines(picklist)] == [2, 3]
@@ -63,7 +58,7 @@ def test_short_pick_writes_off_the_missing_units_and_backorders_them(app):
 
     changes = [(m.change, m.change_type, m.picklist_id) for m in StockMutation.select().order_by(StockMutation.id)]
     assert changes[1:] == [(-1, "picklist", picklist.id), (-2, "correction", picklist.id)]
-    assert levels(product) == (2, 0)
+    assert factories.stock_levels(product) == (2, 0)
     assert PicklistLine.get_by_id(line.id).amount_picked == 1
     backorder = Backorder.get(Backorder.order == order)
     assert (backorder.amount, backorder.order_line_id, backorder.client_id) == (2, line.order_line_id, client.id)
@@ -82,7 +77,7 @@ def test_a_short_picked_backorder_is_served_by_the_next_receipt(app):
     picking.close_picklist(factories.open_picklist(order))
 
     assert Order.get_by_id(order.id).status == "completed"
-    assert levels(product) == (0, 0)
+    assert factories.stock_levels(product) == (0, 0)
     assert all_problems() == []
 
 
@@ -152,7 +147,7 @@ def test_cancel_picklist_releases_allocation_and_backorders_its_lines(app):
     picking.cancel_picklist(factories.open_picklist(order))
 
     assert [p.status for p in Picklist.select()] == ["cancelled"]
-    assert levels(product) == (5, 0)
+    assert factories.stock_levels(product) == (5, 0)
     assert Backorder.get(Backorder.order == order).amount == 3
     assert Order.get_by_id(order.id).status == "processing"
     assert StockMutation.select().count() == ledger_lines

@@ -7,7 +7,6 @@ import pytest
 from fulfilment.models import (
     Backorder,
     PicklistLine,
-    PurchaseOrder,
     PurchaseOrderLine,
     Receipt,
     ReceiptLine,
@@ -18,10 +17,6 @@ from fulfilment.services import purchasing
 from fulfilment.services.errors import PurchaseOrderLocked, UnknownProduct, ValidationFailed, WrongStatus
 from tests import factories
 from tests.services.invariants import all_problems, table_contents
-
-
-def reload(purchase_order):
-    return PurchaseOrder.get_by_id(purchase_order.id)
 
 
 def lines_of(purchase_order):
@@ -43,7 +38,7 @@ def test_create_and_mark_a_purchase_order_purchased(app):
         "concept", "Acme", "2026-12-31")
     purchasing.mark_purchased(purchase_order)
 
-    assert reload(purchase_order).status == "purchased"
+    assert factories.reload(purchase_order).status == "purchased"
     assert [(line.product_id, line.amount, line.price) for line in lines_of(purchase_order)] == [
         (product.id, 10, Decimal("4.00"))]
 
@@ -73,10 +68,10 @@ def test_lines_change_and_the_order_cancels_while_no_receipt_exists(app):
     purchasing.update_purchase_order_line(lines_of(purchase_order)[0], amount=6)
     purchasing.remove_purchase_order_line(lines_of(purchase_order)[1])
     assert [(line.product_id, line.amount) for line in lines_of(purchase_order)] == [(second.id, 6)]
-    assert reload(purchase_order).remarks == "Rush"
+    assert factories.reload(purchase_order).remarks == "Rush"
 
     purchasing.cancel_purchase_order(purchase_order)
-    assert reload(purchase_order).status == "cancelled"
+    assert factories.reload(purchase_order).status == "cancelled"
 
 
 @pytest.mark.parametrize("change", ["update lines", "update header", "add line", "update line", "remove line",
@@ -125,7 +120,7 @@ def test_partial_receipt_books_stock_and_keeps_the_rest_expected(app):
 
     receipt = purchasing.register_receipt(purchase_order, {first_line.id: 4, second_line.id: 0}, actor=staff)
 
-    assert reload(purchase_order).status == "purchased"
+    assert factories.reload(purchase_order).status == "purchased"
     assert [line.amount_received for line in lines_of(purchase_order)] == [4, 0]
     assert [(line.product_id, line.amount) for line in ReceiptLine.select()] == [(first.id, 4)]
     mutation = StockMutation.get(StockMutation.receipt == receipt)
@@ -142,10 +137,10 @@ def test_purchase_order_is_received_when_all_lines_are_in(app):
     first_line, second_line = lines_of(purchase_order)
 
     purchasing.register_receipt(purchase_order, {first_line.id: 10, second_line.id: 2})
-    assert reload(purchase_order).status == "purchased"
+    assert factories.reload(purchase_order).status == "purchased"
     purchasing.register_receipt(purchase_order, {second_line.id: 3})
 
-    assert reload(purchase_order).status == "received"
+    assert factories.reload(purchase_order).status == "received"
     assert Receipt.select().count() == 2
     assert (stock_of(first), stock_of(second)) == (10, 5)
     before = table_contents()
@@ -161,7 +156,7 @@ def test_a_receipt_on_a_concept_marks_it_purchased(app):
 
     purchasing.register_receipt(purchase_order, {lines_of(purchase_order)[0].id: 1})
 
-    assert reload(purchase_order).status == "purchased"
+    assert factories.reload(purchase_order).status == "purchased"
 
 
 @pytest.mark.parametrize("received", ["over", "negative", "nothing", "foreign line", "fraction"])

@@ -10,22 +10,12 @@ from fulfilment.models import (
     Return,
     ReturnedProduct,
     ReturnLog,
-    Stock,
     StockMutation,
 )
 from fulfilment.services import picking, returns
 from fulfilment.services.errors import InsufficientStock, UnknownProduct, ValidationFailed, WrongStatus
 from tests import factories
 from tests.services.invariants import all_problems, table_contents
-
-
-def reload(ret):
-    return Return.get_by_id(ret.id)
-
-
-def levels(product):
-    row = Stock.get(Stock.product == product)
-    return row.stock, row.allocated
 
 
 def timeline(ret):
@@ -40,7 +30,7 @@ def test_a_return_for_an_order_takes_the_orders_address(app):
 
     ret = returns.create_return(client, [(product, 1, "Too small")], order=order)
 
-    ret = reload(ret)
+    ret = factories.reload(ret)
     assert (ret.order_id, ret.name, ret.city, ret.status.name) == (order.id, "Jansen BV", "Amsterdam", "announced")
     assert [(r.product_id, r.amount, r.reason) for r in ReturnedProduct.select()] == [(product.id, 1, "Too small")]
     assert timeline(ret) == [("announced", "Return registered", "system")]
@@ -52,7 +42,7 @@ def test_status_change_is_logged_with_actor_and_message(app):
 
     returns.change_return_status(ret, factories.return_status("completed"), " Refunded ", actor=staff)
 
-    ret = reload(ret)
+    ret = factories.reload(ret)
     assert ret.status.name == "completed" and ret.completed_at is not None
     assert timeline(ret)[-1] == ("completed", "Refunded", "staff dana")
     assert ReturnLog.select().order_by(ReturnLog.id.desc()).first().created_at is not None
@@ -70,7 +60,7 @@ def test_receive_books_the_returned_products_as_return_mutations(app):
     assert [(m.product_id, m.old_stock, m.change, m.new_stock, m.change_type, m.actor) for m in mutations] == [
         (shirt.id, 2, 2, 4, "return", "staff erik"), (cap.id, 0, 1, 1, "return", "staff erik")]
     assert [r.amount_received for r in returns.returned_products(ret)] == [2, 1]
-    ret = reload(ret)
+    ret = factories.reload(ret)
     assert ret.status.name == "received" and ret.received_at is not None
     assert timeline(ret)[-1][:1] == ("received",)
     assert all_problems() == []
@@ -85,7 +75,7 @@ def test_partial_receive_then_the_rest(app):
     returns.receive_return(ret, {line.id: 1})
     returns.receive_return(ret)
 
-    assert levels(product) == (3, 0)
+    assert factories.stock_levels(product) == (3, 0)
     assert ReturnedProduct.get_by_id(line.id).amount_received == 3
     before = table_contents()
     with pytest.raises(ValidationFailed, match="Nothing left"):
@@ -125,7 +115,7 @@ def test_received_products_serve_waiting_backorders(app):
 
     assert not Backorder.select().exists()
     assert Picklist.get(Picklist.order == order).status == "new"
-    assert levels(product) == (1, 1)
+    assert factories.stock_levels(product) == (1, 1)
     assert all_problems() == []
 
 
@@ -140,11 +130,11 @@ def test_replacement_products_get_an_allocated_picklist(app):
     assert [(line.product_id, line.amount) for line in PicklistLine.select()] == [(replacement.id, 2)]
     assert [(r.product_id, r.amount, r.picklist_id) for r in ReplacementProduct.select()] == [
         (replacement.id, 2, picklist.id)]
-    assert levels(replacement) == (3, 2)
+    assert factories.stock_levels(replacement) == (3, 2)
     assert all_problems() == []
 
     picking.close_picklist(picklist, shipments=[{"carrier": "PostNL"}])
-    assert levels(replacement) == (1, 0)
+    assert factories.stock_levels(replacement) == (1, 0)
     assert all_problems() == []
 
 
@@ -158,7 +148,7 @@ def test_not_enough_stock_for_a_replacement_refuses_the_return_and_creates_nothi
         returns.create_return(client, [(returned, 1, "")], replacements=[(enough, 1), (scarce, 2)], name="Jansen")
 
     assert table_contents() == before
-    assert (levels(enough), levels(scarce)) == ((5, 0), (1, 0))
+    assert (factories.stock_levels(enough), factories.stock_levels(scarce)) == ((5, 0), (1, 0))
 
 
 def test_a_return_refuses_another_clients_order_and_products(app):

@@ -28,11 +28,7 @@ def _written(columns, rows, title="Test"):
     return target.getvalue()
 
 
-def _read(spreadsheet):
-    try:
-        return spreadsheet.file.read()
-    finally:
-        spreadsheet.close()
+_read = read_exports.contents
 
 
 def test_export_rows_writes_a_typed_sheet_named_after_the_list(app):

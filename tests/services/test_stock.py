@@ -2,16 +2,11 @@
 
 import pytest
 
-from fulfilment.models import Backorder, PicklistLine, Stock, StockMutation
+from fulfilment.models import Backorder, PicklistLine, StockMutation
 from fulfilment.services import stock, stock_corrections
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 from tests import factories
 from tests.services.invariants import ledger_problems, table_contents
-
-
-def levels(product):
-    row = Stock.get(Stock.product == product)
-    return row.stock, row.allocated
 
 
 def ledger(product):
@@ -32,7 +27,7 @@ def test_each_change_writes_one_ledger_line_with_old_change_and_new(app):
         (5, -2, 3, "correction", "Damaged"),
         (3, 4, 7, "manual", "Found"),
     ]
-    assert levels(product) == (7, 0)
+    assert factories.stock_levels(product) == (7, 0)
     assert ledger_problems() == []
 
 
@@ -53,7 +48,7 @@ def test_stock_never_goes_below_zero(app):
         stock_corrections.change_stock(product, factories.warehouse(), -4, "Lost")
 
     assert table_contents() == before
-    assert levels(product) == (3, 0)
+    assert factories.stock_levels(product) == (3, 0)
 
 
 def test_stock_cannot_drop_below_what_is_allocated(app):
@@ -69,7 +64,7 @@ def test_stock_cannot_drop_below_what_is_allocated(app):
 
     assert table_contents() == before
     stock_corrections.change_stock(product, factories.warehouse(), -1, "Lost")
-    assert levels(product) == (2, 2)
+    assert factories.stock_levels(product) == (2, 2)
     assert ledger_problems() == []
 
 
@@ -115,7 +110,7 @@ def test_positive_correction_serves_backorders_oldest_first(app):
     assert [(line.amount, line.picklist.order_id) for line in PicklistLine.select()] == [(2, older.id), (1, younger.id)]
     assert not Backorder.select().where(Backorder.order == older).exists()
     assert Backorder.get(Backorder.order == younger).amount == 1
-    assert levels(product) == (3, 3)
+    assert factories.stock_levels(product) == (3, 3)
     assert ledger_problems() == []
 
 
@@ -126,7 +121,7 @@ def test_set_stock_sets_an_absolute_amount_and_records_the_difference(app):
     stock_corrections.set_stock(product, factories.warehouse(), 10, "Recount")
 
     assert ledger(product)[1:] == [(7, -4, 3, "correction", "Yearly count"), (3, 7, 10, "correction", "Recount")]
-    assert levels(product) == (10, 0)
+    assert factories.stock_levels(product) == (10, 0)
 
 
 @pytest.mark.parametrize("amount", [-1, 2.5, "4", None])
@@ -159,7 +154,7 @@ def test_allocate_takes_all_units_or_none(app):
 
     assert table_contents() == before
     stock.allocate(product, factories.warehouse(), 1)
-    assert levels(product) == (1, 1)
+    assert factories.stock_levels(product) == (1, 1)
 
 
 def test_allocate_up_to_takes_what_is_free(app):
@@ -167,7 +162,7 @@ def test_allocate_up_to_takes_what_is_free(app):
 
     assert stock.allocate_up_to(product, factories.warehouse(), 5) == 3
     assert stock.allocate_up_to(product, factories.warehouse(), 5) == 0
-    assert levels(product) == (3, 3)
+    assert factories.stock_levels(product) == (3, 3)
 
 
 def test_release_gives_back_allocated_units_and_never_more(app):
@@ -178,4 +173,4 @@ def test_release_gives_back_allocated_units_and_never_more(app):
     with pytest.raises(InsufficientStock):
         stock.release(product, factories.warehouse(), 2)
 
-    assert levels(product) == (3, 1)
+    assert factories.stock_levels(product) == (3, 1)

@@ -6,8 +6,8 @@ import re
 from fulfilment.models import ApiKey
 from fulfilment.services import accounts
 from tests import factories
-from tests.api.conftest import ApiClient
 from tests.conftest import portal_login
+from tests.factories import ApiClient
 from tests.views.portal_forms import PREFIX, location_of, snapshot, submit, text_of
 
 NEW_KEY = re.compile(r'id="new-api-key".*?<code[^>]*>([A-Za-z0-9_-]{40,})</code>', re.S)

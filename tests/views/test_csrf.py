@@ -7,7 +7,7 @@ from fulfilment.models import Product
 from tests import factories
 from tests.conftest import portal_login
 from tests.views.portal_forms import line_rows, snapshot, token_of
-from tests.views.test_portal_routes import build_path, portal_rules
+from tests.views.portal_routes import build_path, portal_rules
 
 # Data that would make each form do something if the token were right.
 PLAUSIBLE = {

@@ -88,7 +88,8 @@ def test_stock_history_export_for_a_date_range(app, world):
 
 def test_stock_history_export_of_one_product(app, world):
     test_client = portal_login(app, world.a_user)
-    records = read_exports.records(test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}").data)
+    response = test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}")
+    records = read_exports.records(response.data)
     assert {r["Product code"] for r in records} == {world.product.product_code}
 
 

@@ -10,7 +10,7 @@ from fulfilment.services.spreadsheets import XLSX_MIMETYPE
 from tests import read_exports
 from tests.conftest import portal_login
 from tests.views.conftest import MARKER
-from tests.views.test_portal_routes import PREFIX, ROUTES, build_path, portal_rules
+from tests.views.portal_routes import PREFIX, ROUTES, build_path, portal_rules
 
 SEARCHES = [MARKER, MARKER.lower(), f"{MARKER}-SKU", f"{MARKER}-EAN", f"{MARKER}TRACK", "%", "_"]
 

@@ -5,17 +5,8 @@ import re
 from fulfilment.models import Order, Shipment, Webshop, WebshopOrder
 from fulfilment.services import catalog, picking, webshop_credentials
 from fulfilment.services.webshop_tracking import push_due_tracking
-from tests.conftest import csrf_token
+from tests import factories
 from tests.webshops.conftest import connect_woo
-
-
-def _post(staff_client, page, url, data=None):
-    data = {**(data or {}), "csrf_token": csrf_token(staff_client, page)}
-    return staff_client.post(url, data=data, follow_redirects=True)
-
-
-def _action(staff_client, view, action, record_id):
-    return _post(staff_client, f"/admin/{view}/details/?id={record_id}", f"/admin/{view}/do/{action}/{record_id}")
 
 
 def _form(shop_client, woo, **changes):
@@ -24,7 +15,7 @@ def _form(shop_client, woo, **changes):
 
 
 def test_staff_connect_a_webshop_and_the_credentials_are_stored_encrypted(staff_client, shop_client, woo):
-    response = _post(staff_client, "/admin/webshop/new/", "/admin/webshop/new/", _form(shop_client, woo))
+    response = factories.admin_post(staff_client, "/admin/webshop/new/", "/admin/webshop/new/", _form(shop_client, woo))
 
     assert response.status_code == 200
     webshop = Webshop.get(Webshop.name == "Koffie webshop")
@@ -43,7 +34,7 @@ def test_the_edit_form_never_shows_the_credentials_and_keeps_them_when_left_empt
     assert re.search(r'<input[^>]*name="consumer_secret"[^>]*type="password"', page) or \
         re.search(r'<input[^>]*type="password"[^>]*name="consumer_secret"', page)
 
-    _post(staff_client, f"/admin/webshop/edit/?id={webshop.id}", f"/admin/webshop/edit/?id={webshop.id}",
+    factories.admin_post(staff_client, f"/admin/webshop/edit/?id={webshop.id}", f"/admin/webshop/edit/?id={webshop.id}",
           _form(shop_client, woo, name="Renamed", consumer_key="", consumer_secret=""))
 
     renamed = Webshop.get_by_id(webshop.id)
@@ -59,7 +50,7 @@ def test_list_and_details_show_only_a_masked_hint(staff_client, shop_client, woo
 
 
 def test_a_refused_webshop_shows_the_reason_and_creates_nothing(staff_client, shop_client, woo):
-    response = _post(staff_client, "/admin/webshop/new/", "/admin/webshop/new/",
+    response = factories.admin_post(staff_client, "/admin/webshop/new/", "/admin/webshop/new/",
                      _form(shop_client, woo, consumer_secret=""))
     assert "Enter the consumer secret as well" in response.get_data(as_text=True)
     assert Webshop.select().count() == 0
@@ -69,7 +60,7 @@ def test_staff_run_the_connection_test_and_see_every_check(staff_client, shop_cl
     webshop = connect_woo(shop_client, woo)
     woo.add_order(lines=[("SKU-1", 1), ("UNKNOWN-9", 1)])
 
-    page = _action(staff_client, "webshop", "test", webshop.id).get_data(as_text=True)
+    page = factories.admin_action(staff_client, "webshop", "test", webshop.id).get_data(as_text=True)
 
     assert "Connection test finished" in page
     for label in ("Address reachable", "Secure connection (TLS)", "Credentials accepted", "Permission to read orders",
@@ -84,7 +75,7 @@ def test_staff_import_orders_now(staff_client, shop_client, woo):
     webshop = connect_woo(shop_client, woo)
     woo.add_order()
 
-    page = _action(staff_client, "webshop", "import", webshop.id).get_data(as_text=True)
+    page = factories.admin_action(staff_client, "webshop", "import", webshop.id).get_data(as_text=True)
 
     assert "Import started" in page
     assert Order.select().where(Order.webshop == webshop).count() == 1
@@ -93,13 +84,13 @@ def test_staff_import_orders_now(staff_client, shop_client, woo):
 def test_staff_try_a_skipped_order_again(staff_client, shop_client, woo):
     webshop = connect_woo(shop_client, woo)
     woo.add_order(lines=[("NEW-SKU", 1)])
-    _action(staff_client, "webshop", "import", webshop.id)
+    factories.admin_action(staff_client, "webshop", "import", webshop.id)
     seen = WebshopOrder.get()
     page = staff_client.get("/admin/webshoporder/").get_data(as_text=True)
     assert "Unknown SKU NEW-SKU" in page
 
     catalog.create_product(shop_client, "NEW-SKU", "New product")
-    _action(staff_client, "webshoporder", "retry", seen.id)
+    factories.admin_action(staff_client, "webshoporder", "retry", seen.id)
 
     assert WebshopOrder.get_by_id(seen.id).status == "imported"
 
@@ -107,7 +98,7 @@ def test_staff_try_a_skipped_order_again(staff_client, shop_client, woo):
 def test_a_failed_tracking_push_is_shown_and_staff_can_send_it_again(staff_client, shop_client, woo, fast_http):
     webshop = connect_woo(shop_client, woo)
     woo.add_order()
-    _action(staff_client, "webshop", "import", webshop.id)
+    factories.admin_action(staff_client, "webshop", "import", webshop.id)
     picking.close_picklist(Order.get().picklists.first(), shipments=[{"carrier": "DHL", "tracking_code": "JVGL1"}])
     woo.fail("500", times=1000)
     for _ in range(fast_http.push_max_attempts):
@@ -119,6 +110,6 @@ def test_a_failed_tracking_push_is_shown_and_staff_can_send_it_again(staff_clien
     assert "failed" in details and "HTTP 500" in details and "Tell the webshop again" in details
 
     woo.clear_faults()
-    _action(staff_client, "shipment", "push", shipment.id)
+    factories.admin_action(staff_client, "shipment", "push", shipment.id)
     assert push_due_tracking() == {"sent": 1, "failed": 0}
     assert Shipment.get_by_id(shipment.id).webshop_push_status == "sent"

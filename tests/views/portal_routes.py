@@ -1,0 +1,75 @@
+"""Every portal route and the URL arguments that name client A's own rows, for the tests that walk them all."""
+
+PREFIX = "/fulfilmentportal"
+
+# endpoint -> (kind, the URL arguments naming client A's own rows)
+#   public: the login page; page: a page without ids; owned: a page of one of A's rows;
+#   action: a POST without ids (with the CSRF token); owned action: a POST on one of A's rows;
+#   download: a file without ids; logout: the POST that ends the session.
+ROUTES = {
+    "portal.login": ("public", None),
+    "portal.logout": ("logout", None),
+    "portal.dashboard": ("page", None),
+    "portal.products": ("page", None),
+    "portal.product_lookup": ("page", None),
+    "portal.new_product": ("page", None),
+    "portal.product": ("owned", lambda w: {"product_id": w.product.id}),
+    "portal.edit_product": ("owned", lambda w: {"product_id": w.product.id}),
+    "portal.product_image": ("owned", lambda w: {"product_id": w.product.id, "image_id": w.image.id}),
+    "portal.orders": ("page", None),
+    "portal.new_order": ("page", None),
+    "portal.import_order": ("page", None),
+    "portal.order_import_template": ("download", None),
+    "portal.confirm_order_import": ("action", None),
+    "portal.order": ("owned", lambda w: {"order_id": w.order.id}),
+    "portal.change_order_address": ("owned", lambda w: {"order_id": w.order.id}),
+    "portal.cancel_order": ("owned", lambda w: {"order_id": w.order.id}),
+    "portal.duplicate_order": ("owned action", lambda w: {"order_id": w.order.id}),
+    "portal.submit_order": ("owned action", lambda w: {"order_id": w.order.id}),
+    "portal.add_order_line": ("owned action", lambda w: {"order_id": w.order.id}),
+    "portal.update_order_line": ("owned action", lambda w: {"order_id": w.order.id, "line_id": w.order_line.id}),
+    "portal.remove_order_line": ("owned action", lambda w: {"order_id": w.order.id, "line_id": w.order_line.id}),
+    "portal.shipments": ("page", None),
+    "portal.shipment": ("owned", lambda w: {"picklist_id": w.shipment.id}),
+    "portal.backorders": ("page", None),
+    "portal.purchase_orders": ("page", None),
+    "portal.new_purchase_order": ("page", None),
+    "portal.purchase_order": ("owned", lambda w: {"purchase_order_id": w.purchase_order.id}),
+    "portal.edit_purchase_order": ("owned", lambda w: {"purchase_order_id": w.purchase_order.id}),
+    "portal.cancel_purchase_order": ("owned", lambda w: {"purchase_order_id": w.purchase_order.id}),
+    "portal.returns": ("page", None),
+    "portal.return": ("owned", lambda w: {"return_id": w.ret.id}),
+    "portal.webshops": ("page", None),
+    "portal.webshop": ("owned", lambda w: {"webshop_id": w.webshop.id}),
+    "portal.new_webshop": ("page", None),
+    "portal.edit_webshop": ("owned", lambda w: {"webshop_id": w.webshop.id}),
+    "portal.test_webshop_connection": ("owned action", lambda w: {"webshop_id": w.webshop.id}),
+    "portal.addresses": ("page", None),
+    "portal.new_address": ("page", None),
+    "portal.edit_address": ("owned", lambda w: {"address_id": w.address.id}),
+    "portal.delete_address": ("owned", lambda w: {"address_id": w.address.id}),
+    "portal.settings": ("page", None),
+    "portal.update_login_details": ("action", None),
+    "portal.change_password": ("action", None),
+    # The client's own API keys: created by a POST, revoked after a confirmation page (GET, then POST).
+    "portal.create_api_key": ("action", None),
+    "portal.revoke_api_key": ("owned", lambda w: {"api_key_id": w.api_key.id}),
+    # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
+    "portal.products_export": ("page", None),
+    "portal.stock_history_export": ("page", None),
+    "portal.orders_export": ("page", None),
+    "portal.shipments_export": ("page", None),
+    "portal.backorders_export": ("page", None),
+    "portal.purchase_orders_export": ("page", None),
+    "portal.returns_export": ("page", None),
+}
+
+
+def portal_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(PREFIX)]
+
+
+def build_path(app, rule, world):
+    kind, arguments = ROUTES[rule.endpoint]
+    values = arguments(world) if arguments else {}
+    return app.url_map.bind("portal.test").build(rule.endpoint, values)
