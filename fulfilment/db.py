@@ -1,5 +1,6 @@
 """The database: a Peewee proxy bound by the app factory, one connection per request."""
 
+import importlib.util
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
@@ -30,6 +31,8 @@ def open_database(url, busy_timeout_ms=10_000):
             },
         )
     if scheme in ("postgres", "postgresql"):
+        if importlib.util.find_spec("psycopg2") is None:
+            raise UnsupportedDatabase("PostgreSQL needs its driver: pip install -e '.[postgres]' (psycopg2-binary).")
         params = parse_db_url(url)
         name = params.pop("database")
         # The Ext flavour behaves the same and adds server-side cursors (see streamed()).

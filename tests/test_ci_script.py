@@ -35,6 +35,6 @@ def test_ci_passes_when_tests_pass_on_both_databases():
 
 def test_ci_runs_the_readme_test_command():
     readme = (CI_SCRIPT.parent.parent / "README.md").read_text()
-    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test,postgres]' && .venv/bin/python -m pytest"
     assert command in readme
     assert "## Test it" in readme
