@@ -1,0 +1,113 @@
+"""Upgrading a database of the first release gives the same schema as building a new one.
+
+Migration 1 builds the tables from the current models, so a fresh database says nothing about
+upgrades. tests/fixtures/schema_m0001.*.sql hold a database exactly as migration 1 of the first
+release created it (schema and seeded rows); the test loads it, runs every later migration and
+compares tables, columns, indexes and foreign keys with a database built from scratch. A model
+change shipped without its migration fails here.
+"""
+
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from fulfilment import migrations
+from fulfilment.db import bind_database, database, is_sqlite
+from fulfilment.models import ReturnStatus, Warehouse
+from tests.conftest import SERVER_URL, _postgres_admin_connection
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def describe_schema():
+    """Every table of the bound database: its columns, indexes and foreign keys, comparable as plain data."""
+    schema = {}
+    for table in sorted(database.get_tables()):
+        columns = {column.name: (column.data_type.lower(), column.null, column.primary_key)
+                   for column in database.get_columns(table)}
+        indexes = {(tuple(index.columns), index.unique) for index in database.get_indexes(table)}
+        foreign_keys = {(key.column, key.dest_table, key.dest_column) for key in database.get_foreign_keys(table)}
+        schema[table] = {"columns": columns, "indexes": indexes, "foreign_keys": foreign_keys}
+    return schema
+
+
+class Databases:
+    """Throwaway databases of the kind the tests run on (SQLite files, or PostgreSQL databases)."""
+
+    def __init__(self, tmp_path):
+        self.tmp_path = tmp_path
+        self.created = []
+
+    def new(self, name):
+        if not SERVER_URL:
+            return f"sqlite:///{self.tmp_path / f'{name}.sqlite3'}"
+        database_name = f"fulfilment_migration_{name}_{uuid.uuid4().hex[:8]}"
+        admin = _postgres_admin_connection(SERVER_URL)
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{database_name}"')
+        admin.close()
+        self.created.append(database_name)
+        return urlunparse(urlparse(SERVER_URL)._replace(path=f"/{database_name}"))
+
+    def drop_all(self):
+        if database.obj is not None and not database.is_closed():
+            database.close()
+        if self.created:
+            admin = _postgres_admin_connection(SERVER_URL)
+            with admin.cursor() as cursor:
+                for name in self.created:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.close()
+
+
+@pytest.fixture
+def databases(tmp_path, database_url):
+    made = Databases(tmp_path)
+    yield made
+    made.drop_all()
+    bind_database(database_url)  # the test database again
+
+
+def load_first_release(url):
+    """Bind url and fill it with the first release's database."""
+    bind_database(url)
+    database.connect(reuse_if_open=True)
+    if is_sqlite():
+        database.connection().executescript((FIXTURES / "schema_m0001.sqlite.sql").read_text())
+    else:
+        with database.connection().cursor() as cursor:
+            cursor.execute((FIXTURES / "schema_m0001.postgresql.sql").read_text())
+        database.connection().commit()
+
+
+def test_a_first_release_database_upgrades_to_the_schema_of_a_new_one(databases):
+    load_first_release(databases.new("old"))
+    assert migrations.current_version() == 1
+    warehouses = [warehouse.name for warehouse in Warehouse.select()]
+    applied = migrations.upgrade()
+    assert applied == [name for version, name in migrations.MIGRATIONS if version > 1]
+    assert migrations.current_version() == migrations.MIGRATIONS[-1][0]
+    upgraded = describe_schema()
+    # The rows the first release seeded are still there.
+    assert [warehouse.name for warehouse in Warehouse.select()] == warehouses == ["Main warehouse"]
+    assert ReturnStatus.select().count() == 4
+    database.close()
+
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    database.close()
+
+    assert set(upgraded) == set(fresh), "tables differ"
+    for table in fresh:
+        assert upgraded[table] == fresh[table], table
+
+
+def test_the_schema_comparison_notices_a_missing_column(databases):
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    before = describe_schema()
+    database.execute_sql('ALTER TABLE "client" ADD COLUMN "nickname" VARCHAR(20)')
+    assert describe_schema()["client"] != before["client"]
