@@ -6,7 +6,8 @@ from fulfilment.api import PUBLIC_ENDPOINTS
 from fulfilment.models import ApiKey, Backorder, Order, Picklist, Product, PurchaseOrder, Receipt, Return, Stock
 from fulfilment.services import accounts
 from tests import factories
-from tests.api.conftest import ApiClient, api_client_for, api_rules, records_of, url_of
+from tests.api.conftest import api_rules, records_of, url_of
+from tests.factories import ApiClient, api_client_for
 
 JSON_BODY = {"name": "x", "productcode": "X-1", "amount": 1, "idproduct": 1, "products": [], "status": "completed"}
 

@@ -7,8 +7,8 @@ import pytest
 from fulfilment.config import settings_from_environment
 from fulfilment.models import Client, Order, Product
 from tests import factories
-from tests.api.conftest import api_client_for
 from tests.conftest import count_queries
+from tests.factories import api_client_for
 
 
 def test_json_body_is_read_without_a_json_content_type(app, shop, staff_api):
