@@ -102,3 +102,14 @@ def locked(query):
     needs none: a write transaction (begun IMMEDIATE) already holds the database's write lock.
     """
     return query if is_sqlite() else query.for_update()
+
+
+# Rows per bulk INSERT: a batch of up to 12 columns stays under SQLite's smallest limit on
+# parameters per statement (32,766), so 10,000 rows take four statements, not 10,000.
+BULK_BATCH_ROWS = 2500
+
+
+def insert_in_batches(model, rows, batch_rows=BULK_BATCH_ROWS):
+    """Insert many rows (dicts with the same keys) with one INSERT per batch."""
+    for start in range(0, len(rows), batch_rows):
+        model.insert_many(rows[start:start + batch_rows]).execute()

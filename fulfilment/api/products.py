@@ -123,10 +123,10 @@ def image_url(image_id):
 
 
 def products_of_lines(client, lines, require_amount=True):
-    """Resolve each line's idproduct (or productcode) to the client's product: two queries for all lines.
+    """Resolve each line's idproduct (or productcode) to the client's active product: two queries for all lines.
 
-    A line without a product or an amount answers error 23; a product that is not the client's,
-    error 24.
+    A line without a product or an amount answers error 23; a product that is not the client's or
+    is inactive, error 24.
     """
     wanted = []
     for line in lines:
@@ -135,16 +135,14 @@ def products_of_lines(client, lines, require_amount=True):
         if (idproduct is None and not productcode) or (require_amount and not line.has("amount")):
             raise ApiError(400, INCOMPLETE_LINE, "Every product line needs idproduct (or productcode) and amount.")
         wanted.append((idproduct, productcode))
-    ids = {idproduct for idproduct, _ in wanted if idproduct is not None}
-    codes = {code for idproduct, code in wanted if idproduct is None}
-    query = Product.for_client(client)
-    by_id = {p.id: p for p in query.where(Product.id.in_(list(ids)))} if ids else {}
-    by_code = {p.product_code: p for p in query.where(Product.product_code.in_(list(codes)))} if codes else {}
+    resolved = catalog.resolve_products(client, ids=[i for i, _ in wanted if i is not None],
+                                        codes=[code for i, code in wanted if i is None])
     found = []
     for idproduct, productcode in wanted:
-        product = by_id.get(idproduct) if idproduct is not None else by_code.get(productcode)
+        key = idproduct if idproduct is not None else productcode
+        product = resolved.get(key)
         if product is None:
-            raise UnknownProduct(f"Unknown product {idproduct if idproduct is not None else productcode}.")
+            raise UnknownProduct(resolved.problems[key][1])
         found.append(product)
     return found
 

@@ -6,7 +6,7 @@ change and it cannot be cancelled.
 
 from decimal import Decimal
 
-from fulfilment.db import write_transaction
+from fulfilment.db import insert_in_batches, write_transaction
 from fulfilment.models import (
     ORDER_SOURCES,
     Backorder,
@@ -17,9 +17,15 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import stock
-from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
+from fulfilment.services import idempotency, stock
+from fulfilment.services.addresses import (
+    DELIVERY_FIELDS,
+    REQUIRED as REQUIRED_ADDRESS,
+    clean_delivery_address,
+    picklist_address,
+)
 from fulfilment.services.errors import (
+    IncompleteAddress,
     OrderLinesLocked,
     OrderNotChangeable,
     UnknownProduct,
@@ -70,10 +76,13 @@ def _clean_header(fields):
 
 
 def create_order(client, lines, *, source, actor=None, fields=None, webshop=None, foreign_id=None,
-                 foreign_number="", status="concept"):
+                 foreign_number="", status="concept", once_key=None):
     """Create an order (a concept unless status='expected') with lines [(product, amount[, price[, remarks]])].
 
-    ``fields`` holds the delivery_* address (required) and header fields such as reference.
+    ``fields`` holds the delivery_* address and header fields such as reference. As in Picqer,
+    a concept needs only the recipient's name; processing needs a shippable address.
+    ``once_key`` (an import preview's or a form's key) makes a repeated create refuse with
+    AlreadyCreated. The lines are inserted in bulk: a few statements for any number of lines.
     """
     if source not in ORDER_SOURCES:
         raise ValidationFailed(f"Unknown order source {source!r}.")
@@ -82,7 +91,9 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
     if not lines:
         raise ValidationFailed("An order needs at least one product.")
     fields = dict(fields or {})
-    address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS})
+    address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS}, require=False)
+    if not address.get("delivery_name"):
+        raise IncompleteAddress(["delivery_name"])
     header = _clean_header(fields)
     cleaned_lines = []
     for line in lines:
@@ -93,14 +104,30 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
         cleaned_lines.append((product, _clean_amount(amount, f"Amount of {product.product_code}"),
                               product.price if price is None else Decimal(str(price)), remarks[:255]))
     with write_transaction():
+        claimed = idempotency.claim(client, once_key, "import" if source == "import" else "order")
         order = Order.create(client=client, source=source, status=status, webshop=webshop, foreign_id=foreign_id,
                              foreign_number=foreign_number or "", **address, **header)
         assign_number(order)
-        for product, amount, price, remarks in cleaned_lines:
-            OrderLine.create(client=client, order=order, product=product, amount=amount, price=price,
-                             remarks=remarks)
+        insert_in_batches(OrderLine, [
+            {"client": order.client_id, "order": order.id, "product": product.id, "amount": amount,
+             "amount_cancelled": 0, "price": price, "remarks": remarks}
+            for product, amount, price, remarks in cleaned_lines
+        ])
         log_order_event(order, status, f"Created ({source})", actor)
+        idempotency.record(claimed, order, order.number)
         return order
+
+
+def missing_address_fields(order):
+    """The delivery fields a processed order still lacks (order field names), in the form's order."""
+    return [name for name in REQUIRED_ADDRESS if not (getattr(order, name) or "").strip()]
+
+
+def check_shippable(order):
+    """Refuse with IncompleteAddress, naming the missing fields, unless the order can be shipped."""
+    missing = missing_address_fields(order)
+    if missing:
+        raise IncompleteAddress(missing, order)
 
 
 def order_lines(order):
@@ -110,42 +137,50 @@ def order_lines(order):
 
 
 def process_order(order, actor=None):
-    """Allocate free stock to the order's lines on one picklist; backorder the rest."""
+    """Allocate free stock to the order's lines on one picklist; backorder the rest.
+
+    Set-based: the stock rows are locked and allocated in bulk and the picklist and backorder
+    lines inserted in bulk, so an order of 10,000 lines takes a few dozen statements.
+    """
     with write_transaction():
         order = lock_order(order)
         if order.status not in ("concept", "expected"):
             raise WrongStatus(f"Order {order.number} is {order.status}; only concept or expected orders "
                               "can be processed.")
+        check_shippable(order)
         lines = order_lines(order)
         if not lines:
             raise ValidationFailed("An order needs at least one product before it can be processed.")
-        warehouse = order.warehouse or Warehouse.default()
-        stock.lock_stock_rows([line.product for line in lines], warehouse)
-        to_pick, backordered = [], 0
-        for line in lines:
-            wanted = line.amount - line.amount_cancelled
-            taken = stock.allocate_up_to(line.product, warehouse, wanted)
-            if taken:
-                to_pick.append((line.product, taken, line))
-            if wanted > taken:
-                Backorder.create(client=order.client_id, order=order, order_line=line, product=line.product,
-                                 warehouse=warehouse, amount=wanted - taken)
-                backordered += wanted - taken
+        warehouse_id = order.warehouse_id or Warehouse.default().id
+        wanted = [line.amount - line.amount_cancelled for line in lines]
+        taken = stock.allocate_many([(line.product_id, amount) for line, amount in zip(lines, wanted)], warehouse_id)
+        to_pick = [(line.product, took, line) for line, took in zip(lines, taken) if took]
+        now = utcnow()
+        waiting = [
+            {"client": order.client_id, "order": order.id, "order_line": line.id, "product": line.product_id,
+             "warehouse": warehouse_id, "amount": amount - took, "created_at": now}
+            for line, amount, took in zip(lines, wanted, taken) if amount > took
+        ]
+        insert_in_batches(Backorder, waiting)
         if to_pick:
-            create_picklist(order.client_id, warehouse, to_pick, order=order)
+            create_picklist(order.client_id, warehouse_id, to_pick, order=order)
+        backordered = sum(row["amount"] for row in waiting)
         order.status = "processing"
-        order.warehouse = warehouse
-        order.processed_at = order.updated_at = utcnow()
+        order.warehouse = warehouse_id
+        order.processed_at = order.updated_at = now
         order.save()
         message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
         log_order_event(order, "processing", message, actor)
         return order
 
 
-def place_order(client, lines, *, source, actor=None, fields=None):
-    """Create an order and process it at once, in one transaction, so the client sees the result right away."""
+def place_order(client, lines, *, source, actor=None, fields=None, once_key=None):
+    """Create an order and process it at once, in one transaction, so the client sees the result right away.
+
+    ``once_key``: see create_order; a repeat creates nothing and names the order made first.
+    """
     with write_transaction():
-        order = create_order(client, lines, source=source, actor=actor, fields=fields)
+        order = create_order(client, lines, source=source, actor=actor, fields=fields, once_key=once_key)
         return process_order(order, actor=actor)
 
 
@@ -208,7 +243,11 @@ def cancel_order(order, actor=None):
 
 
 def update_order(order, fields, actor=None):
-    """Change an order's address and header fields (reference, e-mail …) until it is picked."""
+    """Change an order's address and header fields (reference, e-mail …) until it is picked.
+
+    A concept may lack parts of its address (it is completed before processing); a processed
+    order keeps a shippable one.
+    """
     address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS}, require=False)
     header = _clean_header(fields)
     with write_transaction():
@@ -216,7 +255,10 @@ def update_order(order, fields, actor=None):
         _check_changeable(order)
         for name, value in {**address, **header}.items():
             setattr(order, name, value)
-        clean_delivery_address({name: getattr(order, name) for name in DELIVERY_FIELDS})
+        if not (order.delivery_name or "").strip():
+            raise IncompleteAddress(["delivery_name"], order)
+        if order.status not in ("concept", "expected"):
+            check_shippable(order)
         order.updated_at = utcnow()
         order.save()
         if address:
