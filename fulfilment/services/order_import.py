@@ -49,7 +49,6 @@ HEADER_SEARCH_ROWS = 20
 XLSX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 _ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d*)$")
 
 
 class ImportRefused(ValidationFailed):
@@ -262,17 +261,18 @@ def _rows(stream, shared):
                 raise ImportRefused(f"The sheet has more than {MAX_SHEET_ROWS:,} rows (empty formatted rows count "
                                     "too); delete the rows you do not need or split the file.")
             row_number = _row_number(row.get("r"), row_number)
-            values, column = {}, 0
-            for cell in row:
-                cells += 1
-                column = _column_of(cell.get("r"), column)
-                if column <= MAX_COLUMNS:
-                    value = _value_of(cell, shared)
-                    if value is not None:
-                        values[column] = value
+            cells += len(row)
             if cells > MAX_CELLS:
                 raise ImportRefused(f"The sheet has more than {MAX_CELLS:,} cells; delete the columns you do not need "
                                     "or split the file.")
+            values, column = {}, 0
+            for cell in row:
+                column = _column_of(cell.get("r"), column)
+                if column > MAX_COLUMNS:
+                    break  # cells come in column order: the rest of the row is not read
+                value = _value_of(cell, shared)
+                if value is not None:
+                    values[column] = value
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]
@@ -297,13 +297,21 @@ def _row_number(reference, previous):
 def _column_of(reference, previous):
     if reference is None:
         return previous + 1
-    match = _CELL_REF.match(reference)
-    if match is None:
-        raise _damaged()
-    number = 0
-    for letter in match.group(1):
-        number = number * 26 + ord(letter) - 64
+    letters = reference.rstrip("0123456789")
+    number = _COLUMN_NUMBERS.get(letters)
+    if number is None:
+        if not letters or len(letters) > 3 or not letters.isascii() or not letters.isupper() or not letters.isalpha():
+            raise _damaged()
+        number = 0
+        for letter in letters:
+            number = number * 26 + ord(letter) - 64
     return number
+
+
+_COLUMN_NUMBERS = {}
+for _first in [""] + [chr(c) for c in range(65, 91)]:
+    for _second in (chr(c) for c in range(65, 91)):
+        _COLUMN_NUMBERS[_first + _second] = len(_COLUMN_NUMBERS) + 1
 
 
 def _value_of(cell, shared):

@@ -5,7 +5,7 @@ transaction, so stock equals the sum of the ledger's changes. Allocation uses co
 UPDATEs (checked by row count), so two requests can never both take the last unit.
 """
 
-from fulfilment.db import database, is_sqlite, locked, write_transaction
+from fulfilment.db import database, insert_in_batches, is_sqlite, locked, write_transaction
 from peewee import Value
 
 from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
@@ -98,6 +98,57 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
         )
 
 
+def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
+    """Change the stock of many products at once and write their ledger lines: the bulk record_mutation.
+
+    ``changes`` is [(product, change)] with one entry per product. The rows are created where
+    missing, locked (PostgreSQL) and read, the balances updated by one conditional UPDATE and
+    the mutations inserted by one INSERT per batch, so stock still equals the sum of its ledger.
+    Refused with InsufficientStock, and nothing changes, when a product would go below zero or
+    below what is allocated. Returns the number of mutations written.
+    """
+    if change_type not in CHANGE_TYPES:
+        raise ValidationFailed(f"Unknown change type {change_type!r}.")
+    changes = [(product, change) for product, change in changes]
+    if len({product.id for product, _ in changes}) != len(changes):
+        raise ValidationFailed("Each product may appear once in a bulk stock change.")
+    for _, change in changes:
+        if not isinstance(change, int) or isinstance(change, bool) or change == 0:
+            raise ValidationFailed("A stock change must be a whole number other than 0.")
+    warehouse_id = getattr(warehouse, "id", warehouse)
+    if not changes:
+        return 0
+    with write_transaction():
+        product_ids = sorted(product.id for product, _ in changes)
+        ensure_stock_rows(product_ids, warehouse_id)
+        lock_stock_rows(product_ids, warehouse_id)
+        current = {}
+        for batch in _batches(product_ids):
+            for row in Stock.select(Stock.id, Stock.product, Stock.stock, Stock.allocated).where(
+                    Stock.product.in_(batch) & (Stock.warehouse == warehouse_id)):
+                current[row.product_id] = row
+        refused = [product.product_code for product, change in changes
+                   if current[product.id].stock + change < current[product.id].allocated]
+        if refused:
+            raise InsufficientStock(f"Stock cannot go below zero or below what is allocated for: "
+                                    f"{', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}.")
+        now = utcnow()
+        rows = sorted((current[product.id].id, change) for product, change in changes)
+        for batch in _batches(rows, _BATCH // 2):
+            if _add_to_stock(batch, now) != len(batch):
+                raise InsufficientStock("Stock changed while it was being booked; try again.")
+        described, staff_user = describe_actor(actor), staff_user_of(actor)
+        insert_in_batches(StockMutation, [
+            {"client": product.client_id, "product": product.id, "warehouse": warehouse_id,
+             "old_stock": current[product.id].stock, "change": change,
+             "new_stock": current[product.id].stock + change, "change_type": change_type, "reason": reason[:255],
+             "actor": described, "staff_user": staff_user, "picklist": None, "receipt": None, "return_": None,
+             "created_at": now}
+            for product, change in changes
+        ])
+        return len(changes)
+
+
 def change_stock(product, warehouse, change, reason, actor=None, change_type="correction"):
     """Correct stock by a relative amount with a required reason, then serve waiting backorders."""
     from fulfilment.services.backorders import serve_backorders
@@ -182,17 +233,26 @@ def allocate_many(wanted, warehouse):
 
 
 def _add_allocations(takes, now):
-    """UPDATE stock rows' allocation by [(stock id, units)] in one statement where free stock allows; return the row count.
+    """Add [(stock id, units)] to the rows' allocation where free stock allows; return the rows changed."""
+    return _update_by_values("allocated", takes, now, '"{t}"."stock" - "{t}"."allocated" >= v.amount')
+
+
+def _add_to_stock(changes, now):
+    """Add [(stock id, change)] to the rows' stock where it stays at or above the allocation."""
+    return _update_by_values("stock", changes, now, '"{t}"."stock" + v.amount >= "{t}"."allocated"')
+
+
+def _update_by_values(column, pairs, now, condition):
+    """UPDATE stock rows' column by [(stock id, amount)] in one statement; return the row count.
 
     An UPDATE … FROM (VALUES …) join, which SQLite (3.33+) and PostgreSQL both run by primary key.
     """
-    param = database.param
-    values = ", ".join([f"({param}, {param})"] * len(takes))
-    table = Stock._meta.table_name
-    sql = (f'UPDATE "{table}" SET "allocated" = "{table}"."allocated" + takes.take, "updated_at" = {param} '
-           f"FROM (SELECT v.column1 AS stock_id, v.column2 AS take FROM (VALUES {values}) AS v) AS takes "
-           f'WHERE "{table}"."id" = takes.stock_id AND "{table}"."stock" - "{table}"."allocated" >= takes.take')
-    params = [Stock.updated_at.db_value(now)] + [value for pair in takes for value in pair]
+    param, table = database.param, Stock._meta.table_name
+    values = ", ".join([f"({param}, {param})"] * len(pairs))
+    sql = (f'UPDATE "{table}" SET "{column}" = "{table}"."{column}" + v.amount, "updated_at" = {param} '
+           f"FROM (SELECT x.column1 AS stock_id, x.column2 AS amount FROM (VALUES {values}) AS x) AS v "
+           f'WHERE "{table}"."id" = v.stock_id AND ' + condition.format(t=table))
+    params = [Stock.updated_at.db_value(now)] + [value for pair in pairs for value in pair]
     return database.execute_sql(sql, params).rowcount
 
 
