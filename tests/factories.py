@@ -9,6 +9,7 @@ from fulfilment.models import (
     AddressBookEntry,
     ApiKey,
     Client,
+    Product,
     ProductImage,
     ReturnStatus,
     Warehouse,
@@ -162,3 +163,12 @@ def make_api_key(client=None, name=None):
 
 def money(value):
     return Decimal(value)
+
+
+def make_products_in_bulk(client, codes, price="9.95"):
+    """Many products of client at once (one INSERT), for the long-order tests; returns nothing."""
+    from fulfilment.db import insert_in_batches
+
+    insert_in_batches(Product, [{"client": client.id, "product_code": code, "name": f"Product {code}",
+                                 "barcode": "", "price": Decimal(price), "fixed_stock_price": Decimal("4.00"),
+                                 "active": True} for code in codes])
