@@ -5,7 +5,7 @@ transaction, so stock equals the sum of the ledger's changes. Allocation uses co
 UPDATEs (checked by row count), so two requests can never both take the last unit.
 """
 
-from fulfilment.db import database, insert_in_batches, is_sqlite, locked, write_transaction
+from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
 from peewee import Value
 
 from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
@@ -37,7 +37,7 @@ def lock_stock_rows(products, warehouse):
         return
     ensure_stock_rows(product_ids, warehouse)
     for batch in _batches(product_ids):
-        list(locked(Stock.select(Stock.id).where(Stock.product.in_(batch) & (Stock.warehouse == warehouse))
+        list(locked(Stock.select(Stock.id).where(Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse))
                     .order_by(Stock.product)))
 
 
@@ -46,7 +46,7 @@ def ensure_stock_rows(product_ids, warehouse):
     warehouse_id = getattr(warehouse, "id", warehouse)
     for batch in _batches(sorted(set(product_ids))):
         source = Product.select(Product.client, Product.id, Value(warehouse_id), Value(0), Value(0),
-                                Value(utcnow())).where(Product.id.in_(batch))
+                                Value(utcnow())).where(Product.id.in_(values_list(batch)))
         Stock.insert_from(source, fields=[Stock.client, Stock.product, Stock.warehouse, Stock.stock,
                                           Stock.allocated, Stock.updated_at]).on_conflict_ignore().execute()
 
@@ -125,7 +125,7 @@ def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
         current = {}
         for batch in _batches(product_ids):
             for row in Stock.select(Stock.id, Stock.product, Stock.stock, Stock.allocated).where(
-                    Stock.product.in_(batch) & (Stock.warehouse == warehouse_id)):
+                    Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse_id)):
                 current[row.product_id] = row
         refused = [product.product_code for product, change in changes
                    if current[product.id].stock + change < current[product.id].allocated]
@@ -213,10 +213,11 @@ def allocate_many(wanted, warehouse):
         free, row_of = {}, {}
         for batch in _batches(product_ids):
             query = (Stock.select(Stock.id, Stock.product, Stock.stock, Stock.allocated)
-                     .where(Stock.product.in_(batch) & (Stock.warehouse == warehouse_id)).order_by(Stock.product))
-            for row in locked(query):
-                free[row.product_id] = max(row.stock - row.allocated, 0)
-                row_of[row.product_id] = row.id
+                     .where(Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse_id))
+                     .order_by(Stock.product).tuples())
+            for stock_id, product_id, in_stock, allocated in locked(query):
+                free[product_id] = max(in_stock - allocated, 0)
+                row_of[product_id] = stock_id
         taken, booked = [], {}
         for product_id, amount in wanted:
             take = min(max(amount, 0), free.get(product_id, 0))
