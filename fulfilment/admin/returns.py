@@ -26,6 +26,7 @@ from fulfilment.models import (
     ReturnLog,
     ReturnStatus,
 )
+from fulfilment.routing import record_id
 from fulfilment.services import catalog, returns
 from fulfilment.services.errors import ValidationFailed
 
@@ -50,6 +51,8 @@ class ReturnView(ReadOnlyModelView):
     )
 
     def get_one(self, id):
+        if record_id(id) is None:
+            return None
         return Return.select(Return, ReturnStatus).join(ReturnStatus).where(Return.id == id).first()
 
     def related_tables(self, ret):

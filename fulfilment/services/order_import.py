@@ -167,7 +167,8 @@ def _check_package(package):
     unpacked = 0
     for info in package.infolist():
         unpacked += info.file_size
-        if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and info.file_size > 1_000_000:
+        ratio = info.file_size / info.compress_size if info.compress_size else 0
+        if ratio > MAX_COMPRESSION_RATIO and info.file_size > 1_000_000:
             raise ImportRefused("The file unpacks to far more than it holds (a zip bomb?); it is refused.")
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportRefused(f"The file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "

@@ -18,12 +18,9 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import idempotency, stock
-from fulfilment.services.addresses import (
-    DELIVERY_FIELDS,
-    REQUIRED as REQUIRED_ADDRESS,
-    clean_delivery_address,
-    picklist_address,
-)
+from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
+from fulfilment.services.addresses import REQUIRED as REQUIRED_ADDRESS
+from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.errors import (
     IncompleteAddress,
     OrderLinesLocked,
@@ -35,7 +32,6 @@ from fulfilment.services.errors import (
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.order_state import is_picked, lock_order, log_order_event
 from fulfilment.services.picking import create_picklist, release_open_picklists
-from fulfilment.services.backorders import serve_backorders
 
 OPEN_STATUSES = ("concept", "expected", "processing", "paused")
 HEADER_FIELDS = (

@@ -5,9 +5,9 @@ transaction, so stock equals the sum of the ledger's changes. Allocation uses co
 UPDATEs (checked by row count), so two requests can never both take the last unit.
 """
 
-from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
 from peewee import Value
 
+from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
 from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
 from fulfilment.services.actors import describe_actor, staff_user_of
 from fulfilment.services.errors import InsufficientStock, ValidationFailed

@@ -13,7 +13,6 @@ from fulfilment.services import addressbook, orders
 from fulfilment.views import bp
 from fulfilment.views.forms import (
     MAX_AMOUNT,
-    MAX_LINES,
     TOO_MANY_LINES,
     AddLineForm,
     AddressChoiceFields,

@@ -5,8 +5,8 @@ import pytest
 from fulfilment.models import Order, OrderLine, Stock
 from fulfilment.services import picking
 from tests import factories
-from tests.services.invariants import table_contents
 from tests.api.shapes import BACKORDER, ORDER, ORDER_LINE, PRODUCT_STATUS, assert_list_of, assert_shape
+from tests.services.invariants import table_contents
 
 ADDRESS = {"deliveryname": "Jansen BV", "deliveryaddress": "Kerkstraat 1", "deliveryzipcode": "1011 AB",
            "deliverycity": "Amsterdam", "deliverycountry": "nl"}

@@ -13,9 +13,8 @@ from openpyxl import load_workbook
 from fulfilment.models import AddressBookEntry, Order
 from fulfilment.services.order_import import template_workbook
 from tests import factories
-from tests.conftest import portal_login
+from tests.conftest import count_queries, portal_login
 from tests.views.portal_forms import PREFIX, location_of, snapshot, submit, text_of
-from tests.conftest import count_queries
 from tests.workbooks import handmade_file, long_order_file, many_cells_file, openpyxl_file, wide_claim_file
 
 ADDRESS = {"delivery_name": "Jansen BV", "delivery_address": "Kerkstraat 1", "delivery_zipcode": "1011 AB",
