@@ -197,7 +197,8 @@ def many_cells_file(cells_per_row, rows):
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(c) for c in range(3, cells_per_row + 1)]
-    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>SKU</t></is></c><c r="B1" t="inlineStr"><is><t>Qty</t></is></c></row>'
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>SKU</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>Qty</t></is></c></row>')
     body = header + "".join(
         f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>MUG</t></is></c><c r="B{r}"><v>1</v></c>'
         + "".join(f'<c r="{letter}{r}"><v>{(r * 7919 + n) % 100003}</v></c>' for n, letter in enumerate(letters))
