@@ -24,8 +24,8 @@ with the file. Not run as a test.
 
 import argparse
 import io
-import os
 import logging
+import os
 import re
 import sys
 import tempfile
