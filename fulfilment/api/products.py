@@ -122,7 +122,7 @@ def image_url(image_id):
 # --- products named in request lines ----------------------------------------------------------
 
 
-def products_of_lines(client, lines, require_amount=True):
+def products_of_lines(client, lines, require_amount=True, goods_coming_back=False):
     """Resolve each line's idproduct (or productcode) to the client's active product: two queries for all lines.
 
     A line without a product or an amount answers error 23; a product that is not the client's or
@@ -136,7 +136,8 @@ def products_of_lines(client, lines, require_amount=True):
             raise ApiError(400, INCOMPLETE_LINE, "Every product line needs idproduct (or productcode) and amount.")
         wanted.append((idproduct, productcode))
     resolved = catalog.resolve_products(client, ids=[i for i, _ in wanted if i is not None],
-                                        codes=[code for i, code in wanted if i is None])
+                                        codes=[code for i, code in wanted if i is None],
+                                        goods_coming_back=goods_coming_back)
     found = []
     for idproduct, productcode in wanted:
         key = idproduct if idproduct is not None else productcode
@@ -147,8 +148,8 @@ def products_of_lines(client, lines, require_amount=True):
     return found
 
 
-def product_of_line(client, line, require_amount=True):
-    return products_of_lines(client, [line], require_amount)[0]
+def product_of_line(client, line, require_amount=True, goods_coming_back=False):
+    return products_of_lines(client, [line], require_amount, goods_coming_back)[0]
 
 
 # --- routes ---------------------------------------------------------------------------------

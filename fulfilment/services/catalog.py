@@ -103,11 +103,13 @@ class ResolvedProducts:
         return (self.by_id if isinstance(key, int) else self.by_code).get(key)
 
 
-def resolve_products(client, ids=(), codes=()):
-    """Find client's active products by id and by product code, in one query per 5,000 keys.
+def resolve_products(client, ids=(), codes=(), *, goods_coming_back=False):
+    """Find client's products by id and by product code, in one query per 5,000 keys.
 
-    The one rule for products named in new lines (orders, purchase orders, imports, API):
-    another client's product is unknown, an inactive product is refused.
+    The one rule for products named in lines, wherever they are typed (portal forms, the Excel
+    import, the back office, the API): another client's product is unknown; an inactive product
+    cannot be ordered, purchased or sent as a replacement, but goods coming back into the
+    warehouse (``goods_coming_back``: returned products, receipts) may be inactive products.
     """
     result = ResolvedProducts()
     ids = list(dict.fromkeys(ids))
@@ -132,7 +134,7 @@ def resolve_products(client, ids=(), codes=()):
             product = found.get(key)
             if product is None:
                 result.problems[key] = ("unknown", unknown.format(key=key))
-            elif not product.active:
+            elif not product.active and not goods_coming_back:
                 result.problems[key] = ("inactive", f"Product {product.product_code} is inactive.")
             else:
                 target[key] = product
@@ -149,9 +151,9 @@ def _products(rows, columns):
         yield product
 
 
-def products_by_code(client, codes):
-    """Map each given product code to the client's active product; refuse with UnknownProduct listing the others."""
-    resolved = resolve_products(client, codes=codes)
+def products_by_code(client, codes, *, goods_coming_back=False):
+    """Map each given product code to the client's product (see resolve_products); refuse with UnknownProduct."""
+    resolved = resolve_products(client, codes=codes, goods_coming_back=goods_coming_back)
     if resolved.problems:
         raise UnknownProduct(" ".join(message for _, message in resolved.problems.values()))
     return resolved.by_code
