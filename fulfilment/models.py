@@ -631,10 +631,12 @@ class CreationKey(ClientOwned):
     """A create that may happen once: an import preview's or a form's key, and what it created.
 
     The same preview confirmed twice, or a form sent twice (a double click, a reload, another
-    login of the same client), finds its key here and creates nothing new.
+    login of the same client), finds its key here and creates nothing new. Not in MODELS: it is
+    bookkeeping, not warehouse data (like ApiRequestCount); migration 4 creates it and its rows
+    go with their client.
     """
 
-    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    client = ForeignKeyField(Client, on_delete="CASCADE")
     key = CharField(max_length=64)
     kind = CharField()
     record_id = IntegerField(null=True)
@@ -644,5 +646,3 @@ class CreationKey(ClientOwned):
     class Meta:
         indexes = ((("client", "key"), True),)
 
-
-MODELS.append(CreationKey)
