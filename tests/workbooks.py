@@ -44,12 +44,13 @@ WORKBOOK = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats
             '<sheet name="Orders" sheetId="1" r:id="rId1"/></sheets></workbook>')
 
 
-def handmade_file(rows, *, dimension=None, padding=0, main=MAIN, extra=None):
+def handmade_file(rows, *, dimension=None, padding=0, main=MAIN, extra=None, sheet_xml=None):
     """A minimal package as other tools write it: inline strings, no styles, no shared strings.
 
     ``dimension`` is what the sheet claims its size is; ``padding`` adds that many spaces to the
     sheet XML (they compress to almost nothing: a zip bomb); ``main`` is the workbook's content
-    type (MACRO_MAIN for an .xlsm) and ``extra`` maps further part names to their content.
+    type (MACRO_MAIN for an .xlsm) and ``extra`` maps further part names to their content;
+    ``sheet_xml`` replaces the sheet's XML.
     """
     cells = []
     for r, row in enumerate(rows, start=1):
@@ -70,7 +71,7 @@ def handmade_file(rows, *, dimension=None, padding=0, main=MAIN, extra=None):
         package.writestr("_rels/.rels", RELS.format(kind="officeDocument", target="xl/workbook.xml"))
         package.writestr("xl/workbook.xml", WORKBOOK)
         package.writestr("xl/_rels/workbook.xml.rels", RELS.format(kind="worksheet", target="worksheets/sheet1.xml"))
-        package.writestr("xl/worksheets/sheet1.xml", sheet)
+        package.writestr("xl/worksheets/sheet1.xml", sheet_xml or sheet)
         for name, content in (extra or {}).items():
             package.writestr(name, content)
     return buffer.getvalue()

@@ -192,7 +192,7 @@ def _first_sheet_parts(package):
         targets[attributes.get(b"Id", b"").decode()] = target
         if attributes.get(b"Type", b"").endswith(b"/sharedStrings"):
             strings = target
-    sheet = re.search(rb'<(?:\w+:)?sheet\s[^>]*?\br:id="([^"]+)"', workbook_xml)
+    sheet = re.search(rb'<(?:\w+:)?sheet\s[^>]*?\b\w+:id="([^"]+)"', workbook_xml)
     path = targets.get(sheet.group(1).decode()) if sheet else None
     if path is None:
         candidates = sorted(name for name in names if name.startswith("xl/worksheets/sheet"))

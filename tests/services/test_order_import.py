@@ -267,3 +267,14 @@ def test_ten_thousand_lines_are_read_in_one_lookup_and_summed_per_product(shop):
     assert result.lines[0].row == 4 and result.lines[0].amount == 1 + 0 % 3 + 1 + 5_000 % 3
     assert sum(line.amount for line in result.lines) == sum(amount for _, amount in rows)
     assert len(result.notes) == 5_000
+
+
+def test_an_xml_entity_bomb_in_the_sheet_is_refused_without_expanding_it(shop):
+    entities = '<!ENTITY lol0 "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    sheet = (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    data = handmade_file([["SKU", "Qty"]], sheet_xml=sheet)
+    with pytest.raises(ImportRefused, match="could not be read"):
+        read_order_lines(shop["client"], data)

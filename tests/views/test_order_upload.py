@@ -231,6 +231,15 @@ def test_a_product_deactivated_after_the_preview_is_refused_on_confirm(app, port
     assert snapshot() == before
 
 
+def test_the_import_page_names_every_accepted_header_and_keeps_its_script_out_of_the_title(app, portal_client):
+    page = text_of(portal_client.get(f"{PREFIX}/orders/import"))
+    assert "<title>Import an order from Excel · Client portal</title>" in page
+    help_text = re.search(r'<small id="file-help"[^>]*>(.*?)</small>', page, re.S).group(1)
+    for name in ("product code", "productcode", "sku", "artikelcode", "quantity", "amount", "qty", "aantal"):
+        assert f"&#39;{name}&#39;" in help_text
+    assert "20,000 lines" in help_text
+
+
 def test_the_template_downloads_as_an_xlsx_with_the_two_columns(app, portal_client):
     response = portal_client.get(f"{PREFIX}/orders/import/template.xlsx")
     assert response.status_code == 200
