@@ -639,3 +639,24 @@ MODELS = [
 ]
 
 
+
+
+class CreationKey(ClientOwned):
+    """A create that may happen once: an import preview's or a form's key, and what it created.
+
+    The same preview confirmed twice, or a form sent twice (a double click, a reload, another
+    login of the same client), finds its key here and creates nothing new. Not in MODELS: it is
+    bookkeeping, not warehouse data (like ApiRequestCount); migration 4 creates it and its rows
+    go with their client.
+    """
+
+    client = ForeignKeyField(Client, on_delete="CASCADE")
+    key = CharField(max_length=64)
+    kind = CharField()
+    record_id = IntegerField(null=True)
+    label = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "key"), True),)
+

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 
-from fulfilment import auth, db
+from fulfilment import auth, db, routing
 from fulfilment.config import load_config
 from fulfilment.extensions import csrf
 
@@ -11,6 +11,7 @@ def create_app(config=None):
     """Build the app: configuration, database, logins, CSRF, webshops and jobs, back office, portal, API, CLI."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    routing.init_app(app)  # before any route: ids beyond what a table holds answer 404
 
     db.init_app(app)
     auth.init_app(app)

@@ -11,6 +11,7 @@ from fulfilment.models import (
     AddressBookEntry,
     ApiKey,
     Client,
+    Product,
     ProductImage,
     ReturnStatus,
     Stock,
@@ -245,3 +246,12 @@ class ApiClient:
 def api_client_for(app, client=None, name="Test key"):
     key, raw = accounts.create_api_key(name, client=client)
     return ApiClient(app.test_client(), raw, key)
+
+
+def make_products_in_bulk(client, codes, price="9.95"):
+    """Many products of client at once (one INSERT), for the long-order tests; returns nothing."""
+    from fulfilment.db import insert_in_batches
+
+    insert_in_batches(Product, [{"client": client.id, "product_code": code, "name": f"Product {code}",
+                                 "barcode": "", "price": Decimal(price), "fixed_stock_price": Decimal("4.00"),
+                                 "active": True} for code in codes])

@@ -1,8 +1,8 @@
 """The command line: init-db, create-staff, demo-data; configuration kept in the instance folder."""
 
 from fulfilment import create_app
-from fulfilment.db import bind_database
 from fulfilment.config import persistent_secret_key
+from fulfilment.db import bind_database
 from fulfilment.migrations import MIGRATIONS, current_version
 from fulfilment.models import Client, Order, StaffUser, StockMutation
 from fulfilment.services.accounts import authenticate_staff

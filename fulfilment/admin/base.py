@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 
 from fulfilment.auth import is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
+from fulfilment.routing import record_id
 from fulfilment.services import spreadsheets
 from fulfilment.services.errors import DomainError
 from fulfilment.services.records import delete_record
@@ -114,6 +115,12 @@ class StaffModelView(StaffAccessMixin, ModelView):
     details_modal = False
     # Foreign keys in forms are looked up by ajax instead of loading whole tables.
     form_ajax_refs = {}
+
+    def get_one(self, id):
+        """The record with this id, or None for an id no table can hold (the page then answers not found)."""
+        if record_id(id) is None:
+            return None
+        return super().get_one(id)
 
     def get_query(self):
         # Lists never load blobs (image bytes); a preview column fetches them by URL.

@@ -26,6 +26,7 @@ from fulfilment.models import (
     ReturnLog,
     ReturnStatus,
 )
+from fulfilment.routing import record_id
 from fulfilment.services import catalog, returns
 from fulfilment.services.errors import ValidationFailed
 
@@ -50,6 +51,8 @@ class ReturnView(ReadOnlyModelView):
     )
 
     def get_one(self, id):
+        if record_id(id) is None:
+            return None
         return Return.select(Return, ReturnStatus).join(ReturnStatus).where(Return.id == id).first()
 
     def related_tables(self, ret):
@@ -82,16 +85,16 @@ class ReturnView(ReadOnlyModelView):
             replacement_lines = parse_lines(form.replacements.data) if (form.replacements.data or "").strip() else []
         except Exception as error:
             raise ValidationFailed(f"Replacement products: {error}") from None
-        codes = [code for code, _ in form.returned.lines + replacement_lines]
-        by_code = catalog.products_by_code(client, codes)
+        returned = catalog.products_by_code(client, [code for code, _ in form.returned.lines], goods_coming_back=True)
+        replacements = catalog.products_by_code(client, [code for code, _ in replacement_lines])
         order = None
         if form.order_number.data:
             order = Order.for_client(client).where(Order.number == form.order_number.data.strip()).first()
             if order is None:
                 raise ValidationFailed(f"{client.name} has no order {form.order_number.data}.")
         return returns.create_return(
-            client, [(by_code[code], amount, "") for code, amount in form.returned.lines],
-            [(by_code[code], amount) for code, amount in replacement_lines], order=order, actor=_actor(),
+            client, [(returned[code], amount, "") for code, amount in form.returned.lines],
+            [(replacements[code], amount) for code, amount in replacement_lines], order=order, actor=_actor(),
             name=form.name.data or "", tracking_code=form.tracking_code.data or "", remarks=form.remarks.data or "",
         )
 

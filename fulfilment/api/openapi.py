@@ -181,7 +181,7 @@ SCHEMAS = {
         "idfulfilment_customer": ID_IN,
         **{name: text(10_000 if name == "customer_remarks" else 255) for name in ORDER_TEXT_FIELDS},
         "products": array(ref("OrderProductInput")),
-    }, required=("products",)),
+    }, required=("products", "deliveryname")),
     "OrderUpdate": request_body({name: text(10_000 if name == "customer_remarks" else 255)
                                  for name in ORDER_TEXT_FIELDS}),
     "PauseInput": request_body({"reason": text()}),

@@ -2,13 +2,14 @@
 per-line product status."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 
 from flask import jsonify
 
 from fulfilment.api.auth import check_same_client, client_for_new_record, current_key, get_owned_or_404, scoped
 from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_choice, query_datetime, query_int, query_text
-from fulfilment.api.errors import not_found
+from fulfilment.api.errors import MISSING_PARAMETERS, ApiError, not_found
 from fulfilment.api.pagination import page_of
 from fulfilment.api.products import product_of_line, products_of_lines
 from fulfilment.api.serialisation import created, datetime_text, json_list, money_value, no_content
@@ -21,6 +22,7 @@ from fulfilment.models import (
     Product,
 )
 from fulfilment.services import orders
+from fulfilment.services.errors import IncompleteAddress
 from fulfilment.services.listings import matching
 
 # API field -> Order field, for what may be written.
@@ -47,6 +49,22 @@ WRITABLE = {
     "customer_remarks": "customer_remarks",
 }
 LONG_TEXT = {"customer_remarks": 10_000}
+API_NAMES = {field: api_name for api_name, field in WRITABLE.items()}
+
+
+@contextmanager
+def address_errors_in_api_words(order=None):
+    """Name the missing address fields as the API calls them (deliveryzipcode …), in Picqer's error shape."""
+    try:
+        yield
+    except IncompleteAddress as error:
+        missing = ", ".join(API_NAMES.get(name, name) for name in error.missing)
+        if order is None or error.missing == ["delivery_name"]:
+            message = f"Missing parameter {missing}: an order needs at least the recipient's name (deliveryname)."
+        else:
+            message = (f"Order {order.number} cannot be processed: its delivery address is incomplete. Missing: "
+                       f"{missing}. Add them with PUT /orders/{order.id}, then process the order again.")
+        raise ApiError(400, MISSING_PARAMETERS, message) from None
 
 
 # --- serialising ----------------------------------------------------------------------------
@@ -143,7 +161,8 @@ def create_order():
     products = products_of_lines(client, line_bodies)
     lines = [(product, line.integer("amount", required=True), line.money("price"), line.text("remarks") or "")
              for product, line in zip(products, line_bodies)]
-    order = orders.create_order(client, lines, source="api", actor=current_key(), fields=_fields(body))
+    with address_errors_in_api_words():
+        order = orders.create_order(client, lines, source="api", actor=current_key(), fields=_fields(body))
     return created(_one(order))
 
 
@@ -152,14 +171,18 @@ def update_order(idorder):
     order = _order(idorder)
     body = json_body()
     check_same_client(body, order)
-    return jsonify(_one(orders.update_order(order, _fields(body), current_key())))
+    with address_errors_in_api_words(order):
+        order = orders.update_order(order, _fields(body), current_key())
+    return jsonify(_one(order))
 
 
 @bp.post("/orders/<int:idorder>/process")
 def process_order(idorder):
     order = _order(idorder)
     json_body()
-    return jsonify(_one(orders.process_order(order, current_key())))
+    with address_errors_in_api_words(order):
+        order = orders.process_order(order, current_key())
+    return jsonify(_one(order))
 
 
 @bp.post("/orders/<int:idorder>/pause")

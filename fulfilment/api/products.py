@@ -122,11 +122,11 @@ def image_url(image_id):
 # --- products named in request lines ----------------------------------------------------------
 
 
-def products_of_lines(client, lines, require_amount=True):
-    """Resolve each line's idproduct (or productcode) to the client's product: two queries for all lines.
+def products_of_lines(client, lines, require_amount=True, goods_coming_back=False):
+    """Resolve each line's idproduct (or productcode) to the client's active product: two queries for all lines.
 
-    A line without a product or an amount answers error 23; a product that is not the client's,
-    error 24.
+    A line without a product or an amount answers error 23; a product that is not the client's or
+    is inactive, error 24.
     """
     wanted = []
     for line in lines:
@@ -135,22 +135,21 @@ def products_of_lines(client, lines, require_amount=True):
         if (idproduct is None and not productcode) or (require_amount and not line.has("amount")):
             raise ApiError(400, INCOMPLETE_LINE, "Every product line needs idproduct (or productcode) and amount.")
         wanted.append((idproduct, productcode))
-    ids = {idproduct for idproduct, _ in wanted if idproduct is not None}
-    codes = {code for idproduct, code in wanted if idproduct is None}
-    query = Product.for_client(client)
-    by_id = {p.id: p for p in query.where(Product.id.in_(list(ids)))} if ids else {}
-    by_code = {p.product_code: p for p in query.where(Product.product_code.in_(list(codes)))} if codes else {}
+    resolved = catalog.resolve_products(client, ids=[i for i, _ in wanted if i is not None],
+                                        codes=[code for i, code in wanted if i is None],
+                                        goods_coming_back=goods_coming_back)
     found = []
     for idproduct, productcode in wanted:
-        product = by_id.get(idproduct) if idproduct is not None else by_code.get(productcode)
+        key = idproduct if idproduct is not None else productcode
+        product = resolved.get(key)
         if product is None:
-            raise UnknownProduct(f"Unknown product {idproduct if idproduct is not None else productcode}.")
+            raise UnknownProduct(resolved.problems[key][1])
         found.append(product)
     return found
 
 
-def product_of_line(client, line, require_amount=True):
-    return products_of_lines(client, [line], require_amount)[0]
+def product_of_line(client, line, require_amount=True, goods_coming_back=False):
+    return products_of_lines(client, [line], require_amount, goods_coming_back)[0]
 
 
 # --- routes ---------------------------------------------------------------------------------

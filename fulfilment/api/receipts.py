@@ -84,7 +84,7 @@ def receive_product(idreceipt):
     """Receive units of one product into stock on this receipt; answers the receipt."""
     receipt = _receipt(idreceipt)
     body = json_body()
-    product = product_of_line(receipt.client, body)
+    product = product_of_line(receipt.client, body, goods_coming_back=True)
     purchasing.receive_product(receipt, product, body.integer("amount", required=True), current_key())
     return created(_one(receipt))
 

@@ -91,7 +91,7 @@ def _fields(body):
 
 
 def _returned_lines(client, bodies):
-    products = products_of_lines(client, bodies)
+    products = products_of_lines(client, bodies, goods_coming_back=True)
     return [(product, line.integer("amount", required=True), line.text("reason") or "")
             for product, line in zip(products, bodies)]
 
@@ -159,7 +159,7 @@ def list_returned_products(idreturn):
 def add_returned_product(idreturn):
     ret = _return(idreturn)
     body = json_body()
-    product = product_of_line(ret.client, body)
+    product = product_of_line(ret.client, body, goods_coming_back=True)
     line = returns.add_returned_product(ret, product, body.integer("amount", required=True), body.text("reason") or "")
     return created(returned_product_json(line))
 

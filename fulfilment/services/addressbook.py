@@ -2,6 +2,7 @@
 
 from fulfilment.db import write_transaction
 from fulfilment.models import AddressBookEntry
+from fulfilment.services import idempotency
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
 
@@ -32,11 +33,17 @@ def entry_fields(order_fields, **extra):
     return {**fields, **extra}
 
 
-def add_address(client, **fields):
-    """Save a new address for client (name, address, zip code, city and country are required)."""
+def add_address(client, once_key=None, **fields):
+    """Save a new address for client (name, address, zip code, city and country are required).
+
+    ``once_key`` (a form's key) makes a second submit of the same form create nothing.
+    """
     cleaned = _clean(fields)
     with write_transaction():
-        return AddressBookEntry.create(client=client, **cleaned)
+        claimed = idempotency.claim(client, once_key, "address")
+        entry = AddressBookEntry.create(client=client, **cleaned)
+        idempotency.record(claimed, entry, entry.name)
+        return entry
 
 
 def update_address(entry, **fields):

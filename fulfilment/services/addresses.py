@@ -1,6 +1,6 @@
 """Delivery addresses: the fields an order, a picklist and an address book entry share."""
 
-from fulfilment.services.errors import ValidationFailed
+from fulfilment.services.errors import IncompleteAddress, ValidationFailed
 
 # Order field -> address book field.
 DELIVERY_FIELDS = {
@@ -41,9 +41,9 @@ def clean_delivery_address(fields, require=True):
             raise ValidationFailed("Country must be a two-letter code such as NL, BE or DE.")
         cleaned["delivery_country"] = country
     if require:
-        missing = [LABELS[name] for name in REQUIRED if not cleaned.get(name)]
+        missing = [name for name in REQUIRED if not cleaned.get(name)]
         if missing:
-            raise ValidationFailed(f"The delivery address needs: {', '.join(missing)}.")
+            raise IncompleteAddress(missing)
     return cleaned
 
 

@@ -97,3 +97,41 @@ class ProductManagementDisabled(DomainError):
     http_status = 403
     api_code = 1
     default_message = "You have no access to product management."
+
+
+class AlreadyCreated(DomainError):
+    """The same import preview or form was sent again: what it created exists, nothing new is made."""
+
+    http_status = 409
+    api_code = 21
+    default_message = "This has already been created; nothing new was created."
+
+    def __init__(self, message=None, record_id=None):
+        super().__init__(message)
+        self.record_id = record_id
+
+
+ADDRESS_LABELS = {
+    "delivery_name": "Name",
+    "delivery_address": "Address",
+    "delivery_zipcode": "Zip code",
+    "delivery_city": "City",
+    "delivery_country": "Country",
+}
+
+
+class IncompleteAddress(ValidationFailed):
+    """An order without a shippable delivery address: a concept needs a name, processing the whole address.
+
+    ``missing`` holds the order's field names (delivery_address …), so each caller can name them
+    in its own words (the API uses its field names).
+    """
+
+    def __init__(self, missing, order=None):
+        self.missing = list(missing)
+        self.order = order
+        labels = ", ".join(ADDRESS_LABELS.get(name, name) for name in self.missing)
+        message = f"The delivery address needs: {labels}."
+        if order is not None and order.status in ("concept", "expected"):
+            message += f" Order {order.number} can be processed once it has them."
+        super().__init__(message)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from fulfilment.db import write_transaction
+from fulfilment.db import insert_in_batches, write_transaction
 from fulfilment.models import (
     ORDER_SOURCES,
     Backorder,
@@ -22,11 +22,13 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import addressbook, stock
+from fulfilment.services import addressbook, idempotency, stock
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
+from fulfilment.services.addresses import REQUIRED as REQUIRED_ADDRESS
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import (
+    IncompleteAddress,
     OrderLinesLocked,
     OrderNotChangeable,
     ValidationFailed,
@@ -59,10 +61,13 @@ def _clean_header(fields):
 
 
 def create_order(client, lines, *, source, actor=None, fields=None, webshop=None, foreign_id=None,
-                 foreign_number="", status="concept"):
+                 foreign_number="", status="concept", once_key=None):
     """Create an order (a concept unless status='expected') with lines [(product, amount[, price[, remarks]])].
 
-    ``fields`` holds the delivery_* address (required) and header fields such as reference.
+    ``fields`` holds the delivery_* address and header fields such as reference. As in Picqer,
+    a concept needs only the recipient's name; processing needs a shippable address.
+    ``once_key`` (an import preview's or a form's key) makes a repeated create refuse with
+    AlreadyCreated. The lines are inserted in bulk: a few statements for any number of lines.
     """
     if source not in ORDER_SOURCES:
         raise ValidationFailed(f"Unknown order source {source!r}.")
@@ -71,7 +76,9 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
     if not lines:
         raise ValidationFailed("An order needs at least one product.")
     fields = dict(fields or {})
-    address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS})
+    address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS}, require=False)
+    if not address.get("delivery_name"):
+        raise IncompleteAddress(["delivery_name"])
     header = _clean_header(fields)
     cleaned_lines = []
     for line in lines:
@@ -82,14 +89,30 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
         cleaned_lines.append((product, clean_amount(amount, f"Amount of {product.product_code}"),
                               product.price if price is None else Decimal(str(price)), remarks[:255]))
     with write_transaction():
+        claimed = idempotency.claim(client, once_key, "import" if source == "import" else "order")
         order = Order.create(client=client, source=source, status=status, webshop=webshop, foreign_id=foreign_id,
                              foreign_number=foreign_number or "", **address, **header)
         assign_number(order)
-        for product, amount, price, remarks in cleaned_lines:
-            OrderLine.create(client=client, order=order, product=product, amount=amount, price=price,
-                             remarks=remarks)
+        insert_in_batches(OrderLine, [
+            {"client": order.client_id, "order": order.id, "product": product.id, "amount": amount,
+             "amount_cancelled": 0, "price": price, "remarks": remarks}
+            for product, amount, price, remarks in cleaned_lines
+        ])
         log_order_event(order, status, f"Created ({source})", actor)
+        idempotency.record(claimed, order, order.number)
         return order
+
+
+def missing_address_fields(order):
+    """The delivery fields a processed order still lacks (order field names), in the form's order."""
+    return [name for name in REQUIRED_ADDRESS if not (getattr(order, name) or "").strip()]
+
+
+def check_shippable(order):
+    """Refuse with IncompleteAddress, naming the missing fields, unless the order can be shipped."""
+    missing = missing_address_fields(order)
+    if missing:
+        raise IncompleteAddress(missing, order)
 
 
 def order_lines(order):
@@ -125,46 +148,55 @@ def line_progress(order):
 
 
 def process_order(order, actor=None):
-    """Allocate free stock to the order's lines on one picklist; backorder the rest."""
+    """Allocate free stock to the order's lines on one picklist; backorder the rest.
+
+    Set-based: the stock rows are locked and allocated in bulk and the picklist and backorder
+    lines inserted in bulk, so an order of 10,000 lines takes a few dozen statements.
+    """
     with write_transaction():
         order = lock_order(order)
         if not can_process(order):
             raise WrongStatus(f"Order {order.number} is {order.status}; only concept or expected orders "
                               "can be processed.")
-        lines = order_lines(order)
+        check_shippable(order)
+        # Plain tuples: building 10,000 model instances would cost more than the whole allocation.
+        lines = list(OrderLine.select(OrderLine.id, OrderLine.product, OrderLine.amount, OrderLine.amount_cancelled)
+                     .where(OrderLine.order == order).order_by(OrderLine.id).tuples())
         if not lines:
             raise ValidationFailed("An order needs at least one product before it can be processed.")
-        warehouse = order.warehouse or Warehouse.default()
-        stock.lock_stock_rows([line.product for line in lines], warehouse)
-        to_pick, backordered = [], 0
-        for line in lines:
-            wanted = line.amount - line.amount_cancelled
-            taken = stock.allocate_up_to(line.product, warehouse, wanted)
-            if taken:
-                to_pick.append((line.product, taken, line))
-            if wanted > taken:
-                Backorder.create(client=order.client_id, order=order, order_line=line, product=line.product,
-                                 warehouse=warehouse, amount=wanted - taken)
-                backordered += wanted - taken
+        warehouse_id = order.warehouse_id or Warehouse.default().id
+        wanted = [amount - cancelled for _, _, amount, cancelled in lines]
+        taken = stock.allocate_many([(product_id, amount) for (_, product_id, _, _), amount in zip(lines, wanted)],
+                                    warehouse_id)
+        to_pick = [(product_id, took, line_id) for (line_id, product_id, _, _), took in zip(lines, taken) if took]
+        now = utcnow()
+        waiting = [
+            {"client": order.client_id, "order": order.id, "order_line": line_id, "product": product_id,
+             "warehouse": warehouse_id, "amount": amount - took, "created_at": now}
+            for (line_id, product_id, _, _), amount, took in zip(lines, wanted, taken) if amount > took
+        ]
+        insert_in_batches(Backorder, waiting)
         if to_pick:
-            create_picklist(order.client_id, warehouse, to_pick, order=order)
+            create_picklist(order.client_id, warehouse_id, to_pick, order=order)
+        backordered = sum(row["amount"] for row in waiting)
         order.status = "processing"
-        order.warehouse = warehouse
-        order.processed_at = order.updated_at = utcnow()
+        order.warehouse = warehouse_id
+        order.processed_at = order.updated_at = now
         order.save()
         message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
         log_order_event(order, "processing", message, actor)
         return order
 
 
-def place_order(client, lines, *, source, actor=None, fields=None, save_to_address_book=None):
+def place_order(client, lines, *, source, actor=None, fields=None, save_to_address_book=None, once_key=None):
     """Create an order and process it at once, in one transaction, so the client sees the result right away.
 
     ``save_to_address_book`` (a dict, possibly empty, of the entry's email and telephone) also
     adds the delivery address to the client's address book, in the same transaction.
+    ``once_key``: see create_order; a repeat creates nothing and names the order made first.
     """
     with write_transaction():
-        order = create_order(client, lines, source=source, actor=actor, fields=fields)
+        order = create_order(client, lines, source=source, actor=actor, fields=fields, once_key=once_key)
         order = process_order(order, actor=actor)
         if save_to_address_book is not None:
             addressbook.add_address(client, **addressbook.entry_fields(fields or {}, **save_to_address_book))
@@ -256,7 +288,11 @@ def cancel_order(order, actor=None):
 
 
 def update_order(order, fields, actor=None):
-    """Change an order's address and header fields (reference, e-mail …) until it is picked."""
+    """Change an order's address and header fields (reference, e-mail …) until it is picked.
+
+    A concept may lack parts of its address (it is completed before processing); a processed
+    order keeps a shippable one.
+    """
     address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS}, require=False)
     header = _clean_header(fields)
     with write_transaction():
@@ -264,7 +300,10 @@ def update_order(order, fields, actor=None):
         _check_changeable(order)
         for name, value in {**address, **header}.items():
             setattr(order, name, value)
-        clean_delivery_address({name: getattr(order, name) for name in DELIVERY_FIELDS})
+        if not (order.delivery_name or "").strip():
+            raise IncompleteAddress(["delivery_name"], order)
+        if order.status not in ("concept", "expected"):
+            check_shippable(order)
         order.updated_at = utcnow()
         order.save()
         if address:

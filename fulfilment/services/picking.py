@@ -1,6 +1,6 @@
 """Picklists and shipments: creating a picklist for allocated stock, closing it, shipping it."""
 
-from fulfilment.db import locked, write_transaction
+from fulfilment.db import insert_in_batches, locked, write_transaction
 from fulfilment.models import Backorder, Order, Picklist, PicklistLine, Product, Shipment, utcnow
 from fulfilment.services import stock
 from fulfilment.services.actors import describe_actor
@@ -11,16 +11,21 @@ from fulfilment.services.order_state import lock_order, log_order_event, settle_
 
 
 def create_picklist(client, warehouse, lines, order=None, return_=None):
-    """Create a picklist for lines that are already allocated: [(product, amount, order_line or None)]."""
+    """Create a picklist for lines that are already allocated: [(product, amount, order_line or None)].
+
+    The lines go in with one INSERT per 2,500.
+    """
     with write_transaction():
         picklist = Picklist.create(
             client=client, warehouse=warehouse, order=order, return_=return_,
             **picklist_address(order if order is not None else return_),
         )
         assign_number(picklist)
-        for product, amount, order_line in lines:
-            PicklistLine.create(client=client, picklist=picklist, product=product, amount=amount,
-                                order_line=order_line)
+        insert_in_batches(PicklistLine, [
+            {"client": picklist.client_id, "picklist": picklist.id, "product": getattr(product, "id", product),
+             "amount": amount, "amount_picked": 0, "order_line": getattr(order_line, "id", order_line)}
+            for product, amount, order_line in lines
+        ])
         return picklist
 
 

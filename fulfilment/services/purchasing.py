@@ -18,7 +18,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import stock
+from fulfilment.services import idempotency, stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
@@ -62,15 +62,20 @@ def _clean_line(client, product, amount, price=None):
     return product, amount, price
 
 
-def create_purchase_order(client, lines, actor=None, purchased=False, **fields):
-    """Create a purchase order with lines [(product, amount[, price])]: a concept, or ``purchased`` at once."""
+def create_purchase_order(client, lines, actor=None, purchased=False, once_key=None, **fields):
+    """Create a purchase order with lines [(product, amount[, price])]: a concept, or ``purchased`` at once.
+
+    ``once_key`` (a form's key) makes a second submit of the same form create nothing.
+    """
     if not lines:
         raise ValidationFailed("A purchase order needs at least one product.")
     header = _clean_header(fields)
     cleaned = [_clean_line(client, *line) for line in lines]
     with write_transaction():
+        claimed = idempotency.claim(client, once_key, "purchase order")
         purchase_order = PurchaseOrder.create(client=client, warehouse=Warehouse.default(), **header)
         assign_number(purchase_order)
+        idempotency.record(claimed, purchase_order, purchase_order.number)
         for product, amount, price in cleaned:
             PurchaseOrderLine.create(client=client, purchase_order=purchase_order, product=product, amount=amount,
                                      price=price)

@@ -5,13 +5,17 @@ transaction, so stock equals the sum of the ledger's changes. Allocation uses co
 UPDATEs (checked by row count), so two requests can never both take the last unit.
 """
 
-from fulfilment.db import is_sqlite, locked, write_transaction
-from fulfilment.models import CHANGE_TYPES, Stock, StockMutation, Warehouse, utcnow
+from peewee import Value
+
+from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
+from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
 from fulfilment.services.actors import describe_actor, staff_user_of
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 
 # How often allocate_up_to re-reads free stock when another transaction took it meanwhile.
 _ALLOCATION_ATTEMPTS = 5
+# Products per statement in the bulk paths: well inside every database's parameter limit.
+_BATCH = 5000
 
 
 def stock_row(product, warehouse):
@@ -26,16 +30,30 @@ def lock_stock_rows(products, warehouse):
     A transaction that changes several products' stock calls this first. On PostgreSQL two such
     transactions then take their rows in the same order and one waits for the other; taken in line
     order they could each hold a row the other needs (a deadlock). SQLite's write transactions run
-    one at a time and need no row locks.
+    one at a time and need no row locks. A few statements for any number of products.
     """
-    products = sorted({product.id: product for product in products}.values(), key=lambda product: product.id)
-    if is_sqlite() or not products:
+    product_ids = sorted({getattr(product, "id", product) for product in products})
+    if is_sqlite() or not product_ids:
         return
-    for product in products:
-        stock_row(product, warehouse)
-    list(locked(Stock.select(Stock.id).where(
-        Stock.product.in_([product.id for product in products]) & (Stock.warehouse == warehouse)
-    ).order_by(Stock.product)))
+    ensure_stock_rows(product_ids, warehouse)
+    for batch in _batches(product_ids):
+        list(locked(Stock.select(Stock.id).where(Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse))
+                    .order_by(Stock.product)))
+
+
+def ensure_stock_rows(product_ids, warehouse):
+    """Create the missing (empty) stock rows of these products in warehouse: one INSERT per batch."""
+    warehouse_id = getattr(warehouse, "id", warehouse)
+    for batch in _batches(sorted(set(product_ids))):
+        source = Product.select(Product.client, Product.id, Value(warehouse_id), Value(0), Value(0),
+                                Value(utcnow())).where(Product.id.in_(values_list(batch)))
+        Stock.insert_from(source, fields=[Stock.client, Stock.product, Stock.warehouse, Stock.stock,
+                                          Stock.allocated, Stock.updated_at]).on_conflict_ignore().execute()
+
+
+def _batches(values, size=_BATCH):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def stock_levels(product):
@@ -80,6 +98,57 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
         )
 
 
+def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
+    """Change the stock of many products at once and write their ledger lines: the bulk record_mutation.
+
+    ``changes`` is [(product, change)] with one entry per product. The rows are created where
+    missing, locked (PostgreSQL) and read, the balances updated by one conditional UPDATE and
+    the mutations inserted by one INSERT per batch, so stock still equals the sum of its ledger.
+    Refused with InsufficientStock, and nothing changes, when a product would go below zero or
+    below what is allocated. Returns the number of mutations written.
+    """
+    if change_type not in CHANGE_TYPES:
+        raise ValidationFailed(f"Unknown change type {change_type!r}.")
+    changes = [(product, change) for product, change in changes]
+    if len({product.id for product, _ in changes}) != len(changes):
+        raise ValidationFailed("Each product may appear once in a bulk stock change.")
+    for _, change in changes:
+        if not isinstance(change, int) or isinstance(change, bool) or change == 0:
+            raise ValidationFailed("A stock change must be a whole number other than 0.")
+    warehouse_id = getattr(warehouse, "id", warehouse)
+    if not changes:
+        return 0
+    with write_transaction():
+        product_ids = sorted(product.id for product, _ in changes)
+        ensure_stock_rows(product_ids, warehouse_id)
+        lock_stock_rows(product_ids, warehouse_id)
+        current = {}
+        for batch in _batches(product_ids):
+            for row in Stock.select(Stock.id, Stock.product, Stock.stock, Stock.allocated).where(
+                    Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse_id)):
+                current[row.product_id] = row
+        refused = [product.product_code for product, change in changes
+                   if current[product.id].stock + change < current[product.id].allocated]
+        if refused:
+            raise InsufficientStock(f"Stock cannot go below zero or below what is allocated for: "
+                                    f"{', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}.")
+        now = utcnow()
+        rows = sorted((current[product.id].id, change) for product, change in changes)
+        for batch in _batches(rows, _BATCH // 2):
+            if _add_to_stock(batch, now) != len(batch):
+                raise InsufficientStock("Stock changed while it was being booked; try again.")
+        described, staff_user = describe_actor(actor), staff_user_of(actor)
+        insert_in_batches(StockMutation, [
+            {"client": product.client_id, "product": product.id, "warehouse": warehouse_id,
+             "old_stock": current[product.id].stock, "change": change,
+             "new_stock": current[product.id].stock + change, "change_type": change_type, "reason": reason[:255],
+             "actor": described, "staff_user": staff_user, "picklist": None, "receipt": None, "return_": None,
+             "created_at": now}
+            for product, change in changes
+        ])
+        return len(changes)
+
+
 def allocate_up_to(product, warehouse, wanted):
     """Allocate as much of ``wanted`` as free stock allows; return how many units were allocated."""
     if wanted <= 0:
@@ -100,6 +169,68 @@ def allocate_up_to(product, warehouse, wanted):
             if taken == 1:
                 return take
         return 0
+
+
+def allocate_many(wanted, warehouse):
+    """Allocate free stock to many wants at once: [(product id, units)] -> [units allocated], in order.
+
+    The bulk path of allocate_up_to for a whole order: the stock rows are created where missing,
+    locked (PostgreSQL) and read in one statement per 5,000 products; each want then takes what is
+    still free of its product, in the given order; one conditional UPDATE per batch books the
+    allocations. Should a row have changed meanwhile (it cannot while locked), the row count
+    differs and InsufficientStock rolls everything back.
+    """
+    warehouse_id = getattr(warehouse, "id", warehouse)
+    product_ids = sorted({product_id for product_id, amount in wanted if amount > 0})
+    if not product_ids:
+        return [0] * len(wanted)
+    with write_transaction():
+        ensure_stock_rows(product_ids, warehouse_id)
+        free, row_of = {}, {}
+        for batch in _batches(product_ids):
+            query = (Stock.select(Stock.id, Stock.product, Stock.stock, Stock.allocated)
+                     .where(Stock.product.in_(values_list(batch)) & (Stock.warehouse == warehouse_id))
+                     .order_by(Stock.product).tuples())
+            for stock_id, product_id, in_stock, allocated in locked(query):
+                free[product_id] = max(in_stock - allocated, 0)
+                row_of[product_id] = stock_id
+        taken, booked = [], {}
+        for product_id, amount in wanted:
+            take = min(max(amount, 0), free.get(product_id, 0))
+            taken.append(take)
+            if take:
+                free[product_id] -= take
+                booked[row_of[product_id]] = booked.get(row_of[product_id], 0) + take
+        rows = sorted(booked.items())
+        now = utcnow()
+        for batch in _batches(rows, _BATCH // 2):
+            if _add_allocations(batch, now) != len(batch):
+                raise InsufficientStock("Free stock changed while the order was being allocated; try again.")
+        return taken
+
+
+def _add_allocations(takes, now):
+    """Add [(stock id, units)] to the rows' allocation where free stock allows; return the rows changed."""
+    return _update_by_values("allocated", takes, now, '"{t}"."stock" - "{t}"."allocated" >= v.amount')
+
+
+def _add_to_stock(changes, now):
+    """Add [(stock id, change)] to the rows' stock where it stays at or above the allocation."""
+    return _update_by_values("stock", changes, now, '"{t}"."stock" + v.amount >= "{t}"."allocated"')
+
+
+def _update_by_values(column, pairs, now, condition):
+    """UPDATE stock rows' column by [(stock id, amount)] in one statement; return the row count.
+
+    An UPDATE … FROM (VALUES …) join, which SQLite (3.33+) and PostgreSQL both run by primary key.
+    """
+    param, table = database.param, Stock._meta.table_name
+    values = ", ".join([f"({param}, {param})"] * len(pairs))
+    sql = (f'UPDATE "{table}" SET "{column}" = "{table}"."{column}" + v.amount, "updated_at" = {param} '
+           f"FROM (SELECT x.column1 AS stock_id, x.column2 AS amount FROM (VALUES {values}) AS x) AS v "
+           f'WHERE "{table}"."id" = v.stock_id AND ' + condition.format(t=table))
+    params = [Stock.updated_at.db_value(now)] + [value for pair in pairs for value in pair]
+    return database.execute_sql(sql, params).rowcount
 
 
 def allocate(product, warehouse, amount):

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from fulfilment.models import AddressBookEntry
 from fulfilment.services import addressbook
 from fulfilment.views.blueprint import bp
-from fulfilment.views.forms import ConfirmForm, text
+from fulfilment.views.forms import ConfirmForm, OnceKeyField, text
 from fulfilment.views.listing import paginate, search_text
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404
@@ -21,7 +21,7 @@ def required(label, max_length=255, **kwargs):
     return StringField(label, validators=[DataRequired(), Length(max=max_length)], **kwargs)
 
 
-class AddressForm(FlaskForm):
+class AddressForm(OnceKeyField, FlaskForm):
     name = required("Name (company or person)")
     contact_name = text("Contact name")
     address = required("Street and number")
@@ -56,7 +56,7 @@ def new_address():
 
     if form.validate_on_submit():
         with refusal_shown_on(page):
-            entry = addressbook.add_address(client, **address_of(form))
+            entry = addressbook.add_address(client, once_key=form.once_key.data, **address_of(form))
         flash(f"{entry.name} has been added to your address book.", "success")
         return redirect(url_for("portal.addresses"))
     return form_page(page, form)

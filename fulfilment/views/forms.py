@@ -5,11 +5,14 @@ client's scope; an unknown or another client's id is a validation error on its f
 view creates nothing.
 """
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from fulfilment.models import AddressBookEntry, Product
+from fulfilment.models import AddressBookEntry
+from fulfilment.services import catalog, idempotency
 from fulfilment.services.addressbook import as_order_fields
 from fulfilment.services.addresses import DELIVERY_FIELDS
 from fulfilment.services.quantities import MAX_AMOUNT
@@ -49,7 +52,36 @@ class AddLineForm(FlaskForm):
 
 
 def line_rows(label="Products"):
-    return FieldList(FormField(LineForm), label, min_entries=NEW_ROWS)
+    return FieldList(FormField(LineForm), label, min_entries=NEW_ROWS, max_entries=MAX_LINES)
+
+
+_ROW_KEY = re.compile(r"^([a-z_]+)-(\d{1,9})-")
+
+
+def too_many_rows(formdata, prefixes=("lines", "existing")):
+    """Whether a post holds more than MAX_LINES product rows, counted from the field names alone.
+
+    Checked before the form is built: parsing thousands of posted rows costs seconds, and
+    FieldList's max_entries would drop the rows beyond it without a word.
+    """
+    rows = set()
+    for name in formdata.keys():
+        match = _ROW_KEY.match(name)
+        if match and match.group(1) in prefixes:
+            rows.add((match.group(1), match.group(2)))
+            if len(rows) > MAX_LINES:
+                return True
+    return False
+
+
+class OnceKeyField:
+    """A form whose submit creates something: its key makes a second submit create nothing.
+
+    The key is made when the form is shown and stays the same while the form is corrected; the
+    creating service claims it (services.idempotency), so a double click or a reload is refused.
+    """
+
+    once_key = HiddenField(default=idempotency.new_key)
 
 
 def add_empty_rows(rows, count=NEW_ROWS):
@@ -58,25 +90,21 @@ def add_empty_rows(rows, count=NEW_ROWS):
         rows.append_entry()
 
 
-def resolve_lines(client, rows, active_only=True):
-    """The filled-in rows as [(product, amount)], every product found in client's scope.
+def resolve_lines(client, rows):
+    """The filled-in rows as [(product, amount)], every product one of client's active products.
 
-    Two queries at most (ids, then typed codes). A row that is wrong gets an error on its field;
-    callers check ``rows_have_errors`` before creating anything.
+    One lookup for all rows (services.catalog.resolve_products). A row that is wrong gets an error
+    on its field; callers check ``rows_have_errors`` before creating anything.
     """
     filled = [row.form for row in rows if row.form.is_filled()]
-    ids = {_as_id(row.product_id.data) for row in filled} - {None}
-    by_id = {p.id: p for p in Product.for_client(client).where(Product.id.in_(list(ids)))} if ids else {}
-    codes = {(row.product_code.data or "").strip() for row in filled if not (row.product_id.data or "").strip()}
-    codes.discard("")
-    by_code = ({p.product_code: p for p in Product.for_client(client).where(Product.product_code.in_(list(codes)))}
-               if codes else {})
+    resolved = catalog.resolve_products(
+        client,
+        ids=[_as_id(row.product_id.data) for row in filled if _as_id(row.product_id.data) is not None],
+        codes=[(row.product_code.data or "").strip() for row in filled if not (row.product_id.data or "").strip()],
+    )
     lines = []
     for row in filled:
-        product = _row_product(row, by_id, by_code)
-        if product is not None and active_only and not product.active:
-            row.product_code.errors.append(f"Product {product.product_code} is inactive.")
-            product = None
+        product = _row_product(row, resolved)
         if row.amount.data is None and not row.amount.errors:
             row.amount.errors.append("Enter a quantity.")
         if product is not None and row.amount.data is not None and not row.amount.errors:
@@ -84,20 +112,23 @@ def resolve_lines(client, rows, active_only=True):
     return lines
 
 
-def _row_product(row, by_id, by_code):
+def _row_product(row, resolved):
     raw_id = (row.product_id.data or "").strip()
     code = (row.product_code.data or "").strip()
     if raw_id:
-        product = by_id.get(_as_id(raw_id))
+        key = _as_id(raw_id)
+        product = resolved.get(key) if key is not None else None
         if product is None:
-            row.product_code.errors.append("Unknown product: choose one of your own products.")
+            inactive = key in resolved.problems and resolved.problems[key][0] == "inactive"
+            row.product_code.errors.append(resolved.problems[key][1] if inactive
+                                           else "Unknown product: choose one of your own products.")
         return product
     if not code:
         row.product_code.errors.append("Choose a product.")
         return None
-    product = by_code.get(code)
+    product = resolved.get(code)
     if product is None:
-        row.product_code.errors.append(f"Unknown product code {code}.")
+        row.product_code.errors.append(resolved.problems[code][1])
     return product
 
 

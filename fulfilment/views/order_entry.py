@@ -13,10 +13,10 @@ from fulfilment.services import orders
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     MAX_AMOUNT,
-    MAX_LINES,
     TOO_MANY_LINES,
     AddLineForm,
     AddressChoiceFields,
+    OnceKeyField,
     add_empty_rows,
     fill_address_choices,
     line_rows,
@@ -24,6 +24,7 @@ from fulfilment.views.forms import (
     resolve_lines,
     rows_have_errors,
     text,
+    too_many_rows,
 )
 from fulfilment.views.orders import order_page, owned_order
 from fulfilment.views.refusals import form_page, refusal_shown_on
@@ -36,7 +37,7 @@ class OrderHeaderFields:
     telephone = text("Recipient's telephone")
 
 
-class NewOrderForm(OrderHeaderFields, AddressChoiceFields, FlaskForm):
+class NewOrderForm(OnceKeyField, OrderHeaderFields, AddressChoiceFields, FlaskForm):
     lines = line_rows()
 
 
@@ -84,7 +85,8 @@ def units(count):
 @bp.route("/orders/new", methods=["GET", "POST"])
 def new_order():
     client = current_client()
-    form = NewOrderForm()
+    oversized = request.method == "POST" and too_many_rows(request.form)
+    form = NewOrderForm(formdata=None) if oversized else NewOrderForm()
     preselected = None
     if not form.is_submitted() and request.args.get("address", type=int):
         preselected = get_owned_or_404(AddressBookEntry.for_client(client), request.args.get("address", type=int))
@@ -94,6 +96,9 @@ def new_order():
     def page():
         return render_template("portal/order_form.html", form=form, more_addresses=more_addresses)
 
+    if oversized:
+        flash(TOO_MANY_LINES, "error")
+        return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
     if request.form.get("more_lines"):
@@ -102,15 +107,13 @@ def new_order():
     form.validate()
     fields, entry = resolve_address(client, form)
     lines = resolve_lines(client, form.lines)
-    if len(form.lines) > MAX_LINES:
-        flash(TOO_MANY_LINES, "error")
-        return form_page(page, form, explain=False)
     if fields is None or form.errors or rows_have_errors(form.lines):
         return form_page(page, form)
     with refusal_shown_on(page):
         saved = address_book_entry(form)
         order = orders.place_order(client, lines, source="portal", actor=portal_actor(),
-                                   fields={**fields, **order_header(form, entry)}, save_to_address_book=saved)
+                                   fields={**fields, **order_header(form, entry)}, save_to_address_book=saved,
+                                   once_key=form.once_key.data)
     flash(processing_summary(client, order), "success")
     if saved is not None:
         flash("The address has been saved to your address book.", "info")

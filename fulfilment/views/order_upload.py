@@ -2,25 +2,30 @@
 
 Nothing is created until the file is clean and the client confirms. Between the preview and the
 confirmation the parsed lines travel in a signed, time-limited token (product ids and amounts,
-the address); on confirmation they are checked again through the client's scope and the order
-service, and a token is used once.
+the address, a random import key); on confirmation they are checked again through the client's
+scope and the order service. The order service claims the import key in the database, so a
+preview creates one order however often, from whichever login or browser, it is confirmed.
 """
 
 import io
-import secrets
 
-from flask import current_app, flash, redirect, render_template, send_file, session, url_for
+from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from fulfilment.models import Product
-from fulfilment.services import orders
+from fulfilment.services import catalog, idempotency, orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
-from fulfilment.services.order_import import read_order_lines, template_workbook
+from fulfilment.services.order_import import (
+    CODE_HEADERS,
+    MAX_LINES,
+    QUANTITY_HEADERS,
+    read_order_lines,
+    template_workbook,
+)
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
     AddressChoiceFields,
@@ -34,7 +39,6 @@ from fulfilment.views.scope import current_client, portal_actor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may wait for its confirmation
-USED_PREVIEWS_KEPT = 20
 PREVIEW_EXPIRED = "This preview has expired or was changed, so nothing was created. Upload the file again."
 
 
@@ -43,14 +47,11 @@ class ImportForm(AddressChoiceFields, FlaskForm):
     file = FileField("Excel file (.xlsx)", validators=[
         FileRequired("Choose the Excel file to upload."),
         FileAllowed(["xlsx"], "Only Excel workbooks (.xlsx) are accepted, not .xls, .xlsm or .csv."),
-    ], description="A column 'Product code' (or SKU, Code) and a column 'Quantity' (or Amount, Qty); "
-                   "other columns are ignored. Only the first sheet is read.")
-
-
-class AlreadyImported(ValidationFailed):
-    """The same preview confirmed twice (a double click, a reload): the order exists already."""
-
-    http_status = 409
+    ], description=(
+        "A column " + " / ".join(f"'{name}'" for name in CODE_HEADERS) + " and a column "
+        + " / ".join(f"'{name}'" for name in QUANTITY_HEADERS) + " (any case) in one of the first rows; "
+        f"other columns are ignored. Only the first sheet is read; up to {MAX_LINES:,} lines. Type quantities "
+        "without a thousands separator (1000), or as number cells."))
 
 
 class ConfirmImportForm(FlaskForm):
@@ -101,7 +102,7 @@ def import_order():
         "lines": [[line.product.id, line.amount] for line in result.lines],
         "fields": {**fields, **header},
         "save_address": bool(form.save_address.data and entry is None),
-        "nonce": secrets.token_urlsafe(12),
+        "import_key": idempotency.new_key(),
     })
     return page()
 
@@ -122,36 +123,33 @@ def confirm_order_import():
         preview = read_preview(client, form)
         lines = previewed_lines(client, preview["lines"])
         order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
-                                   save_to_address_book={} if preview["save_address"] else None)
-    used = session.get("used_import_previews", [])
-    session["used_import_previews"] = (used + [[preview["nonce"], order.number]])[-USED_PREVIEWS_KEPT:]
+                                   save_to_address_book={} if preview["save_address"] else None,
+                                   once_key=preview["import_key"])
     flash(f"Order {order.number} has been created from your file ({len(lines)} product(s)).", "success")
     flash(processing_summary(client, order), "success")
     return redirect(url_for("portal.order", order_id=order.id))
 
 
 def read_preview(client, form):
-    """The confirmed preview's content: signed by us, not expired, this client's, not used before."""
+    """The confirmed preview's content: signed by us, not expired, this client's."""
     if not form.validate():
         raise ValidationFailed(PREVIEW_EXPIRED)
     try:
         preview = preview_signer().loads(form.token.data, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
         raise ValidationFailed(PREVIEW_EXPIRED) from None
-    if preview.get("client") != client.id:
+    if preview.get("client") != client.id or not preview.get("import_key"):
         raise ValidationFailed(PREVIEW_EXPIRED)
-    for nonce, number in session.get("used_import_previews", []):
-        if nonce == preview["nonce"]:
-            raise AlreadyImported(f"This file has already been imported as order {number}; nothing new was created.")
     return preview
 
 
 def previewed_lines(client, previewed):
-    """[(product, amount)] of the preview, each product found again in client's scope (one query)."""
-    ids = [product_id for product_id, _ in previewed]
-    products = {p.id: p for p in Product.for_client(client).where(Product.id.in_(ids))}
-    missing = [product_id for product_id in ids if product_id not in products]
-    if missing:
-        raise ValidationFailed("A product of the preview is no longer available, so nothing was created. "
-                               "Upload the file again.")
-    return [(products[product_id], amount) for product_id, amount in previewed]
+    """[(product, amount)] of the preview, each product found again among client's active products."""
+    resolved = catalog.resolve_products(client, ids=[product_id for product_id, _ in previewed])
+    for product_id, _ in previewed:
+        if product_id in resolved.problems:
+            kind, message = resolved.problems[product_id]
+            raise ValidationFailed(message if kind == "inactive" else
+                                   "A product of the preview is no longer available, so nothing was created. "
+                                   "Upload the file again.")
+    return [(resolved.by_id[product_id], amount) for product_id, amount in previewed]

@@ -29,11 +29,13 @@ from fulfilment.views.forms import (
     MAX_LINES,
     TOO_MANY_LINES,
     ConfirmForm,
+    OnceKeyField,
     add_empty_rows,
     line_rows,
     resolve_lines,
     rows_have_errors,
     text,
+    too_many_rows,
 )
 from fulfilment.views.purchase_orders import purchase_order_page
 from fulfilment.views.refusals import form_page, refusal_shown_on
@@ -48,7 +50,7 @@ class PurchaseOrderForm(FlaskForm):
     lines = line_rows("Products")
 
 
-class NewPurchaseOrderForm(PurchaseOrderForm):
+class NewPurchaseOrderForm(OnceKeyField, PurchaseOrderForm):
     purchased = BooleanField("The goods are ordered: the warehouse can expect them", default=True)
 
 
@@ -78,11 +80,15 @@ def back_to_purchase_order(purchase_order):
 @bp.route("/purchase-orders/new", methods=["GET", "POST"])
 def new_purchase_order():
     client = current_client()
-    form = NewPurchaseOrderForm()
+    oversized = request.method == "POST" and too_many_rows(request.form)
+    form = NewPurchaseOrderForm(formdata=None) if oversized else NewPurchaseOrderForm()
 
     def page():
         return render_template("portal/purchase_order_form.html", form=form, purchase_order=None, lines_by_id={})
 
+    if oversized:
+        flash(TOO_MANY_LINES, "error")
+        return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
     if request.form.get("more_lines"):
@@ -90,14 +96,12 @@ def new_purchase_order():
         return form_page(page, form, refused=False)
     form.validate()
     lines = resolve_lines(client, form.lines)
-    if len(form.lines) > MAX_LINES:
-        flash(TOO_MANY_LINES, "error")
-        return form_page(page, form, explain=False)
     if form.errors or rows_have_errors(form.lines):
         return form_page(page, form)
     with refusal_shown_on(page):
         purchase_order = purchasing.create_purchase_order(client, lines, actor=portal_actor(),
-                                                          purchased=form.purchased.data, **header_of(form))
+                                                          purchased=form.purchased.data, once_key=form.once_key.data,
+                                                          **header_of(form))
     flash(f"Purchase order {purchase_order.number} has been created. The warehouse books the goods in when they "
           "arrive.", "success")
     return back_to_purchase_order(purchase_order)
@@ -112,11 +116,12 @@ def edit_purchase_order(purchase_order_id):
         .where(PurchaseOrderLine.purchase_order == purchase_order).order_by(PurchaseOrderLine.id)
     )
     lines_by_id = {line.id: line for line in current_lines}
-    if request.method == "GET":
+    oversized = request.method == "POST" and too_many_rows(request.form)
+    if request.method == "GET" or oversized:
         if not purchasing.can_change(purchase_order):
             return back_to_purchase_order(purchase_order)
         # Not obj=purchase_order: its ``lines`` would fill the rows meant for new products.
-        form = EditPurchaseOrderForm(data={
+        form = EditPurchaseOrderForm(formdata=None, data={
             **{name: getattr(purchase_order, name) for name in HEADER_FIELDS},
             "existing": [{"line_id": str(line.id), "amount": line.amount} for line in current_lines],
         })
@@ -127,6 +132,9 @@ def edit_purchase_order(purchase_order_id):
         return render_template("portal/purchase_order_form.html", form=form, purchase_order=purchase_order,
                                lines_by_id=lines_by_id)
 
+    if oversized:
+        flash(TOO_MANY_LINES, "error")
+        return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
     if request.form.get("more_lines"):

@@ -1,11 +1,8 @@
 """Every back-office list exports to .xlsx: the list's columns, search, filters and sort, every page."""
 
 from datetime import date
-from decimal import Decimal
 
-import pytest
-
-from fulfilment.models import Client, Stock
+from fulfilment.models import Client
 from tests import factories, read_exports
 from tests.conftest import count_queries
 

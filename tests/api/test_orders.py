@@ -6,6 +6,7 @@ from fulfilment.models import Order, OrderLine, Stock
 from fulfilment.services import picking
 from tests import factories
 from tests.api.shapes import BACKORDER, ORDER, ORDER_LINE, PRODUCT_STATUS, assert_list_of, assert_shape
+from tests.services.invariants import table_contents
 
 ADDRESS = {"deliveryname": "Jansen BV", "deliveryaddress": "Kerkstraat 1", "deliveryzipcode": "1011 AB",
            "deliverycity": "Amsterdam", "deliverycountry": "nl"}
@@ -51,14 +52,45 @@ def test_line_without_product_or_amount_is_error_23(app, shop, staff_api, line):
     assert Order.select().count() == 0
 
 
-def test_order_needs_products_and_an_address(app, shop, staff_api):
+def test_order_needs_products_and_a_recipient_name(app, shop, staff_api):
     product = factories.make_product(shop)
     no_lines = staff_api.post("/orders", json=_order_body(shop))
-    no_address = staff_api.post("/orders", json={"idfulfilment_customer": shop.id,
-                                                 "products": [{"idproduct": product.id, "amount": 1}]})
-    assert (no_lines.status_code, no_address.status_code) == (400, 400)
-    assert no_lines.get_json()["error_code"] == no_address.get_json()["error_code"] == 5
+    no_name = staff_api.post("/orders", json={"idfulfilment_customer": shop.id, "deliverycity": "Utrecht",
+                                              "products": [{"idproduct": product.id, "amount": 1}]})
+    assert (no_lines.status_code, no_name.status_code) == (400, 400)
+    assert no_lines.get_json()["error_code"] == no_name.get_json()["error_code"] == 5
+    assert no_name.get_json()["error_message"].startswith("Missing parameter deliveryname")
     assert Order.select().count() == 0
+
+
+def test_an_order_with_only_a_name_is_a_concept_processed_once_its_address_is_complete(app, shop, staff_api):
+    """Picqer's POST /orders needs only idcustomer or deliveryname (https://picqer.com/en/api/orders)."""
+    product = factories.make_product(shop, stock_amount=4)
+    created = staff_api.post("/orders", json={"idfulfilment_customer": shop.id, "deliveryname": "Eva de Vries",
+                                              "products": [{"productcode": product.product_code, "amount": 3}]})
+    assert created.status_code == 201
+    order = created.get_json()
+    assert (order["status"], order["deliveryname"], order["deliveryaddress"], order["deliverycity"]) == \
+        ("concept", "Eva de Vries", "", "")
+
+    before = table_contents()
+    refused = staff_api.post(f"/orders/{order['idorder']}/process")
+    assert refused.status_code == 400
+    assert refused.get_json() == {
+        "error": True, "error_code": 5,
+        "error_message": f"Order {order['orderid']} cannot be processed: its delivery address is incomplete. "
+                         f"Missing: deliveryaddress, deliveryzipcode, deliverycity. Add them with PUT "
+                         f"/orders/{order['idorder']}, then process the order again."}
+    assert table_contents() == before  # still a concept, nothing allocated
+
+    partly = staff_api.put(f"/orders/{order['idorder']}", json={"deliveryaddress": "Tuinweg 4"})
+    assert partly.status_code == 200  # a concept may be completed step by step
+    assert "Missing: deliveryzipcode, deliverycity." in staff_api.post(
+        f"/orders/{order['idorder']}/process").get_json()["error_message"]
+    staff_api.put(f"/orders/{order['idorder']}", json={"deliveryzipcode": "2011 AA", "deliverycity": "Haarlem"})
+    processed = staff_api.post(f"/orders/{order['idorder']}/process")
+    assert processed.status_code == 200 and processed.get_json()["status"] == "processing"
+    assert Stock.get(Stock.product == product).allocated == 3
 
 
 def test_process_a_partly_backordered_order(app, shop, staff_api):

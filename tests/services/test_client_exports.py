@@ -1,11 +1,10 @@
 """What a client exports from the portal: its own rows only, with the list's filters, typed cells."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 
-from fulfilment.models import Backorder, Order, Stock, StockMutation
+from fulfilment.models import StockMutation
 from fulfilment.services import client_exports, returns
 from fulfilment.services.errors import ExportTooLarge, UnknownProduct, ValidationFailed
 from tests import factories, read_exports

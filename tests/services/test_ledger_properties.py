@@ -19,7 +19,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-
 from peewee import Select, fn
 
 from fulfilment.db import database

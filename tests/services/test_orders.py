@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from fulfilment.models import Backorder, Order, OrderEvent, OrderLine, Picklist, StockMutation
+from fulfilment.models import Backorder, Order, OrderEvent, OrderLine, Picklist, Stock, StockMutation
 from fulfilment.services import catalog, orders, picking
 from fulfilment.services.errors import (
+    IncompleteAddress,
     OrderLinesLocked,
     OrderNotChangeable,
     UnknownProduct,
@@ -80,7 +81,7 @@ def test_create_order_refuses_amounts_that_are_not_whole_positive_numbers(app, a
     assert not Order.select().exists()
 
 
-@pytest.mark.parametrize("problem", ["no lines", "no address", "bad country", "unknown source", "unknown field",
+@pytest.mark.parametrize("problem", ["no lines", "no recipient name", "bad country", "unknown source", "unknown field",
                                      "processing"])
 def test_create_order_refuses_incomplete_orders(app, problem):
     client = factories.make_client()
@@ -88,8 +89,8 @@ def test_create_order_refuses_incomplete_orders(app, problem):
     kwargs = {"source": "portal", "fields": dict(factories.ADDRESS)}
     if problem == "no lines":
         lines = []
-    elif problem == "no address":
-        kwargs["fields"].pop("delivery_city")
+    elif problem == "no recipient name":
+        kwargs["fields"] = {"delivery_name": " ", "delivery_city": "Utrecht"}
     elif problem == "bad country":
         kwargs["fields"]["delivery_country"] = "Netherlands"
     elif problem == "unknown source":
@@ -105,6 +106,34 @@ def test_create_order_refuses_incomplete_orders(app, problem):
 
 
 # --- process ----------------------------------------------------------------------------------
+
+
+def test_a_concept_needs_only_a_name_but_processing_needs_the_whole_address(app):
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=5)
+    order = orders.create_order(client, [(product, 2)], source="api", fields={"delivery_name": "Eva de Vries"})
+    assert (order.status, order.delivery_name, order.delivery_address) == ("concept", "Eva de Vries", "")
+
+    before = table_contents()
+    with pytest.raises(IncompleteAddress) as refused:
+        orders.process_order(order)
+    assert refused.value.missing == ["delivery_address", "delivery_zipcode", "delivery_city"]
+    assert refused.value.message.startswith("The delivery address needs: Address, Zip code, City.")
+    assert table_contents() == before  # no allocation, no picklist, still a concept
+
+    orders.update_order(order, {"delivery_address": "Tuinweg 4", "delivery_zipcode": "2011 AA",
+                                "delivery_city": "Haarlem"})
+    processed = orders.process_order(order)
+    assert processed.status == "processing"
+    assert Stock.get(Stock.product == product).allocated == 2
+
+
+def test_a_processed_order_keeps_a_shippable_address(app):
+    order = factories.make_order(process=True)
+    before = table_contents()
+    with pytest.raises(IncompleteAddress, match="Zip code"):
+        orders.update_order(order, {"delivery_zipcode": ""})
+    assert table_contents() == before
 
 
 def test_process_allocates_free_stock_and_backorders_the_rest(app):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fulfilment.models import Backorder, PicklistLine, StockMutation
+from fulfilment.models import Backorder, PicklistLine, Stock, StockMutation
 from fulfilment.services import stock, stock_corrections
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 from tests import factories
@@ -174,3 +174,46 @@ def test_release_gives_back_allocated_units_and_never_more(app):
         stock.release(product, factories.warehouse(), 2)
 
     assert factories.stock_levels(product) == (3, 1)
+
+
+# --- the bulk paths: many products in a few statements, the ledger still adds up -------------------
+
+
+def test_record_mutations_books_many_products_with_their_ledger_lines_in_a_few_statements(app):
+    from fulfilment.services.stock import record_mutations
+    from tests.conftest import count_queries
+    from tests.services.invariants import ledger_problems
+
+    client = factories.make_client()
+    products = [factories.make_product(client) for _ in range(30)]
+    stock_corrections.change_stock(products[0], factories.warehouse(), 5, "Counted")
+    with count_queries() as counter:
+        written = record_mutations([(product, 3 + n) for n, product in enumerate(products)], factories.warehouse(),
+                                   "receipt", reason="Pallet 7")
+    assert written == 30
+    assert counter.n <= 10  # not one per product
+    assert [s.stock for s in Stock.select().order_by(Stock.product)] == [8] + [3 + n for n in range(1, 30)]
+    assert ledger_problems() == []
+
+
+def test_record_mutations_refuses_as_a_whole_when_one_product_would_go_below_its_allocation(app):
+    from fulfilment.services.stock import record_mutations
+    from tests.services.invariants import table_contents
+
+    client = factories.make_client()
+    plenty, scarce = factories.make_product(client, stock_amount=10), factories.make_product(client, stock_amount=2)
+    stock.allocate(scarce, factories.warehouse(), 2)
+    before = table_contents()
+    with pytest.raises(InsufficientStock, match=scarce.product_code):
+        record_mutations([(plenty, -3), (scarce, -1)], factories.warehouse(), "correction", reason="Damaged")
+    assert table_contents() == before
+
+
+def test_allocate_many_takes_what_is_free_in_order_and_books_it_in_one_update(app):
+    from fulfilment.services.stock import allocate_many
+
+    client = factories.make_client()
+    a, b, c = (factories.make_product(client, stock_amount=n) for n in (5, 0, 3))
+    taken = allocate_many([(a.id, 4), (b.id, 2), (a.id, 4), (c.id, 3), (c.id, 0)], factories.warehouse())
+    assert taken == [4, 0, 1, 3, 0]
+    assert {s.product_id: s.allocated for s in Stock.select()} == {a.id: 5, b.id: 0, c.id: 3}

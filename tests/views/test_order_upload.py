@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from fulfilment.models import AddressBookEntry, Order
 from fulfilment.services.order_import import template_workbook
 from tests import factories
-from tests.conftest import portal_login
-from tests.make_uploads import ZipReads, handmade_file, openpyxl_file
+from tests.conftest import count_queries, portal_login
+from tests.make_uploads import handmade_file, long_order_file, many_cells_file, openpyxl_file, wide_claim_file
 from tests.views.portal_forms import PREFIX, location_of, snapshot, submit, text_of
 
 ADDRESS = {"delivery_name": "Jansen BV", "delivery_address": "Kerkstraat 1", "delivery_zipcode": "1011 AB",
@@ -123,17 +123,15 @@ def test_a_file_that_is_not_a_readable_order_is_refused(app, portal_client, shop
 
 @pytest.mark.parametrize("hostile, message", [
     (lambda: handmade_file([["SKU", "Qty"], ["MUG", 1]], padding=80_000_000), "unpacks to far more"),
-    (lambda: handmade_file([["SKU", "Qty"], ["MUG", 1]], dimension="A1:B1048576"), "The sheet has 1,048,576 rows"),
-], ids=["zip bomb", "a million rows claimed"])
-def test_a_hostile_file_is_refused_before_anything_large_is_unpacked(app, portal_client, shop, hostile, message,
-                                                                    monkeypatch):
+    (lambda: many_cells_file(cells_per_row=2_000, rows=400), "The sheet has more than 500,000 cells"),
+], ids=["zip bomb", "wide sheet without a dimension"])
+def test_a_hostile_file_is_refused_and_changes_nothing(app, portal_client, shop, hostile, message):
+    # How fast: bench/import_benchmark.py times these files; the service tests check that reading stops.
     data = hostile()
-    assert len(data) < 1_000_000
+    assert len(data) < 4_000_000
     before = snapshot()
-    reads = ZipReads(monkeypatch)
     response = upload(portal_client, data)
     assert message in text_of(response, 400)
-    assert reads.total < 100_000 and not reads.workbook_loaded, reads.unpacked
     assert snapshot() == before
 
 
@@ -166,7 +164,7 @@ def test_an_address_from_the_address_book_and_another_clients_address(app, porta
     assert (Order.get().delivery_name, Order.get().delivery_city) == ("Bakkerij Smit", "Zwolle")
 
 
-def test_a_changed_or_foreign_or_reused_preview_creates_nothing(app, portal_client, portal_user, shop):
+def test_a_changed_or_foreign_preview_creates_nothing(app, portal_client, portal_user, shop):
     page = text_of(upload(portal_client, openpyxl_file([["SKU", "Qty"], ["MUG", 1]])))
     token = preview_token(page)
     other = portal_login(app, factories.make_portal_user(username="other-client"))
@@ -178,11 +176,49 @@ def test_a_changed_or_foreign_or_reused_preview_creates_nothing(app, portal_clie
     assert "This preview has expired or was changed" in text_of(confirm(other, token), 400)
     assert snapshot() == before
 
+
+def test_a_preview_is_confirmed_once_whatever_session_confirms_it_again(app, portal_client, portal_user, shop):
+    colleague = portal_login(app, factories.make_portal_user(client=shop, username="colleague"))
+    page = text_of(upload(portal_client, openpyxl_file([["SKU", "Qty"], ["MUG", 1]])))
+    token = preview_token(page)
     assert confirm(portal_client, token).status_code == 302
     order = Order.get()
-    again = text_of(confirm(portal_client, token), 409)
-    assert f"already been imported as order {order.number}" in again
-    assert Order.select().count() == 1
+    cookie_lost = portal_login(app, portal_user)  # the same user in a new session, without the old cookie
+    after_first = snapshot()
+
+    again = text_of(confirm(portal_client, token), 409)  # a double click, a reload
+    assert f"This file has already been imported as order {order.number}; nothing new was created." in again
+    for session in (colleague, cookie_lost):
+        assert f"already been imported as order {order.number}" in text_of(confirm(session, token), 409)
+    assert snapshot() == after_first
+
+
+def test_ten_thousand_lines_are_previewed_and_confirmed_in_a_bounded_number_of_statements(app, portal_client, shop):
+    client = shop
+    factories.make_products_in_bulk(client, [f"LONG-{i:05d}" for i in range(10_000)])
+    stocked = list(client.products.where(client.products.model.product_code.startswith("LONG-"))
+                   .order_by(client.products.model.id).limit(5_000))
+    from fulfilment.services import stock
+    stock.record_mutations([(product, 3) for product in stocked], factories.warehouse(), "receipt",
+                           reason="Opening stock")
+    rows = [(f"LONG-{n:05d}", 2) for n in range(10_000)]
+    page = text_of(upload(portal_client, long_order_file(rows)))
+    assert "10000 product(s)" in page
+    with count_queries() as counter:
+        response = confirm(portal_client, preview_token(page))
+    order = Order.get()
+    assert location_of(response) == f"{PREFIX}/orders/{order.id}"
+    assert order.lines.count() == 10_000 and order.status == "processing"
+    assert counter.n < 80  # per order, not per line (was ~79,000)
+    from fulfilment.models import Backorder, PicklistLine
+    assert PicklistLine.select().count() == 5_000 and Backorder.select().count() == 5_000
+    from tests.services.invariants import all_problems
+    assert all_problems() == []
+
+
+def test_a_file_claiming_a_huge_sheet_is_read_by_what_it_holds(app, portal_client, shop):
+    page = text_of(upload(portal_client, wide_claim_file()))
+    assert "MUG <span" in page and "Create this order" in page
 
 
 def test_a_product_deactivated_after_the_preview_is_refused_on_confirm(app, portal_client, shop):
@@ -193,6 +229,15 @@ def test_a_product_deactivated_after_the_preview_is_refused_on_confirm(app, port
     before = snapshot()
     assert "Product MUG is inactive." in text_of(confirm(portal_client, preview_token(page)), 400)
     assert snapshot() == before
+
+
+def test_the_import_page_names_every_accepted_header_and_keeps_its_script_out_of_the_title(app, portal_client):
+    page = text_of(portal_client.get(f"{PREFIX}/orders/import"))
+    assert "<title>Import an order from Excel · Client portal</title>" in page
+    help_text = re.search(r'<small id="file-help"[^>]*>(.*?)</small>', page, re.S).group(1)
+    for name in ("product code", "productcode", "sku", "artikelcode", "quantity", "amount", "qty", "aantal"):
+        assert f"&#39;{name}&#39;" in help_text
+    assert "20,000 lines" in help_text
 
 
 def test_the_template_downloads_as_an_xlsx_with_the_two_columns(app, portal_client):
