@@ -88,7 +88,7 @@ def main():
     from fulfilment.db import database, insert_in_batches
     from fulfilment.models import Client, Order, Product, Warehouse
     from fulfilment.services import accounts, stock
-    from tests.workbooks import many_cells_file, wide_claim_file
+    from tests.make_uploads import many_cells_file, wide_claim_file
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SECRET_KEY": "bench",
