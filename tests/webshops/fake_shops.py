@@ -44,6 +44,8 @@ class FakeShop:
 
     def __init__(self, certificate=None):
         self.requests = []
+        # The headers of each request, in the same order as ``requests``.
+        self.headers = []
         self.faults = []
         self.lock = threading.Lock()
         # Called with (method, path, query) before each answer, outside the lock: a test can make
@@ -101,6 +103,7 @@ class FakeShop:
     def handle(self, method, path, query, headers, body):
         with self.lock:
             self.requests.append((method, path, query, body))
+            self.headers.append(dict(headers.items()))
             fault = next((f for f in self.faults if f.matches(path, query)), None)
             if fault is not None:
                 fault.times -= 1
@@ -140,6 +143,17 @@ def _json(status, data, headers=None):
 
 def _iso(moment):
     return moment.replace(microsecond=0).isoformat()
+
+
+class RedirectingShop(FakeShop):
+    """Answers every request with a redirect to ``location`` (plus the rest of the path)."""
+
+    def __init__(self, location, status=307, certificate=None):
+        super().__init__(certificate)
+        self.location, self.status = location, status
+
+    def route(self, method, path, query, headers, body):
+        return self.status, {"Location": self.location + path}, b""
 
 
 # --- WooCommerce ---------------------------------------------------------------------------
