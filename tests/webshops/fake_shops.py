@@ -9,14 +9,17 @@ switched on per path, for a number of requests or for good.
 """
 
 import base64
+import hashlib
+import hmac
 import json
+import re
 import ssl
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 FOREVER = 10**9
 
@@ -137,6 +140,22 @@ class FakeShop:
         return [path for m, path, _, _ in self.requests if method is None or m == method]
 
 
+def oauth_signature(method, url, params, consumer_secret):
+    """The OAuth 1.0a signature as WooCommerce computes it (WC_REST_Authentication::check_oauth_signature):
+    METHOD & encoded URL & the sorted, encoded parameters, signed with "consumer_secret&"."""
+    def encode(text):
+        return quote(str(text), safe="~")
+
+    signed = {name: value for name, value in params.items() if name != "oauth_signature"}
+    pairs = "%26".join(encode(f"{encode(name)}={encode(signed[name])}") for name in sorted(signed))
+    base = f"{method.upper()}&{encode(url)}&{pairs}"
+    algorithm = {"HMAC-SHA1": hashlib.sha1, "HMAC-SHA256": hashlib.sha256}.get(signed.get("oauth_signature_method"))
+    if algorithm is None:
+        return None
+    digest = hmac.new(f"{consumer_secret}&".encode(), base.encode(), algorithm).digest()
+    return base64.b64encode(digest).decode()
+
+
 def _json(status, data, headers=None):
     return status, headers or {}, json.dumps(data).encode()
 
@@ -163,9 +182,13 @@ class FakeWooCommerce(FakeShop):
     API = "/wp-json/wc/v3"
 
     def __init__(self, consumer_key="ck_" + "a1" * 20, consumer_secret="cs_" + "b2" * 20, permissions="read_write",
-                 certificate=None):
+                 certificate=None, user_role="shop_manager"):
         super().__init__(certificate)
         self.consumer_key, self.consumer_secret, self.permissions = consumer_key, consumer_secret, permissions
+        # The WordPress role of the user the key belongs to: only administrators and shop managers manage orders.
+        self.user_role = user_role
+        self.secure = certificate is not None
+        self.nonces = set()
         self.orders = {}
         self.notes = {}
         self._next_id = 1000
@@ -210,19 +233,70 @@ class FakeWooCommerce(FakeShop):
     def _error(self, status, code, message):
         return _json(status, {"code": code, "message": message, "data": {"status": status}})
 
+    def _cannot(self, method, path, status):
+        """The permission callbacks' refusals (WC_REST_Orders_Controller and its parents)."""
+        listing = path.rstrip("/").endswith("/orders")
+        code, message = {
+            "GET": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources." if listing
+                    else "Sorry, you cannot view this resource."),
+            "POST": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+            "PUT": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+        }.get(method, ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."))
+        if path.rstrip("/").endswith("/batch"):
+            code, message = "woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."
+        return self._error(status, code, message)
+
+    def _authenticate(self, method, path, query, headers):
+        """(user or None, error answer or None) as WC_REST_Authentication decides: HTTP Basic only over
+        https, OAuth 1.0a one-legged (parameters in the query string) over plain http."""
+        if self.secure:
+            auth = headers.get("Authorization", "")
+            if not auth.startswith("Basic "):
+                return None, None
+            try:
+                key, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            except ValueError:
+                return None, None
+            if key != self.consumer_key:
+                return None, None  # an unknown key logs nobody in; the endpoint then refuses with 401
+            if secret != self.consumer_secret:
+                return None, self._error(401, "woocommerce_rest_authentication_error", "Consumer secret is invalid.")
+            return "user", None
+        params = {name: values[0] for name, values in query.items()}
+        authorization = headers.get("Authorization", "").strip()
+        if authorization.startswith("OAuth "):  # WC_REST_Authentication::parse_header
+            for name, quoted, bare in re.findall(r'(oauth_[a-z_-]*)=(?:"([^"]*)"|([^,]*))', authorization):
+                params[name] = unquote(quoted or bare)
+        required = ("oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method")
+        if not any(params.get(name) for name in required):
+            return None, None
+        missing = [name for name in required if not params.get(name)]
+        if missing:
+            return None, self._error(401, "woocommerce_rest_authentication_missing_parameter",
+                                     f"Missing OAuth parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        if params["oauth_consumer_key"] != self.consumer_key:
+            return None, self._error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
+        if params["oauth_signature"] != oauth_signature(method, self.url + path, params, self.consumer_secret):
+            return None, self._error(401, "woocommerce_rest_authentication_error",
+                                     "Invalid signature - provided signature does not match.")
+        if abs(int(params["oauth_timestamp"]) - time.time()) > 15 * 60:
+            return None, self._error(401, "woocommerce_rest_authentication_error", "Invalid timestamp.")
+        if params["oauth_nonce"] in self.nonces:
+            return None, self._error(401, "woocommerce_rest_authentication_error",
+                                     "Invalid nonce - nonce has already been used.")
+        self.nonces.add(params["oauth_nonce"])
+        return "user", None
+
     def route(self, method, path, query, headers, body):
         if not path.startswith(self.API + "/"):
             return self._error(404, "rest_no_route", "No route was found matching the URL and request method.")
-        auth = headers.get("Authorization", "")
-        try:
-            key, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
-        except ValueError:
-            key = secret = ""
-        if key != self.consumer_key:
-            return self._error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
-        if secret != self.consumer_secret:
-            return self._error(401, "woocommerce_rest_authentication_error", "Invalid signature - provided "
-                                                                             "signature does not match.")
+        user, error = self._authenticate(method, path, query, headers)
+        if error is not None:
+            return error
+        if user is None or self.user_role not in ("administrator", "shop_manager"):
+            # Not logged in (unknown key, no credentials): 401; logged in without the capability: 403.
+            # (WooCommerce's permission callbacks answer rest_authorization_required_code().)
+            return self._cannot(method, path, 401 if user is None else 403)
         if method in ("GET", "HEAD") and self.permissions not in ("read", "read_write"):
             return self._error(401, "woocommerce_rest_authentication_error",
                                "The API key provided does not have read permissions.")

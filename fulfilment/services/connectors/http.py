@@ -20,6 +20,7 @@ ConnectorError whose message says what to check.
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -209,8 +210,10 @@ def _session(settings, pins, *, idempotent):
             respect_retry_after_header=True,
         )
     else:
+        # Answers (a 429 with Retry-After too) come back as they are; only a failed connection is retried.
         retry = BoundedRetry(total=settings.retries, connect=settings.retries, read=0, status=0, other=0,
-                             backoff_factor=settings.backoff, backoff_max=MAX_BACKOFF_SECONDS)
+                             backoff_factor=settings.backoff, backoff_max=MAX_BACKOFF_SECONDS,
+                             raise_on_status=False, respect_retry_after_header=False)
     session = requests.Session()
     # No proxies, .netrc or CA bundle from the environment: a proxy would resolve the name itself.
     session.trust_env = False
@@ -236,32 +239,55 @@ class ShopHttp:
         self._retrying.close()
         self._careful.close()
 
-    def request(self, method, url, *, idempotent=True, **kwargs):
+    def request(self, method, url, *, idempotent=True, signed_per_try=False, **kwargs):
         """Send a request; return the response unless it failed for good (then a ConnectorError).
 
         ``idempotent=False`` for requests that must not run twice (they are retried only when the
-        connection failed). Answers 4xx are returned: what they mean depends on the platform.
-        A redirect is never followed: it becomes ShopRedirected.
+        connection failed). ``signed_per_try`` for an idempotent request whose ``auth`` signs each
+        try afresh (an OAuth nonce is accepted once): its tries are made here, each one signed
+        again, instead of by urllib3, which would resend the same signature. Answers 4xx are
+        returned: what they mean depends on the platform. A redirect is never followed: it becomes
+        ShopRedirected.
         """
         refuse_plain_http(url, self.settings)
         self.pin(url)
-        session = self._retrying if idempotent else self._careful
-        try:
-            response = session.request(method, url, timeout=self.settings.timeouts, verify=self.settings.verify,
-                                       allow_redirects=False, **kwargs)
-        except requests.exceptions.RequestException as error:
-            raise describe_failure(error, url, self.settings) from error
+        tries = self.settings.retries + 1 if idempotent and signed_per_try else 1
+        session = self._retrying if idempotent and not signed_per_try else self._careful
+        for attempt in range(1, tries + 1):
+            try:
+                response = session.request(method, url, timeout=self.settings.timeouts,
+                                           verify=self.settings.verify, allow_redirects=False, **kwargs)
+            except requests.exceptions.RequestException as error:
+                failure = describe_failure(error, url, self.settings)
+                if attempt < tries and isinstance(failure, ShopFailed):  # a read time-out
+                    self._wait_before_retry(attempt, None)
+                    continue
+                raise failure from error
+            if response.status_code in RETRY_STATUSES and attempt < tries:
+                response.close()
+                self._wait_before_retry(attempt, response)
+                continue
+            break
         if 300 <= response.status_code < 400:
             response.close()
             raise redirect_refused(response, url)
         if response.status_code in RETRY_STATUSES:
-            tries = f" {self.settings.retries + 1} times" if idempotent and self.settings.retries else ""
+            times = self.settings.retries + 1 if idempotent else 1
+            times = f" {times} times" if times > 1 else ""
             raise ShopFailed(
-                f"The shop answered with an error (HTTP {response.status_code}){tries}. "
+                f"The shop answered with an error (HTTP {response.status_code}){times}. "
                 "It may be busy or having problems; we will try again later."
             )
         return response
 
+    def _wait_before_retry(self, attempt, response):
+        """Exponential back-off, or the shop's Retry-After (both at most MAX_BACKOFF_SECONDS)."""
+        wait = self.settings.backoff * 2 ** (attempt - 1)
+        if response is not None:
+            retry_after = BoundedRetry(backoff_max=MAX_BACKOFF_SECONDS).get_retry_after(response.raw)
+            if retry_after is not None:
+                wait = retry_after
+        time.sleep(min(wait, MAX_BACKOFF_SECONDS))
 
     def pin(self, url):
         """Resolve and check the url's host the first time it is asked for; later requests reuse that address."""
