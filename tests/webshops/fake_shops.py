@@ -21,6 +21,8 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from tests.webshops.shopify_cost import MAX_QUERY_COST, requested_cost
+
 FOREVER = 10**9
 
 
@@ -356,9 +358,14 @@ class FakeShopify(FakeShop):
         self.orders = []
         self.fulfillments = []
         self._next = 5000
+        # Shopify refuses, before running it, any query whose requested cost is over this.
+        self.max_cost = MAX_QUERY_COST
+        # (operation name, requested cost) of every query received.
+        self.costs = []
 
-    def add_order(self, lines=(("SKU-1", 2),), paid=True, cancelled=False, **overrides):
-        """Add an order; lines are (sku, quantity[, requires_shipping])."""
+    def add_order(self, lines=(("SKU-1", 2),), paid=True, cancelled=False, locations=1, **overrides):
+        """Add an order; lines are (sku, quantity[, requires_shipping]). Its lines are split over
+        ``locations`` fulfilment orders (one per location that ships them), as Shopify does."""
         self._next += 1
         number = self._next
         order = {
@@ -380,6 +387,11 @@ class FakeShopify(FakeShop):
                        "requiresShipping": line[2] if len(line) > 2 else True, "fulfilled": 0,
                        "name": f"Product {line[0]}"} for index, line in enumerate(lines)],
         }
+        order["fulfillmentOrders"] = [
+            {"id": f"gid://shopify/FulfillmentOrder/{number}{location}",
+             "lines": [line for index, line in enumerate(order["lines"]) if index % locations == location]}
+            for location in range(locations)]
+        order["fulfillments"] = []
         order.update(overrides)
         self.orders.append(order)
         return order
@@ -392,6 +404,17 @@ class FakeShopify(FakeShop):
                                          "password)"})
         request = json.loads(body)
         operation, variables = request.get("operationName"), request.get("variables") or {}
+        cost = requested_cost(request.get("query") or "", variables)
+        self.costs.append((operation, cost))
+        if cost > self.max_cost:
+            return _json(200, {"errors": [{
+                "message": f"Query cost is {cost}, which exceeds the single query max cost limit ({self.max_cost}).\n\n"
+                           "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+                           "cost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk "
+                           "operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-"
+                           "operations-with-admin-api for usage details.\n",
+                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": self.max_cost,
+                               "documentation": "https://shopify.dev/api/usage/rate-limits"}}]})
         handler = getattr(self, f"_op_{operation}", None)
         if handler is None:
             return _json(200, {"errors": [{"message": f"Unknown operation {operation}",
@@ -435,8 +458,9 @@ class FakeShopify(FakeShop):
         search = variables.get("query") or ""
         if "fulfillment_status:unshipped" in search:
             orders = [o for o in orders if o["displayFulfillmentStatus"] != "FULFILLED" and not o["cancelledAt"]]
-        if "financial_status:paid" in search:
-            orders = [o for o in orders if o["displayFinancialStatus"] == "PAID"]
+        statuses = {status.upper() for status in re.findall(r"financial_status:(\w+)", search)}
+        if statuses:  # terms for one field joined with OR, as the connector asks
+            orders = [o for o in orders if o["displayFinancialStatus"] in statuses]
         if "updated_at:>'" in search:
             since = search.split("updated_at:>'")[1].split("'")[0].rstrip("Z")
             orders = [o for o in orders if o["updatedAt"] > since]
@@ -446,7 +470,7 @@ class FakeShopify(FakeShop):
         key = "updatedAt" if variables.get("sortKey") == "UPDATED_AT" else "id"
         orders.sort(key=lambda o: (o[key], o["id"]), reverse=bool(variables.get("reverse")))
         start = int(variables.get("after") or 0)
-        first = int(variables["first"])
+        first = int(variables["orders"])
         chunk = orders[start:start + first]
         return _json(200, {"data": {"orders": {
             "nodes": [self._node(order, int(variables["lines"])) for order in chunk],
@@ -463,43 +487,90 @@ class FakeShopify(FakeShop):
 
     def _op_OrderLines(self, variables):
         order = self._find(variables["id"])
-        return _json(200, {"data": {"order": {"lineItems": self._lines(order, int(variables["lines"]),
+        return _json(200, {"data": {"order": {"lineItems": self._lines(order, int(variables["moreLines"]),
                                                                        variables.get("after"))}}})
 
-    def _fulfillment_order(self, order):
-        open_lines = [line for line in order["lines"] if line["requiresShipping"]]
+    def _fulfillment_order(self, fulfillment_order, lines_first, after=None):
+        open_lines = [line for line in fulfillment_order["lines"] if line["requiresShipping"]]
         remaining = sum(line["quantity"] - line["fulfilled"] for line in open_lines)
-        return {"id": order["id"].replace("Order", "FulfillmentOrder"), "status": "OPEN" if remaining else "CLOSED",
+        start = int(after) if after else 0
+        return {"id": fulfillment_order["id"], "status": "OPEN" if remaining else "CLOSED",
                 "lineItems": {"nodes": [{"id": line["id"].replace("LineItem", "FulfillmentOrderLineItem"),
                                          "remainingQuantity": line["quantity"] - line["fulfilled"],
-                                         "lineItem": {"sku": line["sku"]}} for line in open_lines]}}
+                                         "lineItem": {"sku": line["sku"]}}
+                                        for line in open_lines[start:start + lines_first]],
+                              "pageInfo": {"hasNextPage": start + lines_first < len(open_lines),
+                                           "endCursor": str(start + lines_first)}}}
+
+    def _find_fulfillment_order(self, fulfillment_order_id):
+        for order in self.orders:
+            for fulfillment_order in order["fulfillmentOrders"]:
+                if fulfillment_order["id"] == fulfillment_order_id:
+                    return order, fulfillment_order
+        return None, None
 
     def _op_FulfillmentOrders(self, variables):
         order = self._find(variables["id"])
         if order is None:
             return _json(200, {"data": {"order": None}})
-        return _json(200, {"data": {"order": {"fulfillmentOrders": {"nodes": [self._fulfillment_order(order)]}}}})
+        start, first = int(variables.get("after") or 0), int(variables["fulfillmentOrders"])
+        chunk = order["fulfillmentOrders"][start:start + first]
+        return _json(200, {"data": {"order": {"fulfillmentOrders": {
+            "nodes": [self._fulfillment_order(fo, int(variables["fulfillmentLines"])) for fo in chunk],
+            "pageInfo": {"hasNextPage": start + first < len(order["fulfillmentOrders"]),
+                         "endCursor": str(start + first)}}}}})
+
+    def _op_FulfillmentOrderLines(self, variables):
+        _, fulfillment_order = self._find_fulfillment_order(variables["id"])
+        node = self._fulfillment_order(fulfillment_order, int(variables["moreFulfillmentLines"]),
+                                       variables.get("after"))
+        return _json(200, {"data": {"fulfillmentOrder": {"lineItems": node["lineItems"]}}})
+
+    def _op_OrderFulfillments(self, variables):
+        order = self._find(variables["id"])
+        return _json(200, {"data": {"order": {"fulfillments": [
+            {"id": f["id"], "trackingInfo": f["trackingInfo"][:int(variables["trackingInfo"])]}
+            for f in order["fulfillments"][:int(variables["fulfillments"])]]}}})
 
     def _op_CreateFulfillment(self, variables):
         if "write_fulfillments" not in self.scopes:
             return self._denied("write_fulfillments")
         fulfillment = variables["fulfillment"]
         for entry in fulfillment["lineItemsByFulfillmentOrder"]:
-            order = self._find(entry["fulfillmentOrderId"].replace("FulfillmentOrder", "Order"))
-            if order is None or self._fulfillment_order(order)["status"] != "OPEN":
+            order, fulfillment_order = self._find_fulfillment_order(entry["fulfillmentOrderId"])
+            if order is None or self._fulfillment_order(fulfillment_order, 250)["status"] != "OPEN":
                 return _json(200, {"data": {"fulfillmentCreate": {"fulfillment": None, "userErrors": [
                     {"field": ["fulfillment"], "message": "Fulfillment order is not open."}]}}})
             wanted = {item["id"]: item["quantity"] for item in entry.get("fulfillmentOrderLineItems") or []}
-            for line in order["lines"]:
+            for line in fulfillment_order["lines"]:
                 item_id = line["id"].replace("LineItem", "FulfillmentOrderLineItem")
                 if line["requiresShipping"] and (not wanted or item_id in wanted):
                     line["fulfilled"] += wanted.get(item_id, line["quantity"] - line["fulfilled"])
             if all(line["fulfilled"] >= line["quantity"] for line in order["lines"] if line["requiresShipping"]):
                 order["displayFulfillmentStatus"] = "FULFILLED"
+            tracking = fulfillment.get("trackingInfo") or {}
+            order["fulfillments"].append({
+                "id": f"gid://shopify/Fulfillment/{len(self.fulfillments) + 1}",
+                "trackingInfo": [{"company": tracking.get("company"), "number": tracking.get("number"),
+                                  "url": tracking.get("url")}] if tracking.get("number") else []})
         self.fulfillments.append(fulfillment)
         return _json(200, {"data": {"fulfillmentCreate": {
             "fulfillment": {"id": f"gid://shopify/Fulfillment/{len(self.fulfillments)}", "status": "SUCCESS"},
             "userErrors": []}}})
+
+    def _op_UpdateTracking(self, variables):
+        tracking = variables["trackingInfoInput"]
+        for order in self.orders:
+            for fulfillment in order["fulfillments"]:
+                if fulfillment["id"] == variables["fulfillmentId"]:
+                    urls = tracking.get("urls") or [None] * len(tracking.get("numbers") or [])
+                    fulfillment["trackingInfo"] = [{"company": tracking.get("company"), "number": number, "url": url}
+                                                   for number, url in zip(tracking.get("numbers") or [], urls)]
+                    fulfillment["notifyCustomer"] = variables.get("notifyCustomer")
+                    return _json(200, {"data": {"fulfillmentTrackingInfoUpdate": {
+                        "fulfillment": {"id": fulfillment["id"]}, "userErrors": []}}})
+        return _json(200, {"data": {"fulfillmentTrackingInfoUpdate": {"fulfillment": None, "userErrors": [
+            {"field": ["fulfillmentId"], "message": "Fulfillment does not exist."}]}}})
 
 
 # --- certificates for the TLS tests ---------------------------------------------------------
