@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.webshops.shopify_cost import MAX_QUERY_COST, requested_cost
@@ -175,6 +176,29 @@ class RedirectingShop(FakeShop):
 
     def route(self, method, path, query, headers, body):
         return self.status, {"Location": self.location + path}, b""
+
+
+class ReplayShop(FakeShop):
+    """Answers each request with the next of the given documented answers (the last one repeats).
+
+    Each answer is a fixture file from tests/webshops/fixtures: {"source", "status", "headers", "body"}.
+    """
+
+    def __init__(self, *answers, certificate=None):
+        super().__init__(certificate)
+        self.answers = list(answers)
+
+    def route(self, method, path, query, headers, body):
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return answer["status"], dict(answer.get("headers") or {}), json.dumps(answer["body"]).encode()
+
+
+def documented_answer(name):
+    """A platform's answer as its documentation shows it (tests/webshops/fixtures/<name>.json)."""
+    path = Path(__file__).parent / "fixtures" / f"{name}.json"
+    answer = json.loads(path.read_text())
+    assert answer.get("source"), f"{path.name} must name the documentation it was taken from"
+    return answer
 
 
 # --- WooCommerce ---------------------------------------------------------------------------
