@@ -269,7 +269,8 @@ class FakeWooCommerce(FakeShop):
             "PUT": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
         }.get(method, ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."))
         if path.rstrip("/").endswith("/batch"):
-            code, message = "woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."
+            code = "woocommerce_rest_cannot_batch"
+            message = "Sorry, you are not allowed to batch manipulate this resource."
         return self._error(status, code, message)
 
     def _authenticate(self, method, path, query, headers):

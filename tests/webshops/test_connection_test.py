@@ -207,7 +207,8 @@ def test_tls_check_refuses_a_self_signed_certificate(certificate):
     try:
         with pytest.raises(InsecureConnection, match="is self-signed"):
             probe_tls(shop.url, timeout=2, allow_private_network=True)
-        assert "valid until" in probe_tls(shop.url, timeout=2, ca_bundle=certificate.cert_path, allow_private_network=True)
+        assert "valid until" in probe_tls(shop.url, timeout=2, ca_bundle=certificate.cert_path,
+                                          allow_private_network=True)
     finally:
         shop.stop()
 

@@ -57,7 +57,8 @@ def test_a_connection_sized_by_an_unknown_variable_fails_the_cost_test():
     ("query { shop { name } }", {}, 1),  # an object 1, scalars 0
     ("query { orders(first: 10) { nodes { id name } } }", {}, 2 + 10 * 1),
     ("query { orders(first: 10) { edges { node { id shippingAddress { city } } } } }", {}, 2 + 10 * 2),
-    ("query Q($n: Int!) { orders(first: $n) { nodes { lineItems(first: 5) { nodes { sku } } } pageInfo { hasNextPage } } }",
+    ("query Q($n: Int!) { orders(first: $n) { nodes { lineItems(first: 5) { nodes { sku } } } "
+     "pageInfo { hasNextPage } } }",
      {"n": 3}, 2 + 3 * (1 + 2 + 5 * 1) + 1),
     ("mutation { tagsAdd(id: \"1\", tags: [\"a\"]) { userErrors { message } } }", {}, 10 + 1),
 ])

@@ -443,8 +443,8 @@ class ShopifyConnector(ShopConnector):
         nodes = list(connection.get("nodes") or [])
         while (connection.get("pageInfo") or {}).get("hasNextPage"):
             data = self._graphql("FulfillmentOrderLines", MORE_FULFILLMENT_LINES,
-                                 {"id": fulfillment_order["id"], "moreFulfillmentLines": self.fulfillment_lines_per_page,
-                                  "after": connection["pageInfo"]["endCursor"]},
+                                 {"id": fulfillment_order["id"], "after": connection["pageInfo"]["endCursor"],
+                                  "moreFulfillmentLines": self.fulfillment_lines_per_page},
                                  f"the products of fulfilment order {fulfillment_order['id']}")
             connection = (data.get("fulfillmentOrder") or {}).get("lineItems") or {}
             nodes.extend(connection.get("nodes") or [])
@@ -453,7 +453,8 @@ class ShopifyConnector(ShopConnector):
     def _fulfillment_with(self, order_id, tracking_codes):
         """The order's fulfilment that carries one of the tracking codes, or None."""
         data = self._graphql("OrderFulfillments", FULFILLMENTS,
-                             {"id": order_id, "fulfillments": SIZES["fulfillments"], "trackingInfo": SIZES["trackingInfo"]},
+                             {"id": order_id, "fulfillments": SIZES["fulfillments"],
+                              "trackingInfo": SIZES["trackingInfo"]},
                              f"the fulfilments of {order_id}")
         wanted = set(tracking_codes)
         for fulfillment in (data.get("order") or {}).get("fulfillments") or []:
