@@ -204,3 +204,15 @@ def test_the_address_check_stays_when_only_http_is_allowed(woo, woo_webshop, mon
     with pytest.raises(ShopUnreachable, match="this server itself"):
         import_orders(woo_webshop)
     assert woo.requests == []
+
+
+def test_each_checked_address_is_tried_in_turn_and_no_other(woo, monkeypatch, connections):
+    resolver = Resolver(["93.184.216.34", "2606:4700:4700::1111"], ["127.0.0.1"])
+    monkeypatch.setattr(shop_http, "resolve_host", resolver)
+    port = woo.url.rsplit(":", 1)[1]
+
+    with pytest.raises(ShopUnreachable):
+        ShopHttp(_settings(retries=0)).request("GET", f"http://two.example:{port}/wp-json/wc/v3/orders")
+
+    assert connections == ["93.184.216.34", "2606:4700:4700::1111"]
+    assert woo.requests == []

@@ -128,8 +128,8 @@ def resolve_host(host, port):
     return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
-def checked_address(url, allow_private_network=False):
-    """Resolve the shop's host once and return the address to connect to, after checking every answer.
+def checked_addresses(url, allow_private_network=False):
+    """Resolve the shop's host once and return the addresses to connect to, after checking every answer.
 
     Raises ShopUnreachable when the name is unknown or any address it resolves to lies in a
     private network (unless the development flag allows private networks).
@@ -148,7 +148,23 @@ def checked_address(url, allow_private_network=False):
             if problem:
                 raise ShopUnreachable(f"The address {host} points into a private network, not to the internet "
                                       f"({problem}). Enter the shop's public address.")
-    return addresses[0]
+    return tuple(addresses)
+
+
+def checked_address(url, allow_private_network=False):
+    """The first checked address of the shop's host (see checked_addresses)."""
+    return checked_addresses(url, allow_private_network)[0]
+
+
+def open_first(addresses, port, timeout, **options):
+    """A socket to the first of the checked addresses that accepts the connection (like happy eyeballs, in turn)."""
+    failure = None
+    for address in addresses:
+        try:
+            return open_socket((address, port), timeout, **options)
+        except OSError as error:  # TimeoutError too: try the next address, report the last failure
+            failure = error
+    raise failure
 
 
 def open_socket(address, timeout, source_address=None, socket_options=None):
@@ -166,12 +182,12 @@ def _pinned_connection(base, pins):
 
     class PinnedConnection(base):
         def _new_conn(self):
-            address = pins.get(_pin_key(self.host, self.port))
-            if address is None:
+            addresses = pins.get(_pin_key(self.host, self.port))
+            if not addresses:
                 raise NewConnectionError(self, f"{self.host} was not checked, so it is not contacted")
             try:
-                return open_socket((address, self.port), self.timeout, source_address=self.source_address,
-                                   socket_options=self.socket_options)
+                return open_first(addresses, self.port, self.timeout, source_address=self.source_address,
+                                  socket_options=self.socket_options)
             except TimeoutError as error:
                 raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from error
             except OSError as error:
@@ -290,11 +306,11 @@ class ShopHttp:
         time.sleep(min(wait, MAX_BACKOFF_SECONDS))
 
     def pin(self, url):
-        """Resolve and check the url's host the first time it is asked for; later requests reuse that address."""
+        """Resolve and check the url's host the first time it is asked for; later requests reuse those addresses."""
         host, port = _host_and_port(url)
         key = _pin_key(host, port)
         if key not in self.pins:
-            self.pins[key] = checked_address(url, self.settings.allow_private_network)
+            self.pins[key] = checked_addresses(url, self.settings.allow_private_network)
         return self.pins[key]
 
 
@@ -398,9 +414,9 @@ def _host_and_port(url):
 def probe_address(url, timeout, allow_private_network=False):
     """Look the shop's host up and open a connection to it; raise ShopUnreachable saying why not."""
     host, port = _host_and_port(url)
-    address = checked_address(url, allow_private_network)
+    addresses = checked_addresses(url, allow_private_network)
     try:
-        with open_socket((address, port), timeout):
+        with open_first(addresses, port, timeout):
             pass
     except TimeoutError:
         raise ShopUnreachable(f"{host} did not answer within {timeout:g} seconds. Check that the shop is online.") \
@@ -420,10 +436,10 @@ def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
             "The address starts with http://, so nothing sent to the shop is encrypted. Use the shop's https:// "
             "address; if the shop has no certificate yet, ask its hosting provider for one (Let's Encrypt is free)."
         )
-    address = checked_address(url, allow_private_network)
+    addresses = checked_addresses(url, allow_private_network)
     context = ssl.create_default_context(cafile=ca_bundle or requests.certs.where())
     try:
-        with open_socket((address, port), timeout) as raw:
+        with open_first(addresses, port, timeout) as raw:
             with context.wrap_socket(raw, server_hostname=host) as secure:
                 certificate = secure.getpeercert()
     except ssl.SSLCertVerificationError as error:
