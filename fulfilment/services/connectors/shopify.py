@@ -2,8 +2,10 @@
 
 Shopify made the REST Admin API legacy in October 2024 and requires new public apps to use
 GraphQL since April 2025, so this connector speaks GraphQL only. Orders to ship are open,
-paid and unshipped; tracking goes back as a fulfilment (with carrier, code and link) of the
-order's open fulfilment orders. The API version is pinned (SHOPIFY_API_VERSION) because
+unshipped and paid or partially refunded; tracking goes back as a fulfilment (with carrier,
+code and link) of the order's open fulfilment orders, and a later parcel of the same picklist
+adds its tracking code to that fulfilment. Every query asks at most COST_BUDGET points (see
+SIZES); nested connections are paged. The API version is pinned (SHOPIFY_API_VERSION) because
 Shopify changes its schema every quarter.
 """
 
