@@ -108,7 +108,8 @@ def _run_checks(webshop, run):
     if not run.attempt("reachable", reach, lambda text: text):
         run.skip_rest("Not checked: the shop could not be reached.")
         return
-    secure = run.attempt("secure", lambda: probe_tls(webshop.url, http.timeouts[0], http.ca_bundle),
+    secure = run.attempt("secure", lambda: probe_tls(webshop.url, http.timeouts[0], http.ca_bundle,
+                                                     http.allow_private_network),
                          lambda text: text)
     if not secure and not (http.allow_http and urlsplit(webshop.url).scheme == "http"):
         run.skip_rest("Not checked: without a secure connection the shop's keys are not sent.")

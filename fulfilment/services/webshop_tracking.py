@@ -99,9 +99,14 @@ def _tracking_update(shipment):
     webshop = Webshop.get_by_id(order.webshop_id)
     lines = [(line.product.product_code, line.amount_picked) for line in picklist_lines(shipment.picklist_id)
              if line.amount_picked]
+    earlier = (Shipment.select(Shipment.tracking_code)
+               .where((Shipment.picklist == shipment.picklist_id) & (Shipment.id != shipment.id)
+                      & (Shipment.webshop_push_status == "sent") & (Shipment.tracking_code != ""))
+               .order_by(Shipment.id))
     update = TrackingUpdate(
         foreign_id=order.foreign_id, carrier=shipment.carrier, tracking_code=shipment.tracking_code,
         tracking_url=shipment.tracking_url, lines=lines, order_complete=order.status == "completed",
+        earlier_tracking_codes=[code for (code,) in earlier.tuples()],
     )
     return update, webshop
 

@@ -51,14 +51,16 @@ def shop_client(app):
 
 def connect_woo(client, shop, **fields):
     return webshops.save_webshop(
-        None, client=client, platform="woocommerce", name=fields.pop("name", "Fake WooCommerce"), url=shop.url,
+        None, client=client, platform="woocommerce", name=fields.pop("name", "Fake WooCommerce"),
+        url=fields.pop("url", shop.url),
         credentials={"consumer_key": shop.consumer_key, "consumer_secret": shop.consumer_secret}, **fields,
     )
 
 
 def connect_shopify(client, shop, **fields):
     return webshops.save_webshop(
-        None, client=client, platform="shopify", name=fields.pop("name", "Fake Shopify"), url=shop.url,
+        None, client=client, platform="shopify", name=fields.pop("name", "Fake Shopify"),
+        url=fields.pop("url", shop.url),
         credentials={"access_token": shop.access_token}, **fields,
     )
 

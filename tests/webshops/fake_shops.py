@@ -9,14 +9,20 @@ switched on per path, for a number of requests or for good.
 """
 
 import base64
+import hashlib
+import hmac
 import json
+import re
 import ssl
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from tests.webshops.shopify_cost import MAX_QUERY_COST, requested_cost
 
 FOREVER = 10**9
 
@@ -44,6 +50,8 @@ class FakeShop:
 
     def __init__(self, certificate=None):
         self.requests = []
+        # The headers of each request, in the same order as ``requests``.
+        self.headers = []
         self.faults = []
         self.lock = threading.Lock()
         # Called with (method, path, query) before each answer, outside the lock: a test can make
@@ -101,6 +109,7 @@ class FakeShop:
     def handle(self, method, path, query, headers, body):
         with self.lock:
             self.requests.append((method, path, query, body))
+            self.headers.append(dict(headers.items()))
             fault = next((f for f in self.faults if f.matches(path, query)), None)
             if fault is not None:
                 fault.times -= 1
@@ -134,12 +143,62 @@ class FakeShop:
         return [path for m, path, _, _ in self.requests if method is None or m == method]
 
 
+def oauth_signature(method, url, params, consumer_secret):
+    """The OAuth 1.0a signature as WooCommerce computes it (WC_REST_Authentication::check_oauth_signature):
+    METHOD & encoded URL & the sorted, encoded parameters, signed with "consumer_secret&"."""
+    def encode(text):
+        return quote(str(text), safe="~")
+
+    signed = {name: value for name, value in params.items() if name != "oauth_signature"}
+    pairs = "%26".join(encode(f"{encode(name)}={encode(signed[name])}") for name in sorted(signed))
+    base = f"{method.upper()}&{encode(url)}&{pairs}"
+    algorithm = {"HMAC-SHA1": hashlib.sha1, "HMAC-SHA256": hashlib.sha256}.get(signed.get("oauth_signature_method"))
+    if algorithm is None:
+        return None
+    digest = hmac.new(f"{consumer_secret}&".encode(), base.encode(), algorithm).digest()
+    return base64.b64encode(digest).decode()
+
+
 def _json(status, data, headers=None):
     return status, headers or {}, json.dumps(data).encode()
 
 
 def _iso(moment):
     return moment.replace(microsecond=0).isoformat()
+
+
+class RedirectingShop(FakeShop):
+    """Answers every request with a redirect to ``location`` (plus the rest of the path)."""
+
+    def __init__(self, location, status=307, certificate=None):
+        super().__init__(certificate)
+        self.location, self.status = location, status
+
+    def route(self, method, path, query, headers, body):
+        return self.status, {"Location": self.location + path}, b""
+
+
+class ReplayShop(FakeShop):
+    """Answers each request with the next of the given documented answers (the last one repeats).
+
+    Each answer is a fixture file from tests/webshops/fixtures: {"source", "status", "headers", "body"}.
+    """
+
+    def __init__(self, *answers, certificate=None):
+        super().__init__(certificate)
+        self.answers = list(answers)
+
+    def route(self, method, path, query, headers, body):
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return answer["status"], dict(answer.get("headers") or {}), json.dumps(answer["body"]).encode()
+
+
+def documented_answer(name):
+    """A platform's answer as its documentation shows it (tests/webshops/fixtures/<name>.json)."""
+    path = Path(__file__).parent / "fixtures" / f"{name}.json"
+    answer = json.loads(path.read_text())
+    assert answer.get("source"), f"{path.name} must name the documentation it was taken from"
+    return answer
 
 
 # --- WooCommerce ---------------------------------------------------------------------------
@@ -149,9 +208,13 @@ class FakeWooCommerce(FakeShop):
     API = "/wp-json/wc/v3"
 
     def __init__(self, consumer_key="ck_" + "a1" * 20, consumer_secret="cs_" + "b2" * 20, permissions="read_write",
-                 certificate=None):
+                 certificate=None, user_role="shop_manager"):
         super().__init__(certificate)
         self.consumer_key, self.consumer_secret, self.permissions = consumer_key, consumer_secret, permissions
+        # The WordPress role of the user the key belongs to: only administrators and shop managers manage orders.
+        self.user_role = user_role
+        self.secure = certificate is not None
+        self.nonces = set()
         self.orders = {}
         self.notes = {}
         self._next_id = 1000
@@ -196,19 +259,71 @@ class FakeWooCommerce(FakeShop):
     def _error(self, status, code, message):
         return _json(status, {"code": code, "message": message, "data": {"status": status}})
 
+    def _cannot(self, method, path, status):
+        """The permission callbacks' refusals (WC_REST_Orders_Controller and its parents)."""
+        listing = path.rstrip("/").endswith("/orders")
+        code, message = {
+            "GET": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources." if listing
+                    else "Sorry, you cannot view this resource."),
+            "POST": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+            "PUT": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+        }.get(method, ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."))
+        if path.rstrip("/").endswith("/batch"):
+            code = "woocommerce_rest_cannot_batch"
+            message = "Sorry, you are not allowed to batch manipulate this resource."
+        return self._error(status, code, message)
+
+    def _authenticate(self, method, path, query, headers):
+        """(user or None, error answer or None) as WC_REST_Authentication decides: HTTP Basic only over
+        https, OAuth 1.0a one-legged (parameters in the query string) over plain http."""
+        if self.secure:
+            auth = headers.get("Authorization", "")
+            if not auth.startswith("Basic "):
+                return None, None
+            try:
+                key, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            except ValueError:
+                return None, None
+            if key != self.consumer_key:
+                return None, None  # an unknown key logs nobody in; the endpoint then refuses with 401
+            if secret != self.consumer_secret:
+                return None, self._error(401, "woocommerce_rest_authentication_error", "Consumer secret is invalid.")
+            return "user", None
+        params = {name: values[0] for name, values in query.items()}
+        authorization = headers.get("Authorization", "").strip()
+        if authorization.startswith("OAuth "):  # WC_REST_Authentication::parse_header
+            for name, quoted, bare in re.findall(r'(oauth_[a-z_-]*)=(?:"([^"]*)"|([^,]*))', authorization):
+                params[name] = unquote(quoted or bare)
+        required = ("oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method")
+        if not any(params.get(name) for name in required):
+            return None, None
+        missing = [name for name in required if not params.get(name)]
+        if missing:
+            return None, self._error(401, "woocommerce_rest_authentication_missing_parameter",
+                                     f"Missing OAuth parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        if params["oauth_consumer_key"] != self.consumer_key:
+            return None, self._error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
+        if params["oauth_signature"] != oauth_signature(method, self.url + path, params, self.consumer_secret):
+            return None, self._error(401, "woocommerce_rest_authentication_error",
+                                     "Invalid signature - provided signature does not match.")
+        if abs(int(params["oauth_timestamp"]) - time.time()) > 15 * 60:
+            return None, self._error(401, "woocommerce_rest_authentication_error", "Invalid timestamp.")
+        if params["oauth_nonce"] in self.nonces:
+            return None, self._error(401, "woocommerce_rest_authentication_error",
+                                     "Invalid nonce - nonce has already been used.")
+        self.nonces.add(params["oauth_nonce"])
+        return "user", None
+
     def route(self, method, path, query, headers, body):
         if not path.startswith(self.API + "/"):
             return self._error(404, "rest_no_route", "No route was found matching the URL and request method.")
-        auth = headers.get("Authorization", "")
-        try:
-            key, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
-        except ValueError:
-            key = secret = ""
-        if key != self.consumer_key:
-            return self._error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
-        if secret != self.consumer_secret:
-            return self._error(401, "woocommerce_rest_authentication_error", "Invalid signature - provided "
-                                                                             "signature does not match.")
+        user, error = self._authenticate(method, path, query, headers)
+        if error is not None:
+            return error
+        if user is None or self.user_role not in ("administrator", "shop_manager"):
+            # Not logged in (unknown key, no credentials): 401; logged in without the capability: 403.
+            # (WooCommerce's permission callbacks answer rest_authorization_required_code().)
+            return self._cannot(method, path, 401 if user is None else 403)
         if method in ("GET", "HEAD") and self.permissions not in ("read", "read_write"):
             return self._error(401, "woocommerce_rest_authentication_error",
                                "The API key provided does not have read permissions.")
@@ -268,9 +383,14 @@ class FakeShopify(FakeShop):
         self.orders = []
         self.fulfillments = []
         self._next = 5000
+        # Shopify refuses, before running it, any query whose requested cost is over this.
+        self.max_cost = MAX_QUERY_COST
+        # (operation name, requested cost) of every query received.
+        self.costs = []
 
-    def add_order(self, lines=(("SKU-1", 2),), paid=True, cancelled=False, **overrides):
-        """Add an order; lines are (sku, quantity[, requires_shipping])."""
+    def add_order(self, lines=(("SKU-1", 2),), paid=True, cancelled=False, locations=1, **overrides):
+        """Add an order; lines are (sku, quantity[, requires_shipping]). Its lines are split over
+        ``locations`` fulfilment orders (one per location that ships them), as Shopify does."""
         self._next += 1
         number = self._next
         order = {
@@ -292,6 +412,11 @@ class FakeShopify(FakeShop):
                        "requiresShipping": line[2] if len(line) > 2 else True, "fulfilled": 0,
                        "name": f"Product {line[0]}"} for index, line in enumerate(lines)],
         }
+        order["fulfillmentOrders"] = [
+            {"id": f"gid://shopify/FulfillmentOrder/{number}{location}",
+             "lines": [line for index, line in enumerate(order["lines"]) if index % locations == location]}
+            for location in range(locations)]
+        order["fulfillments"] = []
         order.update(overrides)
         self.orders.append(order)
         return order
@@ -304,6 +429,17 @@ class FakeShopify(FakeShop):
                                          "password)"})
         request = json.loads(body)
         operation, variables = request.get("operationName"), request.get("variables") or {}
+        cost = requested_cost(request.get("query") or "", variables)
+        self.costs.append((operation, cost))
+        if cost > self.max_cost:
+            return _json(200, {"errors": [{
+                "message": f"Query cost is {cost}, which exceeds the single query max cost limit ({self.max_cost}).\n\n"
+                           "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+                           "cost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk "
+                           "operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-"
+                           "operations-with-admin-api for usage details.\n",
+                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": self.max_cost,
+                               "documentation": "https://shopify.dev/api/usage/rate-limits"}}]})
         handler = getattr(self, f"_op_{operation}", None)
         if handler is None:
             return _json(200, {"errors": [{"message": f"Unknown operation {operation}",
@@ -347,8 +483,9 @@ class FakeShopify(FakeShop):
         search = variables.get("query") or ""
         if "fulfillment_status:unshipped" in search:
             orders = [o for o in orders if o["displayFulfillmentStatus"] != "FULFILLED" and not o["cancelledAt"]]
-        if "financial_status:paid" in search:
-            orders = [o for o in orders if o["displayFinancialStatus"] == "PAID"]
+        statuses = {status.upper() for status in re.findall(r"financial_status:(\w+)", search)}
+        if statuses:  # terms for one field joined with OR, as the connector asks
+            orders = [o for o in orders if o["displayFinancialStatus"] in statuses]
         if "updated_at:>'" in search:
             since = search.split("updated_at:>'")[1].split("'")[0].rstrip("Z")
             orders = [o for o in orders if o["updatedAt"] > since]
@@ -358,7 +495,7 @@ class FakeShopify(FakeShop):
         key = "updatedAt" if variables.get("sortKey") == "UPDATED_AT" else "id"
         orders.sort(key=lambda o: (o[key], o["id"]), reverse=bool(variables.get("reverse")))
         start = int(variables.get("after") or 0)
-        first = int(variables["first"])
+        first = int(variables["orders"])
         chunk = orders[start:start + first]
         return _json(200, {"data": {"orders": {
             "nodes": [self._node(order, int(variables["lines"])) for order in chunk],
@@ -375,43 +512,90 @@ class FakeShopify(FakeShop):
 
     def _op_OrderLines(self, variables):
         order = self._find(variables["id"])
-        return _json(200, {"data": {"order": {"lineItems": self._lines(order, int(variables["lines"]),
+        return _json(200, {"data": {"order": {"lineItems": self._lines(order, int(variables["moreLines"]),
                                                                        variables.get("after"))}}})
 
-    def _fulfillment_order(self, order):
-        open_lines = [line for line in order["lines"] if line["requiresShipping"]]
+    def _fulfillment_order(self, fulfillment_order, lines_first, after=None):
+        open_lines = [line for line in fulfillment_order["lines"] if line["requiresShipping"]]
         remaining = sum(line["quantity"] - line["fulfilled"] for line in open_lines)
-        return {"id": order["id"].replace("Order", "FulfillmentOrder"), "status": "OPEN" if remaining else "CLOSED",
+        start = int(after) if after else 0
+        return {"id": fulfillment_order["id"], "status": "OPEN" if remaining else "CLOSED",
                 "lineItems": {"nodes": [{"id": line["id"].replace("LineItem", "FulfillmentOrderLineItem"),
                                          "remainingQuantity": line["quantity"] - line["fulfilled"],
-                                         "lineItem": {"sku": line["sku"]}} for line in open_lines]}}
+                                         "lineItem": {"sku": line["sku"]}}
+                                        for line in open_lines[start:start + lines_first]],
+                              "pageInfo": {"hasNextPage": start + lines_first < len(open_lines),
+                                           "endCursor": str(start + lines_first)}}}
+
+    def _find_fulfillment_order(self, fulfillment_order_id):
+        for order in self.orders:
+            for fulfillment_order in order["fulfillmentOrders"]:
+                if fulfillment_order["id"] == fulfillment_order_id:
+                    return order, fulfillment_order
+        return None, None
 
     def _op_FulfillmentOrders(self, variables):
         order = self._find(variables["id"])
         if order is None:
             return _json(200, {"data": {"order": None}})
-        return _json(200, {"data": {"order": {"fulfillmentOrders": {"nodes": [self._fulfillment_order(order)]}}}})
+        start, first = int(variables.get("after") or 0), int(variables["fulfillmentOrders"])
+        chunk = order["fulfillmentOrders"][start:start + first]
+        return _json(200, {"data": {"order": {"fulfillmentOrders": {
+            "nodes": [self._fulfillment_order(fo, int(variables["fulfillmentLines"])) for fo in chunk],
+            "pageInfo": {"hasNextPage": start + first < len(order["fulfillmentOrders"]),
+                         "endCursor": str(start + first)}}}}})
+
+    def _op_FulfillmentOrderLines(self, variables):
+        _, fulfillment_order = self._find_fulfillment_order(variables["id"])
+        node = self._fulfillment_order(fulfillment_order, int(variables["moreFulfillmentLines"]),
+                                       variables.get("after"))
+        return _json(200, {"data": {"fulfillmentOrder": {"lineItems": node["lineItems"]}}})
+
+    def _op_OrderFulfillments(self, variables):
+        order = self._find(variables["id"])
+        return _json(200, {"data": {"order": {"fulfillments": [
+            {"id": f["id"], "trackingInfo": f["trackingInfo"][:int(variables["trackingInfo"])]}
+            for f in order["fulfillments"][:int(variables["fulfillments"])]]}}})
 
     def _op_CreateFulfillment(self, variables):
         if "write_fulfillments" not in self.scopes:
             return self._denied("write_fulfillments")
         fulfillment = variables["fulfillment"]
         for entry in fulfillment["lineItemsByFulfillmentOrder"]:
-            order = self._find(entry["fulfillmentOrderId"].replace("FulfillmentOrder", "Order"))
-            if order is None or self._fulfillment_order(order)["status"] != "OPEN":
+            order, fulfillment_order = self._find_fulfillment_order(entry["fulfillmentOrderId"])
+            if order is None or self._fulfillment_order(fulfillment_order, 250)["status"] != "OPEN":
                 return _json(200, {"data": {"fulfillmentCreate": {"fulfillment": None, "userErrors": [
                     {"field": ["fulfillment"], "message": "Fulfillment order is not open."}]}}})
             wanted = {item["id"]: item["quantity"] for item in entry.get("fulfillmentOrderLineItems") or []}
-            for line in order["lines"]:
+            for line in fulfillment_order["lines"]:
                 item_id = line["id"].replace("LineItem", "FulfillmentOrderLineItem")
                 if line["requiresShipping"] and (not wanted or item_id in wanted):
                     line["fulfilled"] += wanted.get(item_id, line["quantity"] - line["fulfilled"])
             if all(line["fulfilled"] >= line["quantity"] for line in order["lines"] if line["requiresShipping"]):
                 order["displayFulfillmentStatus"] = "FULFILLED"
+            tracking = fulfillment.get("trackingInfo") or {}
+            order["fulfillments"].append({
+                "id": f"gid://shopify/Fulfillment/{len(self.fulfillments) + 1}",
+                "trackingInfo": [{"company": tracking.get("company"), "number": tracking.get("number"),
+                                  "url": tracking.get("url")}] if tracking.get("number") else []})
         self.fulfillments.append(fulfillment)
         return _json(200, {"data": {"fulfillmentCreate": {
             "fulfillment": {"id": f"gid://shopify/Fulfillment/{len(self.fulfillments)}", "status": "SUCCESS"},
             "userErrors": []}}})
+
+    def _op_UpdateTracking(self, variables):
+        tracking = variables["trackingInfoInput"]
+        for order in self.orders:
+            for fulfillment in order["fulfillments"]:
+                if fulfillment["id"] == variables["fulfillmentId"]:
+                    urls = tracking.get("urls") or [None] * len(tracking.get("numbers") or [])
+                    fulfillment["trackingInfo"] = [{"company": tracking.get("company"), "number": number, "url": url}
+                                                   for number, url in zip(tracking.get("numbers") or [], urls)]
+                    fulfillment["notifyCustomer"] = variables.get("notifyCustomer")
+                    return _json(200, {"data": {"fulfillmentTrackingInfoUpdate": {
+                        "fulfillment": {"id": fulfillment["id"]}, "userErrors": []}}})
+        return _json(200, {"data": {"fulfillmentTrackingInfoUpdate": {"fulfillment": None, "userErrors": [
+            {"field": ["fulfillmentId"], "message": "Fulfillment does not exist."}]}}})
 
 
 # --- certificates for the TLS tests ---------------------------------------------------------

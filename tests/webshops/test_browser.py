@@ -84,8 +84,9 @@ def good_and_broken_shop(shop_client, secure_shop, woo):
     return passing, broken
 
 
-CREDENTIALS_REFUSED = ("The shop does not accept the consumer key and secret. Copy both again from WooCommerce → "
-                       "Settings → Advanced → REST API, or create a new key there.")
+CREDENTIALS_REFUSED = ("The shop knows the consumer key but not this consumer secret. Copy the secret again from "
+                       "WooCommerce → Settings → Advanced → REST API (it is shown only once; if it is lost, create a "
+                       "new key there).")
 
 
 def _assert_passing(checks):

@@ -30,7 +30,7 @@ def test_sync_webshops_fails_with_the_shops_reason(app, woo, woo_webshop):
     result = app.test_cli_runner().invoke(args=["sync-webshops", "--webshop", str(woo_webshop.id)])
 
     assert result.exit_code != 0
-    assert "does not accept the consumer key and secret" in result.output
+    assert "not this consumer secret" in result.output
     assert "1 webshop(s) could not be imported" in result.output
 
 

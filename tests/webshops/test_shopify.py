@@ -184,3 +184,63 @@ def test_shopify_orders_from_long_before_the_shop_was_connected_are_left_alone(s
     assert [o.foreign_id for o in Order.select()] == [recent["id"]]
     search = json.loads(shopify.requests[0][3])["variables"]["query"]
     assert "created_at:>=" in search
+
+
+def test_partially_refunded_orders_are_fetched_and_imported(shopify, shopify_webshop):
+    partly = shopify.add_order(lines=[("SKU-1", 1)], displayFinancialStatus="PARTIALLY_REFUNDED")
+    shopify.add_order(lines=[("SKU-2", 1)], displayFinancialStatus="REFUNDED")
+    shopify.add_order(lines=[("SKU-3", 1)], displayFinancialStatus="PENDING")
+
+    summary = _import(shopify_webshop)
+
+    assert summary[IMPORTED] == 1
+    assert [order.foreign_id for order in Order.select()] == [partly["id"]]
+    search = json.loads(shopify.requests[0][3])["variables"]["query"]
+    assert "(financial_status:paid OR financial_status:partially_refunded)" in search
+
+
+def test_each_parcel_of_one_picklist_reaches_shopify_with_its_tracking_code(shopify, shopify_webshop):
+    shop_order = shopify.add_order(lines=[("SKU-1", 2), ("SKU-2", 1)])
+    _import(shopify_webshop)
+    picklist = Order.get().picklists.first()
+    picking.close_picklist(picklist, shipments=[
+        {"carrier": "DHL", "tracking_code": "PARCEL-1", "tracking_url": "https://dhl.example/PARCEL-1"},
+        {"carrier": "DHL", "tracking_code": "PARCEL-2", "tracking_url": "https://dhl.example/PARCEL-2"}])
+
+    assert push_due_tracking() == {"sent": 2, "failed": 0}
+
+    [fulfillment] = shop_order["fulfillments"]
+    assert [info["number"] for info in fulfillment["trackingInfo"]] == ["PARCEL-1", "PARCEL-2"]
+    assert [info["url"] for info in fulfillment["trackingInfo"]] == ["https://dhl.example/PARCEL-1",
+                                                                      "https://dhl.example/PARCEL-2"]
+    assert fulfillment["notifyCustomer"] is True
+    assert _operations(shopify).count("CreateFulfillment") == 1
+    assert _operations(shopify).count("UpdateTracking") == 1
+    assert {s.webshop_push_status for s in Shipment.select()} == {"sent"}
+
+
+def test_a_parcel_added_later_to_a_shipped_picklist_reaches_shopify_too(shopify, shopify_webshop):
+    shop_order = shopify.add_order(lines=[("SKU-1", 1)])
+    _import(shopify_webshop)
+    first = _ship(Order.get(), code="FIRST-1")
+    push_due_tracking()
+    picking.add_shipment(first.picklist, carrier="PostNL", tracking_code="LATER-2",
+                         tracking_url="https://postnl.example/LATER-2")
+
+    assert push_due_tracking() == {"sent": 1, "failed": 0}
+    assert push_due_tracking() == {"sent": 0, "failed": 0}  # once
+
+    [fulfillment] = shop_order["fulfillments"]
+    assert [info["number"] for info in fulfillment["trackingInfo"]] == ["FIRST-1", "LATER-2"]
+
+
+def test_an_order_spread_over_several_locations_is_fulfilled_everywhere(shopify, shopify_webshop):
+    shop_order = shopify.add_order(lines=[("SKU-1", 1), ("SKU-2", 1), ("SKU-3", 1)] * 3, locations=8)
+    _import(shopify_webshop)
+    _ship(Order.get())
+
+    assert push_due_tracking() == {"sent": 1, "failed": 0}
+
+    assert shop_order["displayFulfillmentStatus"] == "FULFILLED"
+    assert _operations(shopify).count("FulfillmentOrders") == 2  # 8 fulfilment orders, 5 a page
+    assert _operations(shopify).count("CreateFulfillment") == 8

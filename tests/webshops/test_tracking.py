@@ -119,7 +119,7 @@ def test_wrong_credentials_fail_visibly(woo, woo_webshop):
 
     push_due_tracking()
 
-    assert "does not accept the consumer key and secret" in _shipment(shipment).webshop_push_error
+    assert "not this consumer secret" in _shipment(shipment).webshop_push_error
 
 
 def test_an_attempt_holds_a_lease_so_two_workers_never_send_the_same_shipment(woo, woo_webshop):

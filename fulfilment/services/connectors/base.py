@@ -78,6 +78,8 @@ class TrackingUpdate:
     lines: list = field(default_factory=list)
     # Whether everything of the order has now been shipped.
     order_complete: bool = True
+    # Tracking codes of the same picklist's parcels the shop was told about before (a later parcel).
+    earlier_tracking_codes: list = field(default_factory=list)
 
 
 class ShopConnector:

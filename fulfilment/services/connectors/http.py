@@ -1,5 +1,15 @@
 """Talking HTTP to webshops: one requests session per connector, time-outs, bounded retries.
 
+Whoever may enter a shop address must not be able to make us reach inside our own network
+(this server, the office LAN, a cloud metadata service). So a shop's host name is resolved
+once, every address it resolves to is checked (private, loopback, link-local, and the IPv6
+encodings of those: IPv4-mapped, NAT64, 6to4), and the connection is opened to the checked
+address itself while the host name stays in the Host header, TLS server name and certificate
+check: a name that answers a public address to the check and 127.0.0.1 to the request (DNS
+rebinding) cannot turn a request inward. Redirects are never followed (a shop answering
+``307 Location: http://127.0.0.1/`` is reported, not fetched), so credentials only ever go
+to the address that was entered, and proxies from the environment are not used.
+
 Idempotent requests (GET, PUT, GraphQL queries) are retried on connection errors, time-outs,
 429 and 5xx with exponential back-off, honouring Retry-After up to a cap. Other requests (a new
 order note, a fulfilment) are retried only when the connection failed before the request left,
@@ -10,12 +20,15 @@ ConnectorError whose message says what to check.
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     NameResolutionError,
@@ -23,9 +36,11 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 from urllib3.exceptions import SSLError as Urllib3SSLError
+from urllib3.util import connection as urllib3_connection
 from urllib3.util.retry import Retry
 
 from fulfilment.services.connectors.base import (
+    ConnectorError,
     InsecureConnection,
     ShopFailed,
     ShopUnreachable,
@@ -75,7 +90,134 @@ class BoundedRetry(Retry):
         return None if seconds is None else min(seconds, self.backoff_max)
 
 
-def _session(settings, *, idempotent):
+# --- which addresses may be contacted ---------------------------------------------------------
+
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+
+
+def address_problem(address):
+    """Why an IP address is not on the public internet ("" when it is).
+
+    IPv6 addresses that carry an IPv4 address (IPv4-mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d,
+    6to4 2002:aabb:ccdd::) are judged by the IPv4 address they reach.
+    """
+    ip = ipaddress.ip_address(str(address).split("%")[0])
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return address_problem(ip.ipv4_mapped)
+        if ip in NAT64_PREFIXES[1]:
+            return "a local NAT64 translator"
+        if ip in NAT64_PREFIXES[0]:
+            return address_problem(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip in SIX_TO_FOUR:
+            return address_problem(ip.sixtofour)
+    if ip.is_loopback:
+        return "it is this server itself"
+    if ip.is_link_local:
+        return "a link-local address, such as a cloud metadata service"
+    if ip.is_multicast:
+        return "a multicast address"
+    if not ip.is_global:
+        return "a private or reserved range"
+    return ""
+
+
+def resolve_host(host, port):
+    """The addresses a host name resolves to (a literal address is its own answer)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def checked_addresses(url, allow_private_network=False):
+    """Resolve the shop's host once and return the addresses to connect to, after checking every answer.
+
+    Raises ShopUnreachable when the name is unknown or any address it resolves to lies in a
+    private network (unless the development flag allows private networks).
+    """
+    host, port = _host_and_port(url)
+    try:
+        addresses = list(dict.fromkeys(resolve_host(host, port)))
+    except (socket.gaierror, UnicodeError):
+        raise ShopUnreachable(f"The address {host} could not be found. Check the shop's address for typing "
+                              "errors.") from None
+    if not addresses:
+        raise ShopUnreachable(f"The address {host} could not be found. Check the shop's address for typing errors.")
+    if not allow_private_network:
+        for address in addresses:
+            problem = address_problem(address)
+            if problem:
+                raise ShopUnreachable(f"The address {host} points into a private network, not to the internet "
+                                      f"({problem}). Enter the shop's public address.")
+    return tuple(addresses)
+
+
+def checked_address(url, allow_private_network=False):
+    """The first checked address of the shop's host (see checked_addresses)."""
+    return checked_addresses(url, allow_private_network)[0]
+
+
+def open_first(addresses, port, timeout, **options):
+    """A socket to the first of the checked addresses that accepts the connection (like happy eyeballs, in turn)."""
+    failure = None
+    for address in addresses:
+        try:
+            return open_socket((address, port), timeout, **options)
+        except OSError as error:  # TimeoutError too: try the next address, report the last failure
+            failure = error
+    raise failure
+
+
+def open_socket(address, timeout, source_address=None, socket_options=None):
+    """Open the TCP connection to an address that was checked (a seam for the tests)."""
+    return urllib3_connection.create_connection(address, timeout, source_address=source_address,
+                                                socket_options=socket_options)
+
+
+def _pin_key(host, port):
+    return (host or "").strip("[]").rstrip(".").lower(), int(port)
+
+
+def _pinned_connection(base, pins):
+    """A urllib3 connection class that connects only to the address checked for its host."""
+
+    class PinnedConnection(base):
+        def _new_conn(self):
+            addresses = pins.get(_pin_key(self.host, self.port))
+            if not addresses:
+                raise NewConnectionError(self, f"{self.host} was not checked, so it is not contacted")
+            try:
+                return open_first(addresses, self.port, self.timeout, source_address=self.source_address,
+                                  socket_options=self.socket_options)
+            except TimeoutError as error:
+                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from error
+            except OSError as error:
+                raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+
+    return PinnedConnection
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Opens connections only to the addresses in ``pins`` ({(host, port): checked address})."""
+
+    def __init__(self, pins, **kwargs):
+        self.pins = pins
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        http_connection = _pinned_connection(HTTPConnection, self.pins)
+        https_connection = _pinned_connection(HTTPSConnection, self.pins)
+
+        class PinnedHTTPPool(HTTPConnectionPool):
+            ConnectionCls = http_connection
+
+        class PinnedHTTPSPool(HTTPSConnectionPool):
+            ConnectionCls = https_connection
+
+        self.poolmanager.pool_classes_by_scheme = {"http": PinnedHTTPPool, "https": PinnedHTTPSPool}
+
+
+def _session(settings, pins, *, idempotent):
     if idempotent:
         retry = BoundedRetry(
             total=settings.retries, connect=settings.retries, read=settings.retries, status=settings.retries,
@@ -84,10 +226,14 @@ def _session(settings, *, idempotent):
             respect_retry_after_header=True,
         )
     else:
+        # Answers (a 429 with Retry-After too) come back as they are; only a failed connection is retried.
         retry = BoundedRetry(total=settings.retries, connect=settings.retries, read=0, status=0, other=0,
-                             backoff_factor=settings.backoff, backoff_max=MAX_BACKOFF_SECONDS)
+                             backoff_factor=settings.backoff, backoff_max=MAX_BACKOFF_SECONDS,
+                             raise_on_status=False, respect_retry_after_header=False)
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    # No proxies, .netrc or CA bundle from the environment: a proxy would resolve the name itself.
+    session.trust_env = False
+    adapter = PinnedAdapter(pins, max_retries=retry)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = f"FulfilmentPortal/{__version__}"
@@ -100,35 +246,91 @@ class ShopHttp:
 
     def __init__(self, settings):
         self.settings = settings
-        self._retrying = _session(settings, idempotent=True)
-        self._careful = _session(settings, idempotent=False)
+        # {(host, port): address}: each host is resolved and checked once, then always reached there.
+        self.pins = {}
+        self._retrying = _session(settings, self.pins, idempotent=True)
+        self._careful = _session(settings, self.pins, idempotent=False)
 
     def close(self):
         self._retrying.close()
         self._careful.close()
 
-    def request(self, method, url, *, idempotent=True, **kwargs):
+    def request(self, method, url, *, idempotent=True, signed_per_try=False, **kwargs):
         """Send a request; return the response unless it failed for good (then a ConnectorError).
 
         ``idempotent=False`` for requests that must not run twice (they are retried only when the
-        connection failed). Answers 4xx are returned: what they mean depends on the platform.
+        connection failed). ``signed_per_try`` for an idempotent request whose ``auth`` signs each
+        try afresh (an OAuth nonce is accepted once): its tries are made here, each one signed
+        again, instead of by urllib3, which would resend the same signature. Answers 4xx are
+        returned: what they mean depends on the platform. A redirect is never followed: it becomes
+        ShopRedirected.
         """
         refuse_plain_http(url, self.settings)
-        refuse_private_network(url, self.settings.allow_private_network)
-        session = self._retrying if idempotent else self._careful
-        try:
-            # verify is passed explicitly: a REQUESTS_CA_BUNDLE in the environment must not replace it.
-            response = session.request(method, url, timeout=self.settings.timeouts, verify=self.settings.verify,
-                                       **kwargs)
-        except requests.exceptions.RequestException as error:
-            raise describe_failure(error, url, self.settings) from error
+        self.pin(url)
+        tries = self.settings.retries + 1 if idempotent and signed_per_try else 1
+        session = self._retrying if idempotent and not signed_per_try else self._careful
+        for attempt in range(1, tries + 1):
+            try:
+                response = session.request(method, url, timeout=self.settings.timeouts,
+                                           verify=self.settings.verify, allow_redirects=False, **kwargs)
+            except requests.exceptions.RequestException as error:
+                failure = describe_failure(error, url, self.settings)
+                if attempt < tries and isinstance(failure, ShopFailed):  # a read time-out
+                    self._wait_before_retry(attempt, None)
+                    continue
+                raise failure from error
+            if response.status_code in RETRY_STATUSES and attempt < tries:
+                response.close()
+                self._wait_before_retry(attempt, response)
+                continue
+            break
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise redirect_refused(response, url)
         if response.status_code in RETRY_STATUSES:
-            tries = f" {self.settings.retries + 1} times" if idempotent and self.settings.retries else ""
+            times = self.settings.retries + 1 if idempotent else 1
+            times = f" {times} times" if times > 1 else ""
             raise ShopFailed(
-                f"The shop answered with an error (HTTP {response.status_code}){tries}. "
+                f"The shop answered with an error (HTTP {response.status_code}){times}. "
                 "It may be busy or having problems; we will try again later."
             )
         return response
+
+    def _wait_before_retry(self, attempt, response):
+        """Exponential back-off, or the shop's Retry-After (both at most MAX_BACKOFF_SECONDS)."""
+        wait = self.settings.backoff * 2 ** (attempt - 1)
+        if response is not None:
+            retry_after = BoundedRetry(backoff_max=MAX_BACKOFF_SECONDS).get_retry_after(response.raw)
+            if retry_after is not None:
+                wait = retry_after
+        time.sleep(min(wait, MAX_BACKOFF_SECONDS))
+
+    def pin(self, url):
+        """Resolve and check the url's host the first time it is asked for; later requests reuse those addresses."""
+        host, port = _host_and_port(url)
+        key = _pin_key(host, port)
+        if key not in self.pins:
+            self.pins[key] = checked_addresses(url, self.settings.allow_private_network)
+        return self.pins[key]
+
+
+class ShopRedirected(ConnectorError):
+    """The shop answered with a redirect, which is never followed."""
+
+
+def redirect_refused(response, url):
+    location = response.headers.get("Location", "")
+    target = urlsplit(requests.compat.urljoin(url, location)) if location else None
+    where = f" to {target.scheme}://{target.netloc}" if target and target.netloc else ""
+    host = urlsplit(url).hostname
+    same_host = target is not None and target.hostname == host
+    advice = ("Enter the shop's address exactly as the shop itself uses it (for example with or without www., "
+              "https://)." if same_host else
+              "If that is the shop's real address, enter it as the shop's address; otherwise ask whoever runs "
+              "the shop why it sends its visitors elsewhere.")
+    return ShopRedirected(f"The shop at {host} answered with a redirect (HTTP {response.status_code}){where}. "
+                          f"Redirects are not followed, so the shop's keys only ever go to the address entered. "
+                          f"{advice}")
 
 
 def refuse_plain_http(url, settings):
@@ -140,19 +342,8 @@ def refuse_plain_http(url, settings):
 
 
 def refuse_private_network(url, allowed=False):
-    """Refuse a shop address that resolves into a private network (this server, the office LAN,
-    a cloud metadata service): whoever may enter an address must not make us probe those."""
-    if allowed:
-        return
-    host, port = _host_and_port(url)
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    except socket.gaierror:
-        return  # the request itself reports the unknown name
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise ShopUnreachable(f"The address {host} points into a private network, not to the internet. Enter "
-                                  "the shop's public address.")
+    """Refuse a shop address that resolves into a private network; return the checked address."""
+    return checked_address(url, allowed)
 
 
 def json_of(response, what="the request"):
@@ -223,15 +414,9 @@ def _host_and_port(url):
 def probe_address(url, timeout, allow_private_network=False):
     """Look the shop's host up and open a connection to it; raise ShopUnreachable saying why not."""
     host, port = _host_and_port(url)
+    addresses = checked_addresses(url, allow_private_network)
     try:
-        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise ShopUnreachable(
-            f"The address {host} could not be found. Check the shop's address for typing errors."
-        ) from None
-    refuse_private_network(url, allow_private_network)
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
+        with open_first(addresses, port, timeout):
             pass
     except TimeoutError:
         raise ShopUnreachable(f"{host} did not answer within {timeout:g} seconds. Check that the shop is online.") \
@@ -243,7 +428,7 @@ def probe_address(url, timeout, allow_private_network=False):
     return f"{host} answers."
 
 
-def probe_tls(url, timeout, ca_bundle=None):
+def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
     """Check the shop's certificate (trusted, current, for this name); return a sentence saying so."""
     host, port = _host_and_port(url)
     if urlsplit(url).scheme != "https":
@@ -251,9 +436,10 @@ def probe_tls(url, timeout, ca_bundle=None):
             "The address starts with http://, so nothing sent to the shop is encrypted. Use the shop's https:// "
             "address; if the shop has no certificate yet, ask its hosting provider for one (Let's Encrypt is free)."
         )
+    addresses = checked_addresses(url, allow_private_network)
     context = ssl.create_default_context(cafile=ca_bundle or requests.certs.where())
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw:
+        with open_first(addresses, port, timeout) as raw:
             with context.wrap_socket(raw, server_hostname=host) as secure:
                 certificate = secure.getpeercert()
     except ssl.SSLCertVerificationError as error:

@@ -2,8 +2,10 @@
 
 Shopify made the REST Admin API legacy in October 2024 and requires new public apps to use
 GraphQL since April 2025, so this connector speaks GraphQL only. Orders to ship are open,
-paid and unshipped; tracking goes back as a fulfilment (with carrier, code and link) of the
-order's open fulfilment orders. The API version is pinned (SHOPIFY_API_VERSION) because
+unshipped and paid or partially refunded; tracking goes back as a fulfilment (with carrier,
+code and link) of the order's open fulfilment orders, and a later parcel of the same picklist
+adds its tracking code to that fulfilment. Every query asks at most COST_BUDGET points (see
+SIZES); nested connections are paged. The API version is pinned (SHOPIFY_API_VERSION) because
 Shopify changes its schema every quarter.
 """
 
@@ -34,6 +36,28 @@ FULFILMENT_ORDER_SCOPES = {
     for action in ("read", "write") for kind in ("merchant_managed", "assigned", "third_party")
 }
 PAID = {"PAID", "PARTIALLY_REFUNDED"}
+# The search for orders to ship (Shopify's search syntax: terms are ANDed, OR inside parentheses).
+# A partially refunded order still has products to ship, so it counts as paid.
+TO_SHIP = "status:open fulfillment_status:unshipped (financial_status:paid OR financial_status:partially_refunded)"
+
+# --- what one query may ask --------------------------------------------------------------------
+#
+# Shopify refuses a query whose *requested* cost is over 1,000 points before running it
+# (MAX_COST_EXCEEDED). The requested cost counts every object 1, every connection 2 plus
+# ``first`` times the cost of one node, a mutation 10, scalars and enums 0. Each size below
+# keeps its query at or under COST_BUDGET, half the limit, with a margin for schema changes;
+# tests/webshops/test_shopify_query_cost.py computes every query's cost from these sizes.
+COST_BUDGET = 500
+SIZES = {
+    "orders": 10,             # orders per page: 2 + 10 × (order 1 + 2 addresses + 10 lines × 3 + 3) + 1 = 363
+    "lines": 10,              # line items read with each order; the rest are paged with OrderLines
+    "moreLines": 100,         # line items per OrderLines page: 1 + 2 + 100 × 3 + 1 = 304
+    "fulfillmentOrders": 5,   # fulfilment orders per page: 1 + 2 + 5 × (1 + 2 + 40 × 2 + 1) + 1 = 424
+    "fulfillmentLines": 40,   # line items read with each fulfilment order; the rest via FulfillmentOrderLines
+    "moreFulfillmentLines": 100,  # 1 + 2 + 100 × 2 + 1 = 204
+    "fulfillments": 20,       # 1 + 2 + 20 × (1 + 2 + 10 × 1) = 263
+    "trackingInfo": 10,
+}
 
 ORDER_FIELDS = """
 fragment Address on MailingAddress {
@@ -52,9 +76,9 @@ fragment OrderFields on Order {
 """
 
 ORDERS_PAGE = ORDER_FIELDS + """
-query OrdersPage($first: Int!, $after: String, $query: String, $sortKey: OrderSortKeys, $reverse: Boolean,
+query OrdersPage($orders: Int!, $after: String, $query: String, $sortKey: OrderSortKeys, $reverse: Boolean,
                  $lines: Int!) {
-  orders(first: $first, after: $after, query: $query, sortKey: $sortKey, reverse: $reverse) {
+  orders(first: $orders, after: $after, query: $query, sortKey: $sortKey, reverse: $reverse) {
     nodes { ...OrderFields }
     pageInfo { hasNextPage endCursor }
   }
@@ -72,8 +96,10 @@ fragment Line on LineItem {
   sku name currentQuantity requiresShipping
   originalUnitPriceSet { shopMoney { amount } }
 }
-query OrderLines($id: ID!, $after: String, $lines: Int!) {
-  order(id: $id) { lineItems(first: $lines, after: $after) { nodes { ...Line } pageInfo { hasNextPage endCursor } } }
+query OrderLines($id: ID!, $after: String, $moreLines: Int!) {
+  order(id: $id) {
+    lineItems(first: $moreLines, after: $after) { nodes { ...Line } pageInfo { hasNextPage endCursor } }
+  }
 }
 """
 
@@ -85,11 +111,37 @@ query Access {
 """
 
 FULFILLMENT_ORDERS = """
-query FulfillmentOrders($id: ID!) {
+query FulfillmentOrders($id: ID!, $after: String, $fulfillmentOrders: Int!, $fulfillmentLines: Int!) {
   order(id: $id) {
-    fulfillmentOrders(first: 20) {
-      nodes { id status lineItems(first: 100) { nodes { id remainingQuantity lineItem { sku } } } }
+    fulfillmentOrders(first: $fulfillmentOrders, after: $after) {
+      nodes {
+        id status
+        lineItems(first: $fulfillmentLines) {
+          nodes { id remainingQuantity lineItem { sku } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
     }
+  }
+}
+"""
+
+MORE_FULFILLMENT_LINES = """
+query FulfillmentOrderLines($id: ID!, $after: String, $moreFulfillmentLines: Int!) {
+  fulfillmentOrder(id: $id) {
+    lineItems(first: $moreFulfillmentLines, after: $after) {
+      nodes { id remainingQuantity lineItem { sku } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+FULFILLMENTS = """
+query OrderFulfillments($id: ID!, $fulfillments: Int!, $trackingInfo: Int!) {
+  order(id: $id) {
+    fulfillments(first: $fulfillments) { id trackingInfo(first: $trackingInfo) { company number url } }
   }
 }
 """
@@ -103,18 +155,42 @@ mutation CreateFulfillment($fulfillment: FulfillmentInput!) {
 }
 """
 
+UPDATE_TRACKING = """
+mutation UpdateTracking($fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!, $notifyCustomer: Boolean) {
+  fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput,
+                                notifyCustomer: $notifyCustomer) {
+    fulfillment { id }
+    userErrors { field message }
+  }
+}
+"""
+
+# Every operation the connector sends, by name (the cost test walks this).
+OPERATIONS = {
+    "OrdersPage": ORDERS_PAGE, "OneOrder": ONE_ORDER, "OrderLines": MORE_LINES, "Access": ACCESS,
+    "FulfillmentOrders": FULFILLMENT_ORDERS, "FulfillmentOrderLines": MORE_FULFILLMENT_LINES,
+    "OrderFulfillments": FULFILLMENTS, "CreateFulfillment": CREATE_FULFILLMENT, "UpdateTracking": UPDATE_TRACKING,
+}
+
+
+class QueryTooCostly(ConnectorError):
+    """Shopify refused a query as too costly (MAX_COST_EXCEEDED) before running it."""
+
 
 class ShopifyConnector(ShopConnector):
     platform = "shopify"
     credential_fields = {"access_token": "Admin API access token"}
-    # Shopify charges each query by the objects it may return; 10 orders × 50 lines stays well
-    # inside the cost a single query may have.
-    page_size = 10
-    lines_per_order = 50
+    # The sizes of the pages asked for (see SIZES: each keeps its query's requested cost in budget).
+    page_size = SIZES["orders"]
+    lines_per_order = SIZES["lines"]
+    lines_per_page = SIZES["moreLines"]
+    fulfillment_orders_per_page = SIZES["fulfillmentOrders"]
+    fulfillment_lines = SIZES["fulfillmentLines"]
+    fulfillment_lines_per_page = SIZES["moreFulfillmentLines"]
 
     def __init__(self, url, credentials, http, page_size=None, api_version="2026-10", **_options):
         super().__init__(url, credentials, http)
-        self.page_size = page_size or self.page_size
+        self.page_size = min(page_size or self.page_size, SIZES["orders"])
         self.endpoint = f"{self.url}/admin/api/{api_version}/graphql.json"
         self._scopes = None
 
@@ -145,7 +221,9 @@ class ShopifyConnector(ShopConnector):
                 time.sleep(_throttle_wait(body))
                 continue
             if "THROTTLED" in codes:
-                raise ShopFailed("Shopify asked us to slow down several times in a row; we will try again later.")
+                raise ShopFailed(_throttled_message(body, what))
+            if "MAX_COST_EXCEEDED" in codes:
+                raise QueryTooCostly(_too_costly_message(errors, what))
             if "ACCESS_DENIED" in codes:
                 scopes = sorted(set(re.findall(r"`(\w+)`", " ".join(str(e.get("message", "")) for e in errors
                                                                     if isinstance(e, dict)))))
@@ -180,12 +258,12 @@ class ShopifyConnector(ShopConnector):
     def order_pages(self, since=None, created_after=None):
         # Cursor pages sorted by updated_at: an order changed during the run moves to the end
         # (seen again, harmless) and one leaving the search moves nothing, so none is passed over.
-        search = "status:open fulfillment_status:unshipped financial_status:paid"
+        search = TO_SHIP
         if since is not None:
             search += f" updated_at:>'{since.replace(microsecond=0).isoformat()}Z'"
         if created_after is not None:
             search += f" created_at:>='{created_after.replace(microsecond=0).isoformat()}Z'"
-        variables = {"first": self.page_size, "after": None, "query": search, "sortKey": "UPDATED_AT",
+        variables = {"orders": self.page_size, "after": None, "query": search, "sortKey": "UPDATED_AT",
                      "reverse": False, "lines": self.lines_per_order}
         for _ in range(MAX_PAGES):
             connection = self._orders(variables)
@@ -196,9 +274,17 @@ class ShopifyConnector(ShopConnector):
             variables["after"] = page_info["endCursor"]
 
     def recent_orders(self, limit=20):
-        connection = self._orders({"first": min(limit, self.page_size), "after": None, "query": None,
-                                   "sortKey": "CREATED_AT", "reverse": True, "lines": self.lines_per_order})
-        return [self._order(node) for node in connection["nodes"]]
+        orders, variables = [], {"orders": min(limit, self.page_size), "after": None, "query": None,
+                                 "sortKey": "CREATED_AT", "reverse": True, "lines": self.lines_per_order}
+        while len(orders) < limit:
+            variables["orders"] = min(variables["orders"], limit - len(orders))
+            connection = self._orders(variables)
+            orders.extend(self._order(node) for node in connection["nodes"])
+            page_info = connection.get("pageInfo") or {}
+            if not page_info.get("hasNextPage") or not page_info.get("endCursor"):
+                break
+            variables["after"] = page_info["endCursor"]
+        return orders
 
     def fetch_order(self, foreign_id):
         data = self._graphql("OneOrder", ONE_ORDER, {"id": foreign_id, "lines": self.lines_per_order},
@@ -208,7 +294,16 @@ class ShopifyConnector(ShopConnector):
         return self._order(data["order"])
 
     def _orders(self, variables):
-        data = self._graphql("OrdersPage", ORDERS_PAGE, variables, "the list of orders")
+        """One page of orders. Should Shopify find the page too costly after all (its costs can change
+        with an API version), ask again for half as many orders, down to one."""
+        while True:
+            try:
+                data = self._graphql("OrdersPage", ORDERS_PAGE, variables, "the list of orders")
+                break
+            except QueryTooCostly:
+                if variables["orders"] <= 1:
+                    raise
+                variables["orders"] = max(variables["orders"] // 2, 1)
         connection = data.get("orders")
         if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
             raise UnreadableAnswer("Shopify answered the list of orders without orders.")
@@ -219,7 +314,7 @@ class ShopifyConnector(ShopConnector):
         connection = order["lineItems"]
         nodes = list(connection["nodes"])
         while (connection.get("pageInfo") or {}).get("hasNextPage"):
-            data = self._graphql("OrderLines", MORE_LINES, {"id": order["id"], "lines": self.lines_per_order,
+            data = self._graphql("OrderLines", MORE_LINES, {"id": order["id"], "moreLines": self.lines_per_page,
                                                            "after": connection["pageInfo"]["endCursor"]},
                                  f"the products of order {order.get('name')}")
             connection = data["order"]["lineItems"]
@@ -295,13 +390,15 @@ class ShopifyConnector(ShopConnector):
     # --- tracking back ---------------------------------------------------------------------
 
     def send_tracking(self, update):
-        data = self._graphql("FulfillmentOrders", FULFILLMENT_ORDERS, {"id": update.foreign_id},
-                             f"the fulfilment orders of {update.foreign_id}")
-        order = data.get("order")
-        if not isinstance(order, dict):
-            raise ConnectorError(f"Shopify could not find order {update.foreign_id}; it may have been deleted.")
-        open_orders = [node for node in (order.get("fulfillmentOrders") or {}).get("nodes") or []
+        open_orders = [node for node in self._fulfillment_orders(update.foreign_id)
                        if node.get("status") in ("OPEN", "IN_PROGRESS")]
+        if update.earlier_tracking_codes:
+            # A later parcel of a picklist whose products were fulfilled with its first parcel: Shopify
+            # keeps one fulfilment with several tracking numbers, so the code joins that fulfilment.
+            fulfillment = self._fulfillment_with(update.foreign_id, update.earlier_tracking_codes)
+            if fulfillment is not None:
+                self._add_tracking(fulfillment, update)
+                return
         # Nothing open: the order is fulfilled already (perhaps by an earlier try whose answer was lost).
         for fulfillment_order, line_items in _what_to_fulfil(open_orders, update):
             entry = {"fulfillmentOrderId": fulfillment_order["id"]}
@@ -321,6 +418,69 @@ class ShopifyConnector(ShopConnector):
             errors = [error.get("message", "") for error in result.get("userErrors") or [] if isinstance(error, dict)]
             if errors:
                 raise ConnectorError(f"Shopify refused the fulfilment: {'; '.join(errors)}")
+
+    def _fulfillment_orders(self, order_id):
+        """Every fulfilment order of the order with all its line items, page by page."""
+        variables = {"id": order_id, "after": None, "fulfillmentOrders": self.fulfillment_orders_per_page,
+                     "fulfillmentLines": self.fulfillment_lines}
+        result = []
+        for _ in range(MAX_PAGES):
+            data = self._graphql("FulfillmentOrders", FULFILLMENT_ORDERS, variables,
+                                 f"the fulfilment orders of {order_id}")
+            order = data.get("order")
+            if not isinstance(order, dict):
+                raise ConnectorError(f"Shopify could not find order {order_id}; it may have been deleted.")
+            connection = order.get("fulfillmentOrders") or {}
+            for node in connection.get("nodes") or []:
+                node["lineItems"] = {"nodes": self._fulfillment_order_lines(node)}
+                result.append(node)
+            page_info = connection.get("pageInfo") or {}
+            if not page_info.get("hasNextPage") or not page_info.get("endCursor"):
+                break
+            variables["after"] = page_info["endCursor"]
+        return result
+
+    def _fulfillment_order_lines(self, fulfillment_order):
+        connection = fulfillment_order.get("lineItems") or {}
+        nodes = list(connection.get("nodes") or [])
+        while (connection.get("pageInfo") or {}).get("hasNextPage"):
+            data = self._graphql("FulfillmentOrderLines", MORE_FULFILLMENT_LINES,
+                                 {"id": fulfillment_order["id"], "after": connection["pageInfo"]["endCursor"],
+                                  "moreFulfillmentLines": self.fulfillment_lines_per_page},
+                                 f"the products of fulfilment order {fulfillment_order['id']}")
+            connection = (data.get("fulfillmentOrder") or {}).get("lineItems") or {}
+            nodes.extend(connection.get("nodes") or [])
+        return nodes
+
+    def _fulfillment_with(self, order_id, tracking_codes):
+        """The order's fulfilment that carries one of the tracking codes, or None."""
+        data = self._graphql("OrderFulfillments", FULFILLMENTS,
+                             {"id": order_id, "fulfillments": SIZES["fulfillments"],
+                              "trackingInfo": SIZES["trackingInfo"]},
+                             f"the fulfilments of {order_id}")
+        wanted = set(tracking_codes)
+        for fulfillment in (data.get("order") or {}).get("fulfillments") or []:
+            if any(info.get("number") in wanted for info in fulfillment.get("trackingInfo") or []):
+                return fulfillment
+        return None
+
+    def _add_tracking(self, fulfillment, update):
+        infos = [info for info in fulfillment.get("trackingInfo") or [] if info.get("number")]
+        if not update.tracking_code or any(info["number"] == update.tracking_code for info in infos):
+            return  # nothing new to tell, or told already (an earlier try whose answer was lost)
+        numbers = [info["number"] for info in infos] + [update.tracking_code]
+        urls = [info.get("url") or "" for info in infos] + [update.tracking_url or ""]
+        tracking = {"company": update.carrier, "numbers": numbers}
+        if any(urls):
+            tracking["urls"] = urls
+        result = self._graphql(
+            "UpdateTracking", UPDATE_TRACKING,
+            {"fulfillmentId": fulfillment["id"], "trackingInfoInput": tracking, "notifyCustomer": True},
+            "the tracking codes of the fulfilment", idempotent=False,
+        ).get("fulfillmentTrackingInfoUpdate") or {}
+        errors = [error.get("message", "") for error in result.get("userErrors") or [] if isinstance(error, dict)]
+        if errors:
+            raise ConnectorError(f"Shopify refused the tracking code: {'; '.join(errors)}")
 
 
 def _what_to_fulfil(open_orders, update):
@@ -365,9 +525,30 @@ def _money(price_set):
         return None
 
 
+def _cost(body):
+    return (body.get("extensions") or {}).get("cost") or {}
+
+
+def _throttled_message(body, what):
+    status = _cost(body).get("throttleStatus") or {}
+    rate = status.get("restoreRate")
+    per_second = f" (this shop's limit restores {rate:g} points a second)" if isinstance(rate, (int, float)) else ""
+    return (f"Shopify asked us to slow down {THROTTLE_ATTEMPTS} times in a row while reading {what}{per_second}; "
+            "other apps may be using the shop's API heavily. We will try again later.")
+
+
+def _too_costly_message(errors, what):
+    extensions = next((e.get("extensions") or {} for e in errors if isinstance(e, dict)
+                       and (e.get("extensions") or {}).get("code") == "MAX_COST_EXCEEDED"), {})
+    cost, limit = extensions.get("cost"), extensions.get("maxCost") or 1000
+    asked = f" (it would cost {cost} points, at most {limit} are allowed)" if cost else ""
+    return (f"Shopify refused to read {what} in one go{asked}. This is a limit on our side's questions, not a "
+            "problem with the shop; please report it to the warehouse so the connector can ask for less at once.")
+
+
 def _throttle_wait(body):
     """Seconds until Shopify has restored enough query cost for the refused query."""
-    cost = (body.get("extensions") or {}).get("cost") or {}
+    cost = _cost(body)
     status = cost.get("throttleStatus") or {}
     try:
         missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)

@@ -1,11 +1,26 @@
 """WooCommerce through its REST API v3 (``/wp-json/wc/v3``), authenticated with a consumer key and secret.
 
-The key and secret travel as HTTP Basic credentials, which WooCommerce accepts over https.
+Over https the key and secret travel as HTTP Basic credentials. Over plain http (only with the
+development flag FULFILMENT_WEBSHOP_ALLOW_HTTP) WooCommerce never reads Basic credentials: it
+accepts only OAuth 1.0a "one-legged" signatures, so there each request (and each retry) is signed
+afresh (HMAC-SHA256, a new nonce each time; the parameters go in an ``Authorization: OAuth``
+header, which WooCommerce reads since 3.0, so the key stays out of URLs and logs) and the
+secret never travels.
+
+A refusal is told apart by status, as WooCommerce's permission checks do: 401 means nobody is
+logged in (a mistyped or revoked key, or a web server that drops the Authorization header),
+403 means the key's user is logged in but lacks the capability (its WordPress role).
+
 Orders to ship are those in status ``processing`` (paid, not yet completed). Tracking goes
 back by completing the order and adding a note for the customer with carrier and code.
 """
 
+import logging
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, SIGNATURE_TYPE_AUTH_HEADER
+from requests_oauthlib import OAuth1
 
 from fulfilment.services.connectors.base import (
     ConnectorError,
@@ -18,6 +33,10 @@ from fulfilment.services.connectors.base import (
     person_and_company,
 )
 from fulfilment.services.connectors.http import json_of
+
+# oauthlib and requests-oauthlib log the consumer key (and the signed parameters) at DEBUG level.
+for _name in ("oauthlib", "requests_oauthlib"):
+    logging.getLogger(_name).setLevel(logging.INFO)
 
 API_PATH = "/wp-json/wc/v3"
 KEYS_PAGE = "WooCommerce → Settings → Advanced → REST API"
@@ -48,11 +67,18 @@ class WooCommerceConnector(ShopConnector):
 
     # --- talking to the API ----------------------------------------------------------------
 
+    def _auth(self):
+        """(auth, signed per try): Basic over https, an OAuth 1.0a signature per try over plain http."""
+        key, secret = self.credentials.get("consumer_key", ""), self.credentials.get("consumer_secret", "")
+        if urlsplit(self.url).scheme == "https":
+            return (key, secret), False
+        return OAuth1(key, client_secret=secret, signature_method=SIGNATURE_HMAC_SHA256,
+                      signature_type=SIGNATURE_TYPE_AUTH_HEADER), True
+
     def _call(self, method, path, what, *, idempotent=True, **kwargs):
-        response = self.http.request(
-            method, self.url + API_PATH + path, idempotent=idempotent,
-            auth=(self.credentials.get("consumer_key", ""), self.credentials.get("consumer_secret", "")), **kwargs,
-        )
+        auth, signed_per_try = self._auth()
+        response = self.http.request(method, self.url + API_PATH + path, idempotent=idempotent,
+                                     signed_per_try=signed_per_try, auth=auth, **kwargs)
         if response.status_code in (401, 403):
             raise self._refusal(response)
         if response.status_code == 404:
@@ -63,17 +89,36 @@ class WooCommerceConnector(ShopConnector):
 
     def _refusal(self, response):
         code, message = _code(response), _message(response)
+        # The key's own Read/Write setting: WooCommerce answers these with 401 after logging the key in.
         if "read permission" in message:
             return PermissionMissing(f"The API key may not read orders. In {KEYS_PAGE}, give the key the "
                                      "permission Read/Write.")
         if "write permission" in message:
             return PermissionMissing(f"The API key is read-only, so we cannot mark orders as shipped. In {KEYS_PAGE}, "
                                      "set the key's permissions to Read/Write.")
+        if response.status_code == 403:
+            if code.startswith("woocommerce_rest_cannot_"):
+                return PermissionMissing("The user the API key belongs to may not manage orders. Create the key for "
+                                         f"a user with the role Administrator or Shop manager ({KEYS_PAGE}).")
+            return PermissionMissing(f"The shop refused access (HTTP 403: {message or 'no reason given'}). A security "
+                                     "plugin or firewall may block API requests; ask whoever runs the shop to allow "
+                                     "requests to /wp-json/wc/.")
+        if "secret" in message.lower() or "signature" in message.lower():
+            return CredentialsRejected(f"The shop knows the consumer key but not this consumer secret. Copy the "
+                                       f"secret again from {KEYS_PAGE} (it is shown only once; if it is lost, create "
+                                       "a new key there).")
+        if "consumer key is invalid" in message.lower():  # over http, an OAuth signature with an unknown key
+            return CredentialsRejected(f"The shop does not recognise the consumer key: it is mistyped, or the key was "
+                                       f"revoked. Copy the key and secret again from {KEYS_PAGE}, or create a new "
+                                       "key there.")
         if code.startswith("woocommerce_rest_cannot_"):
-            return PermissionMissing("The user the API key belongs to may not manage orders. Create the key for a "
-                                     f"user with the role Administrator or Shop manager ({KEYS_PAGE}).")
-        return CredentialsRejected(f"The shop does not accept the consumer key and secret. Copy both again from "
-                                   f"{KEYS_PAGE}, or create a new key there.")
+            # Not logged in: WooCommerce did not recognise the key at all.
+            return CredentialsRejected(f"The shop does not recognise the consumer key: it is mistyped, or the key was "
+                                       f"revoked. Copy the key and secret again from {KEYS_PAGE}, or create a new "
+                                       "key there. If they are right, the shop's web server may be dropping the "
+                                       "Authorization header; ask its hosting provider to pass it on.")
+        return CredentialsRejected(f"The shop does not accept the consumer key and secret ({message or 'HTTP 401'}). "
+                                   f"Copy both again from {KEYS_PAGE}, or create a new key there.")
 
     def _not_found(self, response, what):
         if _code(response) == "rest_no_route" or not _code(response):
