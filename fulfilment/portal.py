@@ -3,7 +3,7 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
-from fulfilment import auth, db
+from fulfilment import auth, db, security_headers
 from fulfilment.config import load_config
 
 csrf = CSRFProtect()
@@ -13,6 +13,7 @@ def create_app(config=None):
     """Build the app: configuration, database, logins, CSRF, webshops and jobs, back office, portal, API, CLI."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    security_headers.init_app(app)
 
     db.init_app(app)
     auth.init_app(app)
