@@ -13,6 +13,8 @@
     }
   });
 
+  // Capturing: Flask-Admin's multi-level dropdown script stops clicks on dropdown toggles from
+  // bubbling up to the document.
   document.addEventListener("click", function (event) {
     var action = event.target.closest("[data-list-action]");
     if (action) {
@@ -24,5 +26,5 @@
     if (event.target.closest("a[href='#']")) {
       event.preventDefault();
     }
-  });
+  }, true);
 }());
