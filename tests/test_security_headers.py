@@ -17,7 +17,7 @@ from fulfilment.config import settings_from_environment
 from fulfilment.security_headers import CONTENT_SECURITY_POLICY
 from tests import factories
 from tests.admin.conftest import one_of_everything  # noqa: F401 (fixture)
-from tests.admin.test_access import _staff_urls
+from tests.admin.test_access import RECORD_FORMS, _staff_urls, admin_rules
 from tests.api.conftest import api_client_for
 from tests.conftest import _test_config, csrf_token, portal_login
 from tests.views.conftest import world  # noqa: F401 (fixture)
@@ -130,10 +130,14 @@ def test_portal_login_page_sends_the_headers(app):
     assert inline_code(response.get_data(as_text=True)) == []
 
 
-def test_portal_redirect_sends_the_headers(app):
-    response = app.test_client().get("/fulfilmentportal/orders")
-    assert response.status_code == 302
-    assert_security_headers(response)
+def test_redirects_send_the_headers(app):
+    to_login = app.test_client().get("/fulfilmentportal/orders")
+    assert to_login.status_code == 302
+    assert_security_headers(to_login)
+    # Werkzeug's own redirect to the address with its trailing slash.
+    slash = app.test_client().get("/admin/order")
+    assert slash.status_code == 308
+    assert_security_headers(slash)
 
 
 def test_portal_spreadsheet_download_sends_the_headers(app, world):
@@ -153,14 +157,28 @@ def test_portal_product_image_sends_the_headers(app, world):
 
 # --- back office ------------------------------------------------------------------------------
 
+def record_form_urls(app):
+    """(url, why) for every back-office form page of one record (correct stock, register a receipt …)."""
+    views = {view.endpoint: view for view in app.extensions["admin"][0]._views}
+    urls = []
+    for rule in admin_rules(app):
+        view_name, _, kind = rule.endpoint.rpartition(".")
+        if kind in RECORD_FORMS:
+            model = views[view_name].model
+            record = model.select().order_by(model.id).first()
+            urls.append((rule.rule.replace(f"<int:{next(iter(rule.arguments))}>", str(record.id)), rule.endpoint))
+    return urls
+
+
 def test_every_back_office_page_sends_the_headers_and_holds_no_inline_code(app, staff_client, one_of_everything):  # noqa: F811
     problems = []
-    urls = _staff_urls(app) + [("/admin/login", "login")]
+    urls = _staff_urls(app) + record_form_urls(app) + [("/admin/login", "login")]
     for url, why in urls:
         response = staff_client.get(url)
         assert response.status_code == 200, url
         assert_security_headers(response, url)
-        problems += [f"{url} ({why}): {problem}" for problem in inline_code(response.get_data(as_text=True))]
+        if response.mimetype == "text/html":
+            problems += [f"{url} ({why}): {problem}" for problem in inline_code(response.get_data(as_text=True))]
     assert len(urls) > 60
     assert problems == []
 
@@ -176,6 +194,22 @@ def test_back_office_pages_load_the_script_that_replaces_inline_handlers(app, st
     assert 'data-confirm="Are you sure you want to delete this record?"' not in listing  # keys are revoked, not deleted
     clients = staff_client.get("/admin/client/").get_data(as_text=True)
     assert 'data-confirm="Are you sure you want to delete this record?"' in clients
+
+
+def test_back_office_pager_links_every_page_and_marks_the_current_one(app, staff_client):
+    for number in range(45):
+        factories.make_client(name=f"Pager client {number:02d}")
+    first = staff_client.get("/admin/client/?page_size=20").get_data(as_text=True)
+    pager = first[first.index('<ul class="pagination">'):]
+    pager = pager[:pager.index("</ul>")]
+    assert re.findall(r'<li class="page-item active" aria-current="page"><span class="page-link">(\d+)</span>', pager) == ["1"]
+    assert re.findall(r'<a class="page-link" href="[^"]*">(\d+)</a>', pager) == ["2", "3"]
+    assert 'aria-label="Previous page"' in pager and '<span class="page-link" aria-label="Previous page">' in pager
+    following = re.search(r'<a class="page-link" href="([^"]*)" aria-label="Next page">', pager).group(1).replace("&amp;", "&")
+    second = staff_client.get(following).get_data(as_text=True)
+    assert re.search(r'aria-current="page"><span class="page-link">2</span>', second)
+    names_first, names_second = (set(re.findall(r"Pager client \d\d", page)) for page in (first, second))
+    assert len(names_first) == len(names_second) == 20 and not names_first & names_second
 
 
 def test_back_office_export_and_static_files_send_the_headers(app, staff_client, one_of_everything):  # noqa: F811
@@ -343,6 +377,7 @@ def test_login_over_https_behind_the_proxy_passes_the_csrf_referrer_check(app_wi
     # Over https Flask-WTF wants a same-site Referer; the same-origin policy lets the browser send it.
     refused = test_client.post("/fulfilmentportal/login", data=form, headers=FORWARDED_HTTPS)
     assert refused.status_code == 400
+    assert_security_headers(refused)
     answer = test_client.post("/fulfilmentportal/login", data=form, headers={**FORWARDED_HTTPS, "Referer": login_url})
     assert answer.status_code == 302
     assert answer.headers["Location"] in ("/fulfilmentportal/", "https://portal.example.com/fulfilmentportal/")
