@@ -42,6 +42,12 @@ DEFAULTS = {
     "WORKER_THREADS": 2,
     # Run jobs at once in the calling thread (tests).
     "HUEY_IMMEDIATE": False,
+    # Behind a proxy that terminates TLS (see security_headers.py and README "Deploying behind
+    # https"): how many proxies to trust for X-Forwarded-For/-Proto/-Host (0: none), and whether
+    # the site is served over https (secure cookies, HSTS for HSTS_SECONDS; 0 sends no HSTS).
+    "BEHIND_PROXY": 0,
+    "HTTPS": False,
+    "HSTS_SECONDS": 31_536_000,
 }
 
 
@@ -73,6 +79,9 @@ _ENV_TYPES = {
     "SHOPIFY_API_VERSION": str,
     "REDIS_URL": str,
     "WORKER_THREADS": int,
+    "BEHIND_PROXY": int,
+    "HTTPS": _boolean,
+    "HSTS_SECONDS": int,
 }
 
 SECRET_KEY_FILE = "secret_key"

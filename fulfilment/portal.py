@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 
-from fulfilment import auth, db, routing
+from fulfilment import auth, db, routing, security_headers
 from fulfilment.config import load_config
 from fulfilment.extensions import csrf
 
@@ -12,6 +12,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     routing.init_app(app)  # before any route: ids beyond what a table holds answer 404
+    security_headers.init_app(app)
 
     db.init_app(app)
     auth.init_app(app)

@@ -142,6 +142,9 @@ class StaffModelView(StaffAccessMixin, ModelView):
     # --- spreadsheet export: every list, with its search, filters and sort -------------------
 
     list_template = "admin/staff_list.html"
+    # Flask-Admin's tabs without javascript: links (our Content-Security-Policy refuses them).
+    create_template = "admin/staff_create.html"
+    edit_template = "admin/staff_edit.html"
     # Flask-Admin's own CSV/tablib export stays off; export() below answers with our .xlsx.
     can_export = False
     can_export_spreadsheet = True

@@ -72,7 +72,7 @@ class ProductView(StaffModelView):
 
 def _thumbnail(view, context, image, name):
     src = url_for(".image", image_id=image.id)
-    return Markup('<img src="{}" alt="" style="max-height:48px">').format(src)
+    return Markup('<img src="{}" alt="" class="image-preview">').format(src)
 
 
 class ProductImageView(StaffModelView):
