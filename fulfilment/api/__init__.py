@@ -35,6 +35,7 @@ from fulfilment.api import (  # noqa: E402, F401  (the resource modules add thei
     products,
     purchaseorders,
     receipts,
+    reports,
     returns,
     stockhistory,
     webshoporders,
