@@ -203,6 +203,14 @@ def set_shipment_rate(card, carrier="", country="", price=0):
         return rule
 
 
+def change_shipment_rate(rule, carrier="", country="", price=0):
+    """Change a shipment price rule (its carrier, country or price) in one transaction."""
+    with write_transaction():
+        card = RateCard.get_by_id(rule.rate_card_id)
+        ShipmentRate.delete().where(ShipmentRate.id == rule.id).execute()
+        return set_shipment_rate(card, carrier, country, price)
+
+
 def remove_shipment_rate(rule):
     with write_transaction():
         rule.delete_instance()
