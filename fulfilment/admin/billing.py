@@ -9,7 +9,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from fulfilment.admin.base import (
     CLIENT_LOOKUP,
@@ -142,7 +142,8 @@ RATE_NAMES = [name for name, _ in RATE_FIELDS]
 
 class RateCardView(StaffModelView):
     column_list = ("id", "name", "is_default", *RATE_NAMES)
-    column_labels = {"is_default": "Default for new clients", **{name: label.capitalize() for name, label in RATE_FIELDS}}
+    column_labels = {"is_default": "Default for new clients",
+                     **{name: label.capitalize() for name, label in RATE_FIELDS}}
     column_searchable_list = ("name",)
     column_default_sort = "name"
     form_columns = ("name", "is_default", *RATE_NAMES)

@@ -76,9 +76,10 @@ _DAY = {"type": "string", "maxLength": 10, "example": "2026-05-31"}
 openapi.operation(
     "get", "/fulfilment/customers/{idfulfilment_customer}/report", "Get a fulfilment customer's report",
     "Fulfilment customers", answer_schema=openapi.ref("FulfilmentCustomerReport"), staff_only=True,
-    filters=[openapi.query("start-date", _DAY, "First day of the report (default: the first of this month)"),
+    filters=[openapi.query("start-date", _DAY, "First day of the report (default: the 1st of this month)"),
              openapi.query("end-date", _DAY, "Last day of the report, included (default: the end of that month)"),
-             openapi.query("startdate", _DAY, "Same as start-date"), openapi.query("enddate", _DAY, "Same as end-date")],
+             openapi.query("startdate", _DAY, "Same as start-date"),
+             openapi.query("enddate", _DAY, "Same as end-date")],
     description="Picklists, shipments, receipts, purchase orders and returns in the period; storage usage as of "
                 "now. See docs/api.md for how each figure is counted.",
 )

@@ -13,7 +13,8 @@ from tests import factories
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "picqer_fulfilment_customer_report.json").read_text())
 PICQER_EXAMPLE = FIXTURE["example"]
 # Where our answer may hold null though Picqer's example holds a number: no warehouse locations yet.
-NULLABLE = {"storage_usage.stock_locations_in_use[].idlocation", "storage_usage.stock_location_types_in_use[].idlocation_type"}
+NULLABLE = {"storage_usage.stock_locations_in_use[].idlocation",
+            "storage_usage.stock_location_types_in_use[].idlocation_type"}
 # Picqer's example shows an empty shipments list; the items' shape is ours (docs/api.md).
 OUR_SHIPMENT_ITEM = {"provider": "PostNL", "country": "NL", "shipments_count": 1}
 
@@ -108,7 +109,8 @@ def test_only_a_start_date_reports_to_the_end_of_that_month(staff_api, tulip):
     assert (body["meta_data"]["start_date"], body["meta_data"]["end_date"]) == ("2026-02-03", "2026-02-28")
 
 
-@pytest.mark.parametrize("query", ["start-date=31-05-2026", "end-date=2026-13-01", "start-date=2026-05-10&end-date=2026-05-01",
+@pytest.mark.parametrize("query", ["start-date=31-05-2026", "end-date=2026-13-01",
+                                   "start-date=2026-05-10&end-date=2026-05-01",
                                    "start-date=2020-01-01&end-date=2026-01-01", "startdate=yesterday"])
 def test_bad_period_is_400_in_picqers_shape(staff_api, tulip, query):
     response = staff_api.get(f"/fulfilment/customers/{tulip.id}/report?{query}")
