@@ -13,6 +13,7 @@ from fulfilment.views import (  # noqa: E402,F401
     backorders,
     dashboard,
     exports,
+    invoices,
     links,
     listing,
     order_changes,
