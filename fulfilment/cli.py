@@ -217,7 +217,8 @@ def run_billing_command(start, end):
             refused += 1
             click.echo(f"{name}: refused: {result}", err=True)
         else:
-            click.echo(f"{name}: draft #{result.id}, {len(billing.invoice_lines(result))} line(s), total {result.total}")
+            lines = len(billing.invoice_lines(result))
+            click.echo(f"{name}: draft #{result.id}, {lines} line(s), total {result.total}")
     if refused:
         raise click.ClickException(f"{refused} client(s) could not be billed; see above.")
 

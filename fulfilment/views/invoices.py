@@ -14,7 +14,8 @@ from fulfilment.views.scope import current_client, get_owned_or_404
 
 # Where a charged record is shown in the portal: link_type -> (endpoint, URL argument).
 PORTAL_LINKS = {"order": ("portal.order", "order_id"), "shipment": ("portal.shipment", "picklist_id"),
-                "purchase_order": ("portal.purchase_order", "purchase_order_id"), "return": ("portal.return", "return_id")}
+                "purchase_order": ("portal.purchase_order", "purchase_order_id"),
+                "return": ("portal.return", "return_id")}
 
 
 def _own_invoice(invoice_id):
