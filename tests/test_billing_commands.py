@@ -41,3 +41,30 @@ def test_run_billing_command_makes_a_draft_per_client_and_reports_refusals(app):
     draft = Invoice.get(Invoice.client == client)
     assert (draft.status, draft.subtotal) == ("draft", 2)
     assert "Billed: draft" in result.output
+
+
+def test_migration_8_adds_the_billing_tables_to_a_database_from_before_billing(tmp_path, database_url):
+    from fulfilment import create_app
+    from fulfilment.db import bind_database, database
+    from fulfilment.migrations import MIGRATIONS, SchemaVersion, current_version
+    from fulfilment.models import BILLING_MODELS, Client
+    from tests.conftest import WEBSHOP_TEST_KEY
+
+    old = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}", "SECRET_KEY": "x",
+                      "WEBSHOP_KEY": WEBSHOP_TEST_KEY, "HUEY_IMMEDIATE": True})
+    try:
+        runner = old.test_cli_runner()
+        assert runner.invoke(args=["init-db"]).exit_code == 0
+        with old.app_context():
+            # Back to the schema before billing: no billing tables, version 3, and a client with data.
+            database.drop_tables(BILLING_MODELS)
+            SchemaVersion.delete().where(SchemaVersion.version >= 8).execute()
+            Client.create(name="Kept")
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0 and "m0008_billing" in result.output, result.output
+        with old.app_context():
+            assert current_version() == MIGRATIONS[-1][0]
+            assert all(database.table_exists(model._meta.table_name) for model in BILLING_MODELS)
+            assert Client.get().name == "Kept"
+    finally:
+        bind_database(database_url)
