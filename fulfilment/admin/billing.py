@@ -315,7 +315,7 @@ class InvoiceView(ReadOnlyModelView):
                 flash(f"{len(results) - len(refused)} draft(s) computed for {period}.", "success")
                 for name, message in refused.items():
                     flash(f"{name}: {message}", "error")
-                return redirect(url_for(".index_view", flt1_0="draft"))
+                return redirect(url_for(".index_view"))
         return self.render_form_page("Run billing", form, intro=self._run_intro)
 
     _run_intro = ("Computes a draft invoice per client from the picklists, shipments, receipts, returns, storage "

@@ -442,9 +442,11 @@ def run_billing(client, period, actor=None):
                                "create one (Billing → Rate cards) first.")
     with write_transaction():
         client = _lock_client(client)
-        draft = (Invoice.for_client(client)
-                 .where((Invoice.status == "draft") & (Invoice.period_start == period.start)
-                        & (Invoice.period_end == period.end)).order_by(Invoice.id).first())
+        # Locked: an issue of this draft running now either finishes first (then the draft is no
+        # longer one and a new draft starts) or waits until this run is done.
+        draft = locked(Invoice.for_client(client)
+                       .where((Invoice.status == "draft") & (Invoice.period_start == period.start)
+                              & (Invoice.period_end == period.end)).order_by(Invoice.id)).first()
         if draft is None:
             draft = Invoice.create(client=client, period_start=period.start, period_end=period.end,
                                    vat_rate=vat_rate_for(client))
@@ -499,7 +501,16 @@ def _refresh_totals(invoice):
 
 
 def _lock_draft(invoice):
-    """Lock the invoice row and check it is still a draft; an issued one refuses every change."""
+    """Lock the client's row, then the invoice's, and check it is still a draft; an issued one refuses changes.
+
+    Every writer of invoices locks in this order (client, then invoice), as billing runs do: rows
+    written with a foreign key to the client wait for a billing run's client lock, so taking the
+    invoice first could deadlock against a run.
+    """
+    client_id = Invoice.select(Invoice.client).where(Invoice.id == invoice.id).scalar()
+    if client_id is None:
+        raise NotFound("Invoice not found.")
+    _lock_client(Client(id=client_id))
     invoice = locked(Invoice.select().where(Invoice.id == invoice.id)).first()
     if invoice is None:
         raise NotFound("Invoice not found.")

@@ -173,3 +173,20 @@ def test_one_off_charge_needs_a_description_and_a_whole_quantity(app):
         with pytest.raises(ValidationFailed):
             billing.add_one_off_charge(client, description, quantity, "10", billing.today_utc())
     assert OneOffCharge.select().count() == 0
+
+
+def test_a_rerun_racing_an_issue_never_changes_the_issued_invoice(shipped):
+    client, period = shipped
+    for _ in range(3):
+        draft = billing.run_billing(client, period)
+        outcomes = run_together(lambda: billing.issue_invoice(draft), lambda: billing.run_billing(client, period))
+        assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
+        issued = Invoice.get_by_id(draft.id)
+        assert issued.status == "issued"
+        amounts = [line.amount for line in billing.invoice_lines(issued)]
+        assert amounts and billing.totals(amounts, issued.vat_rate) == (issued.subtotal, issued.vat_amount,
+                                                                           issued.total)
+        # Whatever ran first, each record is charged once over all invoices.
+        assert InvoiceLineRecord.select().count() == len({
+            (r.kind, r.record_type, r.record_id) for r in InvoiceLineRecord.select()})
+        factories.make_shipped_order(client, lines=[(factories.make_product(client, stock_amount=1), 1)])

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from peewee import fn
 
 from fulfilment.models import Invoice, InvoiceLine, InvoiceLineRecord, Stock
 from fulfilment.services import billing, customer_report, orders, picking, purchasing, returns
@@ -207,7 +208,13 @@ def test_billing_run_charges_the_rate_card_applied_by_hand(month):
     tulip, period, did = month
     draft = billing.run_billing(tulip, period)
     assert draft.status == "draft" and draft.number is None
-    assert (draft.subtotal, draft.vat_amount, draft.total) == expected_total(did)
+    # Read back from the database (SQLite or PostgreSQL): the same Decimals as the hand calculation.
+    stored = Invoice.get_by_id(draft.id)
+    assert (stored.subtotal, stored.vat_amount, stored.total) == expected_total(did)
+    assert all(isinstance(value, Decimal) for value in (stored.subtotal, stored.vat_amount, stored.total))
+    summed_by_the_database = InvoiceLine.select(fn.SUM(InvoiceLine.amount)).where(
+        InvoiceLine.invoice == draft).scalar()
+    assert Decimal(str(summed_by_the_database)) == stored.subtotal
     # Shipments are priced by rule: PostNL to NL 3.95, PostNL to BE by the country rule, DHL by the carrier
     # rule, UPS to FR by the card's fallback.
     shipment_lines = {line.description: (line.quantity, line.unit_price)
