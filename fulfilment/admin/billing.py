@@ -38,6 +38,7 @@ from fulfilment.services import billing, customer_report
 from fulfilment.services.errors import DomainError
 
 DETAILS_SHOWN = 200
+RECORDS_SHOWN = 500
 # Where a charged record is shown in the back office: link_type -> Flask-Admin endpoint.
 ADMIN_LINKS = {"order": "order.details_view", "shipment": "picklist.details_view",
                "purchase_order": "purchaseorder.details_view", "return": "return.details_view"}
@@ -350,9 +351,12 @@ class InvoiceLineView(ReadOnlyModelView):
     )
 
     def related_tables(self, line):
-        return [RelatedTable("Records this line counts", [("Record", record_link), ("Type", "record_type"),
-                                                          ("Quantity", "quantity")],
-                             billing.line_records(line))]
+        records = billing.line_records(line, limit=RECORDS_SHOWN + 1)
+        title = "Records this line counts"
+        if len(records) > RECORDS_SHOWN:
+            title += f" (the first {RECORDS_SHOWN}; Charged records lists them all, filterable and exportable)"
+        return [RelatedTable(title, [("Record", record_link), ("Type", "record_type"), ("Quantity", "quantity")],
+                             records[:RECORDS_SHOWN])]
 
     def details_url(self, record):
         # After removing a line its page is gone: go back to the invoice.
