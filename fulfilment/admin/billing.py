@@ -289,6 +289,12 @@ class InvoiceView(ReadOnlyModelView):
             ("Subtotal", _money(invoice.subtotal)), (f"VAT {invoice.vat_rate}%", _money(invoice.vat_amount)),
             ("Total", _money(invoice.total))])]
 
+    def details_url(self, record):
+        # A deleted draft has no page any more: back to the list.
+        if not Invoice.select().where(Invoice.id == record.id).exists():
+            return url_for(".index_view")
+        return super().details_url(record)
+
     @expose("/run/", methods=["GET", "POST"])
     def run_view(self):
         form = BillingRunForm(request.form if request.method == "POST" else None)

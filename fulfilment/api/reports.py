@@ -1,7 +1,8 @@
 """The fulfilment customer report, as Picqer's GET /fulfilment/customers/{id}/report (staff keys only).
 
 Filters as Picqer documents them: ``start-date`` and ``end-date`` (YYYY-MM-DD, both days included);
-``startdate`` and ``enddate`` are accepted too. Without them the report covers the current month.
+``startdate`` and ``enddate`` are accepted too. Without them the report covers the current month; with only
+one of them, the month of that day from or until it.
 """
 
 from flask import jsonify, request
@@ -30,11 +31,15 @@ def _requested_day(names):
 
 
 def requested_period():
-    """The period from the query string; the current month where a day is left out."""
-    month = customer_report.month_period(today_utc())
-    start = _requested_day(START_NAMES) or month.start
-    end = _requested_day(END_NAMES) or (month.end if start == month.start else None)
-    if end is None:
+    """The period from the query string: without dates the current month; with one date, that date's month
+    from or until it."""
+    start, end = _requested_day(START_NAMES), _requested_day(END_NAMES)
+    if start is None and end is None:
+        month = customer_report.month_period(today_utc())
+        start, end = month.start, month.end
+    elif start is None:
+        start = customer_report.month_period(end).start
+    elif end is None:
         end = customer_report.month_period(start).end
     return customer_report.make_period(start, end)
 
@@ -77,7 +82,7 @@ openapi.operation(
     "get", "/fulfilment/customers/{idfulfilment_customer}/report", "Get a fulfilment customer's report",
     "Fulfilment customers", answer_schema=openapi.ref("FulfilmentCustomerReport"), staff_only=True,
     filters=[openapi.query("start-date", _DAY, "First day of the report (default: the 1st of this month)"),
-             openapi.query("end-date", _DAY, "Last day of the report, included (default: the end of that month)"),
+             openapi.query("end-date", _DAY, "Last day, included (default: the end of the start's month)"),
              openapi.query("startdate", _DAY, "Same as start-date"),
              openapi.query("enddate", _DAY, "Same as end-date")],
     description="Picklists, shipments, receipts, purchase orders and returns in the period; storage usage as of "

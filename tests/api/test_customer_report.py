@@ -107,6 +107,8 @@ def test_period_outside_the_activity_counts_nothing_but_storage_stays_as_of_now(
 def test_only_a_start_date_reports_to_the_end_of_that_month(staff_api, tulip):
     body = staff_api.get(f"/fulfilment/customers/{tulip.id}/report?start-date=2026-02-03").get_json()
     assert (body["meta_data"]["start_date"], body["meta_data"]["end_date"]) == ("2026-02-03", "2026-02-28")
+    body = staff_api.get(f"/fulfilment/customers/{tulip.id}/report?end-date=2025-03-20").get_json()
+    assert (body["meta_data"]["start_date"], body["meta_data"]["end_date"]) == ("2025-03-01", "2025-03-20")
 
 
 @pytest.mark.parametrize("query", ["start-date=31-05-2026", "end-date=2026-13-01",

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from peewee import fn
 
-from fulfilment.models import Invoice, InvoiceLine, InvoiceLineRecord, Stock
+from fulfilment.models import Invoice, InvoiceLine, InvoiceLineRecord, Stock, StockMutation
 from fulfilment.services import billing, customer_report, orders, picking, purchasing, returns
 from tests import factories
 
@@ -144,6 +144,10 @@ def test_report_counts_what_happened_in_the_month(month):
     countries = {country for _, country in did.shipments}
     assert (report["picklists"], report["picklist_rows"], report["picklist_units"]) == (
         did.picklists, did.picklist_rows, did.units_picked)
+    # The ledger agrees: units picked left stock as picklist mutations, units received came in as receipts.
+    ledger = dict(StockMutation.select(StockMutation.change_type, fn.SUM(StockMutation.change))
+                  .where(StockMutation.client == tulip).group_by(StockMutation.change_type).tuples())
+    assert (-ledger["picklist"], ledger["receipt"]) == (did.units_picked, did.units_received)
     assert report["shipments"] == len(did.shipments)
     assert report["shipment_countries"] == len(countries)
     assert report["shipment_carriers"] == len(carriers)
