@@ -111,3 +111,17 @@ def test_rate_card_and_one_off_charge_forms_go_through_the_service(staff_client,
     charge = OneOffCharge.get()
     assert (charge.description, charge.quantity, charge.unit_price, charge.created_by) == (
         "Relabelling", 40, Decimal("0.25"), "staff staff")
+
+
+def test_staff_reruns_and_deletes_a_draft_after_confirming(staff_client, tulip):
+    billing.save_rate_card(name="Standard", is_default=True, per_order="1.00")
+    draft = billing.run_billing(tulip, customer_report.month_period(billing.today_utc()))
+    details = staff_client.get(f"/admin/invoice/details/?id={draft.id}").get_data(as_text=True)
+    assert "Delete this draft and its lines?" in details  # the button asks first
+    factories.make_shipped_order(tulip, lines=[(factories.make_product(tulip, stock_amount=1), 1)])
+    response = _action(staff_client, "invoice", "rerun", draft.id)
+    assert "Computed lines replaced" in response.get_data(as_text=True)
+    assert Invoice.get_by_id(draft.id).subtotal == Decimal("3.00")  # a third order shipped meanwhile
+    response = _action(staff_client, "invoice", "delete_draft", draft.id)
+    assert "Draft deleted." in response.get_data(as_text=True)
+    assert Invoice.select().count() == 0 and InvoiceLine.select().count() == 0
