@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app fulfilment init-db | create-staff | create-api-key | demo-data | serve | worker |
-sync-webshops."""
+sync-webshops | storage-snapshot | run-billing."""
 
 import logging
 import os
@@ -179,6 +179,50 @@ def sync_webshops_command(webshop_ids):
         raise click.ClickException(f"{failed} webshop(s) could not be imported; see above.")
 
 
+@click.command("storage-snapshot")
+@click.option("--day", default=None, help="The day to record (YYYY-MM-DD, default today, UTC).")
+@with_appcontext
+def storage_snapshot_command(day):
+    """Record every active client's storage now (the worker does this each night at 23:55 UTC)."""
+    from fulfilment.services.billing import take_storage_snapshots
+    from fulfilment.services.customer_report import parse_day
+
+    migrations.upgrade()
+    try:
+        written = take_storage_snapshots(parse_day(day, "day") if day else None)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Storage snapshots taken for {written} client(s)." if written else
+               "Every active client already had a snapshot for that day; they are kept as they were.")
+
+
+@click.command("run-billing")
+@click.option("--start", default=None, help="First day (YYYY-MM-DD); default the first day of last month.")
+@click.option("--end", default=None, help="Last day (YYYY-MM-DD); default the last day of the start's month.")
+@with_appcontext
+def run_billing_command(start, end):
+    """Compute a draft invoice per active client for a period (default last month); staff check and issue them."""
+    from fulfilment.services import billing, customer_report
+
+    migrations.upgrade()
+    try:
+        first = customer_report.parse_day(start, "start") or billing.previous_month().start
+        last = customer_report.parse_day(end, "end") or customer_report.month_period(first).end
+        period = customer_report.make_period(first, last)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    refused = 0
+    for name, result in billing.run_billing_for_all(period).items():
+        if isinstance(result, str):
+            refused += 1
+            click.echo(f"{name}: refused: {result}", err=True)
+        else:
+            lines = len(billing.invoice_lines(result))
+            click.echo(f"{name}: draft #{result.id}, {lines} line(s), total {result.total}")
+    if refused:
+        raise click.ClickException(f"{refused} client(s) could not be billed; see above.")
+
+
 def _print_logins(logins):
     click.echo("Demo warehouse ready. Logins:")
     for role, username, password in logins:
@@ -187,5 +231,6 @@ def _print_logins(logins):
 
 def init_app(app):
     for command in (init_db_command, create_staff_command, create_api_key_command, demo_data_command,
-                    serve_command, worker_command, sync_webshops_command):
+                    serve_command, worker_command, sync_webshops_command, storage_snapshot_command,
+                    run_billing_command):
         app.cli.add_command(command)

@@ -270,4 +270,24 @@ def _play_scenario():
                                 address=recipient["delivery_address"], zipcode=recipient["delivery_zipcode"],
                                 city=recipient["delivery_city"], country=recipient["delivery_country"],
                                 email=recipient.get("email", ""))
+    _demo_billing(noordzee, staff)
     return logins
+
+
+def _demo_billing(client, staff):
+    """A default rate card, a month of storage snapshots and one issued invoice, so billing has something to show."""
+    from fulfilment.services import billing, customer_report
+
+    card = billing.save_rate_card(
+        name="Standard", is_default=True, per_order="0.95", per_picklist_line="0.15", per_unit_picked="0.10",
+        per_shipment="4.95", per_receipt_line="0.50", per_unit_received="0.02", per_return="2.50",
+        storage_per_location_day="0.0150", storage_per_unit_day="0.0020",
+    )
+    billing.set_shipment_rate(card, "PostNL", "NL", "3.95")
+    billing.set_shipment_rate(card, "DHL", "", "5.50")
+    today = billing.today_utc()
+    for days_ago in range(30, 0, -1):
+        billing.take_storage_snapshots(today - timedelta(days=days_ago))
+    period = customer_report.make_period(today - timedelta(days=31), today)
+    billing.add_one_off_charge(client, "Photographing new products", 6, "4.50", today - timedelta(days=10), staff)
+    billing.issue_invoice(billing.run_billing(client, period, staff), staff)

@@ -6,7 +6,8 @@ is set (needed once web servers and the worker run on different machines). The w
 
 - every WEBSHOP_SYNC_MINUTES: an import job per active webshop (a failed one is retried
   after 1 and 2 minutes, then waits for the next round);
-- every minute: the shipments whose shop should hear about them now (see webshop_tracking).
+- every minute: the shipments whose shop should hear about them now (see webshop_tracking);
+- every night at 23:55 UTC: each active client's storage snapshot for the day (see billing).
 """
 
 import logging
@@ -57,6 +58,9 @@ class Jobs:
         self.import_all_webshops = periodic(import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])),
                                             name="import_all_webshops")(self._in_app(self._import_all_webshops))
         self.push_tracking = periodic(crontab(minute="*"), name="push_tracking")(self._in_app(self._push_tracking))
+        # Billing: each client's storage at the end of the day (UTC), for storage charges.
+        self.take_storage_snapshots = periodic(crontab(minute="55", hour="23"), name="take_storage_snapshots")(
+            self._in_app(self._take_storage_snapshots))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
@@ -97,6 +101,14 @@ class Jobs:
         from fulfilment.services.webshop_tracking import push_due_tracking
 
         return push_due_tracking()
+
+
+    def _take_storage_snapshots(self):
+        from fulfilment.services.billing import take_storage_snapshots
+
+        written = take_storage_snapshots()
+        logger.info("Storage snapshots taken for %s client(s).", written)
+        return written
 
 
 def init_app(app):

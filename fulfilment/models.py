@@ -660,3 +660,180 @@ class CreationKey(ClientOwned):
     class Meta:
         indexes = ((("client", "key"), True),)
 
+
+
+# --- Billing: rate cards, daily storage snapshots, invoices (issue 18) ----------------------
+
+
+def rate(**kwargs):
+    """A price per unit: four decimals, since storage per unit per day is often a fraction of a cent."""
+    return DecimalField(max_digits=14, decimal_places=4, auto_round=True, default=Decimal("0.0000"), **kwargs)
+
+
+# Rates a card holds (field name, what one unit of it is).
+RATE_FIELDS = (
+    ("per_order", "order handled"),
+    ("per_picklist_line", "picklist line"),
+    ("per_unit_picked", "unit picked"),
+    ("per_shipment", "shipment (when no carrier/country rule matches)"),
+    ("per_receipt_line", "receipt line"),
+    ("per_unit_received", "unit received"),
+    ("per_return", "return"),
+    ("storage_per_location_day", "stock position per day"),
+    ("storage_per_unit_day", "unit in storage per day"),
+)
+
+
+class RateCard(BaseModel):
+    """What a client pays for handling and storage. The default card applies to clients without one."""
+
+    name = CharField(unique=True)
+    is_default = BooleanField(default=False)
+    per_order = rate()
+    per_picklist_line = rate()
+    per_unit_picked = rate()
+    per_shipment = rate()
+    per_receipt_line = rate()
+    per_unit_received = rate()
+    per_return = rate()
+    storage_per_location_day = rate()
+    storage_per_unit_day = rate()
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class ShipmentRate(BaseModel):
+    """A shipment price for a carrier and/or country; empty carrier or country means any."""
+
+    rate_card = ForeignKeyField(RateCard, backref="shipment_rates", on_delete="CASCADE")
+    carrier = CharField(default="")
+    country = CharField(default="", max_length=2)
+    price = rate()
+
+    class Meta:
+        indexes = ((("rate_card", "carrier", "country"), True),)
+
+
+class ClientBilling(ClientOwned):
+    """A client's billing terms: its rate card (None: the default card) and VAT rate in percent."""
+
+    client = ForeignKeyField(Client, backref="billing", on_delete="RESTRICT", unique=True)
+    rate_card = ForeignKeyField(RateCard, null=True, backref="clients", on_delete="RESTRICT")
+    vat_rate = DecimalField(max_digits=5, decimal_places=2, auto_round=True, default=Decimal("21.00"))
+    updated_at = DateTimeField(default=utcnow)
+
+
+class StorageSnapshot(ClientOwned):
+    """A client's storage at the end of one day (UTC), taken by the worker each night."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    day = DateField()
+    positions = IntegerField(default=0)  # product × warehouse rows with stock
+    products = IntegerField(default=0)
+    units = IntegerField(default=0)
+    taken_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "day"), True),)
+
+
+class OneOffCharge(ClientOwned):
+    """A charge staff add by hand (a stock count, labelling work …), billed in the period of its date."""
+
+    client = ForeignKeyField(Client, backref="one_off_charges", on_delete="RESTRICT")
+    description = CharField()
+    quantity = IntegerField(default=1)
+    unit_price = rate()
+    charge_date = DateField()
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "charge_date"), False),)
+
+
+INVOICE_STATUSES = ("draft", "issued")
+
+
+class Invoice(ClientOwned):
+    """A client's invoice for a period: a draft staff check and adjust, then issue; issued never changes."""
+
+    client = ForeignKeyField(Client, backref="invoices", on_delete="RESTRICT")
+    number = CharField(null=True, unique=True)  # given at issue, sequential without gaps
+    status = CharField(default="draft", choices=[(s, s) for s in INVOICE_STATUSES])
+    period_start = DateField()
+    period_end = DateField()
+    rate_card_name = CharField(default="")
+    vat_rate = DecimalField(max_digits=5, decimal_places=2, auto_round=True, default=Decimal("21.00"))
+    subtotal = money()
+    vat_amount = money()
+    total = money()
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    computed_at = DateTimeField(null=True)
+    issued_at = DateTimeField(null=True)
+    issued_by = CharField(default="")
+
+    class Meta:
+        indexes = (
+            (("client", "status", "period_start"), False),
+            (("client", "period_start", "period_end"), False),
+        )
+
+    def __str__(self):
+        return self.number or f"Draft #{self.id}"
+
+
+class InvoiceLine(ClientOwned):
+    """One charge: quantity × unit price, rounded half up to cents on the line."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    kind = CharField()  # a RATE_FIELDS name, "one_off" or "manual"
+    description = CharField()
+    quantity = IntegerField()
+    unit_price = rate()
+    amount = money()
+    computed = BooleanField(default=False)  # written by a billing run (replaced by the next run)
+    position = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "invoice", "position"), False),)
+
+
+class InvoiceLineRecord(ClientOwned):
+    """A record a charge line counts (an order, picklist line, shipment, snapshot …).
+
+    Unique per (kind, record_type, record_id): a record is charged for one thing at most once,
+    whatever invoice it is on, so a re-run or an overlapping period never bills it twice.
+    """
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    line = ForeignKeyField(InvoiceLine, backref="records", on_delete="CASCADE")
+    kind = CharField()
+    record_type = CharField()
+    record_id = IntegerField()
+    label = CharField(default="")
+    quantity = IntegerField(default=1)
+    # Where the record is shown: "order", "shipment" (picklist id), "purchase_order", "return" or "".
+    link_type = CharField(default="")
+    link_id = IntegerField(null=True)
+
+    class Meta:
+        indexes = (
+            (("kind", "record_type", "record_id"), True),
+            (("client", "line"), False),
+        )
+
+
+class InvoiceNumberSequence(BaseModel):
+    """The last invoice number handed out; bumped in the issuing transaction, so numbers have no gaps."""
+
+    name = CharField(unique=True)
+    last_value = IntegerField(default=0)
+
+
+BILLING_MODELS = [RateCard, ShipmentRate, ClientBilling, StorageSnapshot, OneOffCharge, Invoice, InvoiceLine,
+                  InvoiceLineRecord, InvoiceNumberSequence]
+MODELS.extend(BILLING_MODELS)

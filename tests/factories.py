@@ -255,3 +255,28 @@ def make_products_in_bulk(client, codes, price="9.95"):
     insert_in_batches(Product, [{"client": client.id, "product_code": code, "name": f"Product {code}",
                                  "barcode": "", "price": Decimal(price), "fixed_stock_price": Decimal("4.00"),
                                  "active": True} for code in codes])
+
+
+def make_invoices(client, rate_card=None):
+    """A draft and an issued invoice for client (made through the billing service); first the draft.
+
+    The issued one carries a one-off charge dated last month; the draft this month's storage.
+    """
+    from datetime import timedelta
+
+    from fulfilment.services import billing, customer_report
+
+    card = rate_card or billing.default_rate_card() or billing.save_rate_card(
+        name="Default", is_default=True, per_order="1.00", per_unit_picked="0.10", per_shipment="4.00",
+        storage_per_unit_day="0.0100")
+    billing.set_shipment_rate(card, "PostNL", "NL", "3.95")
+    billing.set_client_billing(client, card, "21")
+    this_month = customer_report.month_period(billing.today_utc())
+    last_month = billing.previous_month()
+    billing.take_storage_snapshots(this_month.start)
+    draft = billing.run_billing(client, this_month)
+    if not billing.invoice_lines(draft):
+        billing.add_line(draft, "Handling", 1, "5.00")
+    billing.add_one_off_charge(client, f"Labelling for {client.name}", 3, "2.50", last_month.start + timedelta(days=1))
+    issued = billing.issue_invoice(billing.run_billing(client, last_month), actor="system")
+    return draft, issued

@@ -14,6 +14,7 @@ from fulfilment.api import (  # noqa: F401  (the resource modules add their rout
     products,
     purchaseorders,
     receipts,
+    reports,
     returns,
     stockhistory,
     webshoporders,

@@ -18,6 +18,7 @@ MIGRATIONS = [
     (2, "m0002_api_request_counts"),
     (3, "m0003_shipment_push_schedule"),
     (4, "m0004_creation_keys"),
+    (8, "m0008_billing"),
 ]
 
 

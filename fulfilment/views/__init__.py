@@ -11,6 +11,7 @@ from fulfilment.views import (  # noqa: F401
     backorders,
     dashboard,
     exports,
+    invoices,
     links,
     listing,
     order_changes,

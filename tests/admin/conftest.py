@@ -23,10 +23,11 @@ def one_of_everything(app):
     factories.make_webshop_order(webshop, order=shipped)
     factories.make_address(client)
     factories.make_api_key(client)
+    draft, issued = factories.make_invoices(client)
     return {
         "client": client, "portal_user": portal_user, "product": product, "shipped": shipped,
         "backordered": backordered, "purchase_order": purchase_order, "receipt": receipt, "return": ret,
-        "webshop": webshop,
+        "webshop": webshop, "draft_invoice": draft, "issued_invoice": issued,
     }
 
 

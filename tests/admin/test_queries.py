@@ -20,6 +20,21 @@ def _products(n):
         factories.make_product(client, stock_amount=2)
 
 
+def _invoices(n):
+    from datetime import timedelta
+
+    from fulfilment.services import billing, customer_report
+
+    billing.save_rate_card(name="Default", is_default=True)
+    client = factories.make_client()
+    today = billing.today_utc()
+    for day in range(n):
+        draft = billing.run_billing(client, customer_report.make_period(today - timedelta(days=day),
+                                                                        today - timedelta(days=day)))
+        billing.add_line(draft, "Handling", 1, "2.50")
+        billing.add_line(draft, "Storage", 2, "1.25")
+
+
 LISTS = {
     # list url: how to make n rows of it (and of the rows it shows beside them)
     "/admin/order/": _orders,
@@ -28,6 +43,8 @@ LISTS = {
     "/admin/product/": _products,
     "/admin/stock/": _products,
     "/admin/stockmutation/": _products,
+    "/admin/invoice/": _invoices,
+    "/admin/invoiceline/": _invoices,
 }
 
 

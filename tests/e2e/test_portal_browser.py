@@ -23,9 +23,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SECTIONS = ["Dashboard", "Products", "Orders", "Shipments", "Backorders", "Purchase orders", "Returns", "Webshops",
-            "Address book"]
+            "Address book", "Invoices"]
 # Sections whose list links to a detail page worth a screenshot too.
-DETAIL_SECTIONS = {"Products", "Orders", "Shipments", "Purchase orders", "Returns", "Webshops"}
+DETAIL_SECTIONS = {"Products", "Orders", "Shipments", "Purchase orders", "Returns", "Webshops", "Invoices"}
 
 
 def require_chromium():

@@ -62,6 +62,11 @@ ROUTES = {
     "portal.backorders_export": ("page", None),
     "portal.purchase_orders_export": ("page", None),
     "portal.returns_export": ("page", None),
+    # Issued invoices (drafts are never shown), each line's records, the invoice as Excel.
+    "portal.invoices": ("page", None),
+    "portal.invoice": ("owned", lambda w: {"invoice_id": w.invoice.id}),
+    "portal.invoice_line": ("owned", lambda w: {"invoice_id": w.invoice.id, "line_id": w.invoice_line.id}),
+    "portal.invoice_export": ("owned", lambda w: {"invoice_id": w.invoice.id}),
 }
 
 

@@ -70,7 +70,7 @@ def test_marker_of_client_a_appears_on_no_page_client_b_can_open(app, world):
         url = build_path(app, rule, own_world_of(world.b_user, app))
         page = test_client.get(url)
         assert page.status_code == 200, url
-        if MARKER.lower() in page.get_data(as_text=True).lower():
+        if MARKER.lower() in visible_text(page).lower():
             leaks.append(url)
     assert not leaks, f"client A's marker shown to client B on: {leaks}"
 
@@ -98,6 +98,8 @@ def own_world_of(user, app):
     from fulfilment.models import (
         AddressBookEntry,
         ApiKey,
+        Invoice,
+        InvoiceLine,
         Order,
         OrderLine,
         Picklist,
@@ -117,7 +119,9 @@ def own_world_of(user, app):
         return query.order_by(model.id).first()
 
     order = first(Order)
+    invoice = first(Invoice, Invoice.status == "issued")
     return SimpleNamespace(
+        invoice=invoice, invoice_line=first(InvoiceLine, InvoiceLine.invoice == invoice),
         product=first(Product), image=first(ProductImage), order=order,
         order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
@@ -137,3 +141,42 @@ def test_dashboard_counts_only_the_clients_own_rows(app, world):
     # open orders, backorders, low stock, expected purchase orders
     assert figures.findall(b_page) == ["1", "1", "2", "1"]
     assert figures.findall(a_page) == ["2", "1", "3", "1"]
+
+
+def test_invoices_of_client_a_are_404_for_client_b_and_its_list_shows_only_its_own(app, world):
+    b_invoice = own_world_of(world.b_user, app).invoice
+    test_client = portal_login(app, world.b_user)
+    for path in (f"/invoices/{world.invoice.id}", f"/invoices/{world.invoice.id}/lines/{world.invoice_line.id}",
+                 f"/invoices/{world.invoice.id}/export.xlsx",
+                 # A's line under B's own invoice: the line is still A's.
+                 f"/invoices/{b_invoice.id}/lines/{world.invoice_line.id}"):
+        assert test_client.get(f"{PREFIX}{path}").status_code == 404, path
+    page = test_client.get(f"{PREFIX}/invoices").get_data(as_text=True)
+    assert b_invoice.number in page
+    assert f"/invoices/{world.invoice.id}\"" not in page
+
+
+def test_a_draft_invoice_is_404_even_for_its_own_client(app, world):
+    test_client = portal_login(app, world.a_user)
+    draft = world.draft_invoice
+    assert draft.status == "draft"
+    assert test_client.get(f"{PREFIX}/invoices/{draft.id}").status_code == 404
+    assert test_client.get(f"{PREFIX}/invoices/{draft.id}/export.xlsx").status_code == 404
+    line = draft.lines.get()
+    assert test_client.get(f"{PREFIX}/invoices/{draft.id}/lines/{line.id}").status_code == 404
+    listing = test_client.get(f"{PREFIX}/invoices").get_data(as_text=True)
+    assert f"/invoices/{draft.id}\"" not in listing
+    assert world.invoice.number in listing
+
+
+def test_owner_sees_its_invoice_with_the_charge_and_its_records(app, world):
+    test_client = portal_login(app, world.a_user)
+    page = test_client.get(f"{PREFIX}/invoices/{world.invoice.id}").get_data(as_text=True)
+    assert MARKER in page  # the one-off charge "Labelling for Zqx7Marker Client A"
+    assert world.invoice.number in page
+    records = test_client.get(f"{PREFIX}/invoices/{world.invoice.id}/lines/{world.invoice_line.id}")
+    assert records.status_code == 200 and MARKER in records.get_data(as_text=True)
+    download = test_client.get(f"{PREFIX}/invoices/{world.invoice.id}/export.xlsx")
+    assert download.mimetype == XLSX_MIMETYPE
+    sheet = read_exports.sheet_xml(download.data)
+    assert MARKER in sheet and "Total" in sheet
