@@ -7,8 +7,9 @@ one of them, the month of that day from or until it.
 
 from flask import jsonify, request
 
-from fulfilment.api import bp, openapi
+from fulfilment.api import openapi
 from fulfilment.api.auth import get_owned_or_404, staff_only
+from fulfilment.api.blueprint import bp
 from fulfilment.api.errors import invalid
 from fulfilment.models import Client
 from fulfilment.services import customer_report

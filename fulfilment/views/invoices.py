@@ -8,7 +8,7 @@ from flask import render_template, url_for
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.models import InvoiceLine, InvoiceLineRecord
 from fulfilment.services import billing
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import paginate
 from fulfilment.views.scope import current_client, get_owned_or_404
 
