@@ -65,6 +65,9 @@ ROUTES = {
     # The client's own API keys: created by a POST, revoked after a confirmation page (GET, then POST).
     "portal.create_api_key": ("action", None),
     "portal.revoke_api_key": ("owned", lambda w: {"api_key_id": w.api_key.id}),
+    # The user's login sessions: end one (another browser of A's user), or log out everywhere.
+    "portal.end_session": ("owned action", lambda w: {"session_id": other_browser_session(w.a_user)}),
+    "portal.end_all_sessions": ("logout", None),
     # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
     "portal.products_export": ("page", None),
     "portal.stock_history_export": ("page", None),
@@ -74,6 +77,15 @@ ROUTES = {
     "portal.purchase_orders_export": ("page", None),
     "portal.returns_export": ("page", None),
 }
+
+def other_browser_session(user):
+    """The id of a fresh session of user in some other browser."""
+    from fulfilment.models import LoginSession
+    from fulfilment.services import login_sessions
+
+    token = login_sessions.start_session(user, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    return LoginSession.get(LoginSession.token_hash == login_sessions.hash_token(token)).id
+
 
 LOGIN = "→ login"
 HOME = "→ dashboard"
