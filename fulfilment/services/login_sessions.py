@@ -126,3 +126,15 @@ def browser_label(user_agent):
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or (user_agent[:60] if user_agent else "Unknown browser")
+
+
+def end_session_record(login_session):
+    """End a session an admin picked in the back office."""
+    with write_transaction():
+        LoginSession.delete().where(LoginSession.id == login_session.id).execute()
+
+
+def end_session_records(session_ids):
+    """End the sessions an admin selected; returns how many ended."""
+    with write_transaction():
+        return LoginSession.delete().where(LoginSession.id.in_(session_ids)).execute()
