@@ -8,6 +8,7 @@ FULFILMENT_REDIS_URL is set, otherwise in the database (DatabaseStorage below, a
 storage backend over the RateLimitCounter table).
 """
 
+import functools
 import hashlib
 import math
 import time
@@ -91,7 +92,6 @@ class Throttled(Exception):
 @dataclass
 class Throttle:
     limiter: FixedWindowRateLimiter
-    limits: dict  # name -> RateLimitItem
 
 
 # Each throttle: its name and the config setting holding its limit ("10 per 15 minutes").
@@ -107,10 +107,18 @@ def init_app(app):
     """Choose the shared storage (Redis or the database) and parse the configured limits."""
     redis_url = app.config.get("REDIS_URL")
     storage = storage_from_string(redis_url) if redis_url else DatabaseStorage()
-    app.extensions[EXTENSION] = Throttle(
-        limiter=FixedWindowRateLimiter(storage),
-        limits={name: parse(str(app.config[setting])) for name, setting in SETTINGS.items()},
-    )
+    for setting in SETTINGS.values():
+        _parsed(str(app.config[setting]))  # a malformed limit fails at start-up, not at a login
+    app.extensions[EXTENSION] = Throttle(limiter=FixedWindowRateLimiter(storage))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(text):
+    return parse(text)
+
+
+def _limit(name):
+    return _parsed(str(current_app.config[SETTINGS[name]]))
 
 
 def _throttle():
@@ -136,7 +144,7 @@ def check(keys):
     throttle = _throttle()
     waits = []
     for name, *identifiers in keys:
-        item = throttle.limits[name]
+        item = _limit(name)
         if not throttle.limiter.test(item, *identifiers):
             reset_at = throttle.limiter.get_window_stats(item, *identifiers).reset_time
             waits.append(max(1, math.ceil(reset_at - time.time())))
@@ -148,14 +156,14 @@ def record_failure(keys):
     """Count one failed attempt on every counter."""
     throttle = _throttle()
     for name, *identifiers in keys:
-        throttle.limiter.hit(throttle.limits[name], *identifiers)
+        throttle.limiter.hit(_limit(name), *identifiers)
 
 
 def forget(keys):
     """Start the counters again (a successful login clears its username's failures)."""
     throttle = _throttle()
     for name, *identifiers in keys:
-        throttle.limiter.clear(throttle.limits[name], *identifiers)
+        throttle.limiter.clear(_limit(name), *identifiers)
 
 
 def retry_after_headers(error):

@@ -1,7 +1,7 @@
 """My account (every staff user): password, two-factor login, login sessions; for admins also
 the switch that requires two-factor login of all staff."""
 
-from flask import abort, flash, make_response, redirect, request, session, url_for
+from flask import abort, flash, make_response, redirect, session, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -88,9 +88,9 @@ class AccountView(StaffAccessMixin, BaseView):
             flash("Two-factor login is already on.", "info")
             return redirect(url_for(".index"))
         form = CodeForm()
-        if request.method == "GET" or SETUP_SECRET not in session:
+        if SETUP_SECRET not in session:  # kept while pending: reloading the page keeps a scanned code valid
             session[SETUP_SECRET] = two_factor.new_secret()
-        elif form.validate_on_submit():
+        if form.validate_on_submit():
             try:
                 codes = two_factor.enable(user, session[SETUP_SECRET], form.code.data)
             except two_factor.WrongCode as error:
