@@ -85,22 +85,24 @@ def update_staff_user(user, username=None, password=None, is_admin=None, active=
     """
     _check_admin(actor)
     with write_transaction():
-        ends_sessions = False
-        if username is not None:
-            user.username = _check_username_free(username, StaffUser, exclude_id=user.id)
-        if password:
-            check_password_strength(password)
-            user.password_hash = hash_password(password)
-            ends_sessions = True
+        stays_admin = (user.is_admin if is_admin is None else is_admin) and (user.active if active is None else active)
         was_active_admin = StaffUser.select().where((StaffUser.id == user.id) & (StaffUser.is_admin == True)  # noqa: E712
                                                     & (StaffUser.active == True)).exists()  # noqa: E712
+        if was_active_admin and not stays_admin and not _active_admins_besides(user):
+            raise ValidationFailed("This is the last active admin: make another staff user an admin first.")
+        if username is not None:
+            username = _check_username_free(username, StaffUser, exclude_id=user.id)
+        if password:
+            check_password_strength(password)
+        ends_sessions = bool(password) or (active is not None and user.active and not active)
+        if username is not None:
+            user.username = username
+        if password:
+            user.password_hash = hash_password(password)
         if is_admin is not None:
             user.is_admin = is_admin
         if active is not None:
-            ends_sessions = ends_sessions or (user.active and not active)
             user.active = active
-        if was_active_admin and not (user.is_admin and user.active) and not _active_admins_besides(user):
-            raise ValidationFailed("This is the last active admin: make another staff user an admin first.")
         user.save()
         if ends_sessions:
             login_sessions.end_sessions(user)
