@@ -79,12 +79,11 @@ ROUTES = {
 }
 
 def other_browser_session(user):
-    """The id of a fresh session of user in some other browser."""
+    """The id of user's session in another browser (made by the world fixture)."""
     from fulfilment.models import LoginSession
-    from fulfilment.services import login_sessions
+    from tests.views.conftest import OTHER_BROWSER
 
-    token = login_sessions.start_session(user, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
-    return LoginSession.get(LoginSession.token_hash == login_sessions.hash_token(token)).id
+    return LoginSession.get((LoginSession.portal_user == user.id) & (LoginSession.user_agent == OTHER_BROWSER)).id
 
 
 LOGIN = "→ login"
