@@ -20,8 +20,9 @@ SETUP_SECRET = "totp_setup_secret"
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField("New password", validators=[DataRequired()],
-                                 description=f"At least {MIN_PASSWORD_LENGTH} characters; common passwords are refused.")
+    new_password = PasswordField(
+        "New password", validators=[DataRequired()],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters; common passwords are refused.")
     repeat_password = PasswordField("New password again", validators=[
         DataRequired(), EqualTo("new_password", message="The two new passwords are not the same."),
     ])

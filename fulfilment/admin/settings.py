@@ -66,7 +66,9 @@ class LoginSessionView(AdminOnlyAccessMixin, ReadOnlyModelView):
     column_details_exclude_list = ("token_hash",)
     column_labels = {"user_agent": "Browser", "ip_address": "Address", "created_at": "Logged in",
                      "last_seen_at": "Last seen"}
-    column_formatters = {"user_agent": lambda view, context, model, name: login_sessions.browser_label(model.user_agent)}
+    column_formatters = {
+        "user_agent": lambda view, context, model, name: login_sessions.browser_label(model.user_agent),
+    }
     column_default_sort = ("last_seen_at", True)
     record_actions = (
         RecordAction("end", "End session", lambda session, actor: login_sessions.end_session_record(session),

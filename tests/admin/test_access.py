@@ -147,7 +147,8 @@ def test_non_admin_staff_cannot_create_an_admin_or_an_api_key(app, one_of_everyt
     token = csrf_token(non_admin_client, "/admin/account/")
     users, keys = StaffUser.select().count(), ApiKey.select().count()
     response = non_admin_client.post("/admin/staffuser/new/", data={
-        "csrf_token": token, "username": "mallory", "is_admin": "y", "active": "y", "new_password": "mallory-password-1"})
+        "csrf_token": token, "username": "mallory", "is_admin": "y", "active": "y",
+        "new_password": "mallory-password-1"})
     assert response.status_code == 403
     response = non_admin_client.post("/admin/apikey/new/", data={"csrf_token": token, "name": "everything"})
     assert response.status_code == 403

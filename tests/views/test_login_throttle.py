@@ -121,7 +121,8 @@ def test_the_two_factor_step_is_throttled_too(app, tight_limits):
     browser = app.test_client()
     assert password_step(browser).status_code == 302
     token = csrf_token(browser, "/admin/login/two-factor")
+    wrong_code = {"csrf_token": token, "code": "not-a-code"}
     for _ in range(3):
-        assert browser.post("/admin/login/two-factor", data={"csrf_token": token, "code": "not-a-code"}).status_code == 401
-    response = browser.post("/admin/login/two-factor", data={"csrf_token": token, "code": "not-a-code"})
+        assert browser.post("/admin/login/two-factor", data=wrong_code).status_code == 401
+    response = browser.post("/admin/login/two-factor", data=wrong_code)
     assert response.status_code == 429 and "Retry-After" in response.headers
