@@ -48,6 +48,14 @@ DEFAULTS = {
     "BEHIND_PROXY": 0,
     "HTTPS": False,
     "HSTS_SECONDS": 31_536_000,
+    # Logins (see throttling.py and services/login_sessions.py): failed attempts allowed per
+    # username and per address before 429, in `limits` notation; the same for API keys.
+    "LOGIN_FAILURES_PER_USERNAME": "10 per 15 minutes",
+    "LOGIN_FAILURES_PER_ADDRESS": "50 per 15 minutes",
+    "API_KEY_FAILURES_PER_ADDRESS": "30 per 15 minutes",
+    "USERNAME_REFUSALS_PER_USER": "10 per hour",
+    # A login session unused this long ends.
+    "SESSION_IDLE_DAYS": 14,
 }
 
 
@@ -82,6 +90,11 @@ _ENV_TYPES = {
     "BEHIND_PROXY": int,
     "HTTPS": _boolean,
     "HSTS_SECONDS": int,
+    "LOGIN_FAILURES_PER_USERNAME": str,
+    "LOGIN_FAILURES_PER_ADDRESS": str,
+    "API_KEY_FAILURES_PER_ADDRESS": str,
+    "USERNAME_REFUSALS_PER_USER": str,
+    "SESSION_IDLE_DAYS": int,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -15,6 +15,7 @@ from peewee import (
     DateField,
     DateTimeField,
     DecimalField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -76,19 +77,22 @@ class Warehouse(BaseModel):
 
 
 class LoginIdentity:
-    """What Flask-Login needs of a user. The id carries a prefix, so a staff session and a
-    portal session can never be mistaken for one another."""
+    """What Flask-Login needs of a user. The id Flask-Login keeps in the signed cookie is the
+    random token of a LoginSession row (set by fulfilment.auth when it logs the user in), so
+    every session can be ended on the server by deleting its row."""
 
     identity_prefix = None
     is_anonymous = False
     is_authenticated = True
+    # The token of the session this user object was loaded for (None outside a request).
+    session_token = None
 
     @property
     def is_active(self):
         return self.active
 
     def get_id(self):
-        return f"{self.identity_prefix}:{self.id}"
+        return self.session_token
 
 
 class StaffUser(LoginIdentity, BaseModel):
@@ -100,9 +104,19 @@ class StaffUser(LoginIdentity, BaseModel):
     is_admin = BooleanField(default=False)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Two-factor login (TOTP): the secret encrypted like webshop credentials, the last time step
+    # accepted (a code is never accepted twice) and the SHA-256 hashes of the unused recovery codes.
+    totp_secret_encrypted = TextField(default="")
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(default=0)
+    recovery_code_hashes = TextField(default="")
 
     def __str__(self):
         return self.username
+
+    @property
+    def two_factor_enabled(self):
+        return self.totp_enabled_at is not None
 
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
@@ -837,3 +851,54 @@ class InvoiceNumberSequence(BaseModel):
 BILLING_MODELS = [RateCard, ShipmentRate, ClientBilling, StorageSnapshot, OneOffCharge, Invoice, InvoiceLine,
                   InvoiceLineRecord, InvoiceNumberSequence]
 MODELS.extend(BILLING_MODELS)
+# --- Sessions, login throttling, security settings (issue 12) --------------------------------
+
+
+class LoginSession(BaseModel):
+    """One logged-in browser of a staff user or a portal user.
+
+    The signed session cookie carries only a random token; its SHA-256 is stored here. Deleting
+    the row ends the session wherever the cookie is replayed from.
+    """
+
+    token_hash = CharField(unique=True)
+    staff_user = ForeignKeyField(StaffUser, null=True, backref="login_sessions", on_delete="CASCADE")
+    portal_user = ForeignKeyField(PortalUser, null=True, backref="login_sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    user_agent = CharField(default="", max_length=255)
+    ip_address = CharField(default="", max_length=64)
+
+    class Meta:
+        indexes = (
+            (("staff_user", "last_seen_at"), False),
+            (("portal_user", "last_seen_at"), False),
+        )
+
+    @property
+    def user(self):
+        return self.staff_user if self.staff_user_id is not None else self.portal_user
+
+
+MODELS.append(LoginSession)
+
+
+class RateLimitCounter(BaseModel):
+    """A fixed-window counter of the login throttle (the `limits` storage on the database).
+
+    Not in MODELS: bookkeeping, not warehouse data; migration 5 creates it.
+    """
+
+    name = CharField(unique=True)
+    hits = IntegerField(default=0)
+    expires_at = FloatField(index=True)  # Unix time at which the window ends
+
+
+class SecuritySetting(BaseModel):
+    """A security switch an admin sets in the back office (e.g. two-factor required for all staff).
+
+    Not in MODELS: migration 5 creates it.
+    """
+
+    name = CharField(unique=True)
+    value = CharField(default="")

@@ -17,9 +17,11 @@ import pytest
 from fulfilment import create_app, migrations
 from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
-from fulfilment.models import MODELS
+from fulfilment.models import MODELS, RateLimitCounter, SecuritySetting
 from tests import factories
 
+# Tables outside MODELS that a test can fill: login throttle counters, security switches.
+BOOKKEEPING_TABLES = [RateLimitCounter._meta.table_name, SecuritySetting._meta.table_name]
 SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
 # A fixed Fernet key for webshop credentials, so no key file is written during tests.
 WEBSHOP_TEST_KEY = "dGVzdC1vbmx5LXdlYnNob3Ata2V5LTMyLWJ5dGVzLi4="
@@ -92,7 +94,7 @@ def empty_all_tables():
     """
     tables = [model._meta.table_name for model in reversed(MODELS)]
     with database.atomic():
-        for table in tables:
+        for table in tables + BOOKKEEPING_TABLES:
             database.execute_sql(f'DELETE FROM "{table}"')
         if not is_sqlite():
             database.execute_sql("SELECT " + ", ".join(

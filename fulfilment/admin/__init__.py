@@ -4,6 +4,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from fulfilment.admin import (
+    account,
     billing,
     catalog,
     clients,
@@ -15,7 +16,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing)
+AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing, account)
 
 
 def init_app(app):

@@ -15,7 +15,7 @@ from peewee import JOIN, BlobField, DecimalField, ForeignKeyField
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
-from fulfilment.auth import is_staff, require_staff
+from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.routing import record_id
 from fulfilment.services import spreadsheets
@@ -56,6 +56,16 @@ class StaffAccessMixin:
 
     def inaccessible_callback(self, name, **kwargs):
         return require_staff()
+
+
+class AdminOnlyAccessMixin(StaffAccessMixin):
+    """Only staff with the admin flag (staff users, API keys, sessions, security); other staff get 403."""
+
+    def is_accessible(self):
+        return is_admin()
+
+    def inaccessible_callback(self, name, **kwargs):
+        return require_staff() or abort(403)
 
 
 class StaffIndexView(StaffAccessMixin, AdminIndexView):

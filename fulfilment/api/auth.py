@@ -9,7 +9,8 @@ from functools import wraps
 
 from flask import g, request
 
-from fulfilment.api.errors import MISSING_PARAMETERS, NOT_ALLOWED, ApiError, not_found
+from fulfilment import throttling
+from fulfilment.api.errors import MISSING_PARAMETERS, NOT_ALLOWED, RATE_LIMITED, ApiError, not_found
 from fulfilment.models import Client
 from fulfilment.services import accounts, tenancy
 from fulfilment.services.errors import NotFound
@@ -18,11 +19,25 @@ REALM = 'Basic realm="Fulfilment API", charset="UTF-8"'
 
 
 def authenticate_request():
-    """Find the API key sent as the Basic username and keep it for this request; 401 without one."""
+    """Find the API key sent as the Basic username and keep it for this request; 401 without one.
+
+    Wrong keys are counted per address: past API_KEY_FAILURES_PER_ADDRESS the address gets 429
+    with Retry-After (for any key, right or wrong) until the window ends, so keys cannot be guessed.
+    """
     credentials = request.authorization
     raw_key = credentials.username if credentials is not None and credentials.type == "basic" else None
+    keys = [("api-key-address", "api", throttling.client_address())]
+    if raw_key:
+        try:
+            throttling.check(keys)
+        except throttling.Throttled as error:
+            raise ApiError(429, RATE_LIMITED, f"Too many requests with a wrong API key from this address. Try again "
+                                              f"in {error.retry_after} seconds.",
+                           throttling.retry_after_headers(error)) from None
     key = accounts.authenticate_api_key(raw_key)
     if key is None:
+        if raw_key:
+            throttling.record_failure(keys)
         raise ApiError(401, NOT_ALLOWED, "Unauthorized: send an active API key as the username of HTTP Basic "
                                          "authentication (the password is ignored).", {"WWW-Authenticate": REALM})
     g.api_key = key

@@ -8,8 +8,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfilment.db import write_transaction
 from fulfilment.models import LANGUAGES, ApiKey, Client, PortalUser, StaffUser, utcnow
+from fulfilment.services import login_sessions
 from fulfilment.services.actors import describe_actor
-from fulfilment.services.errors import UsernameTaken, ValidationFailed, WeakPassword
+from fulfilment.services.errors import DomainError, UsernameTaken, ValidationFailed, WeakPassword
 
 MIN_PASSWORD_LENGTH = 12
 # A short list of the passwords people pick most often; the length rule catches the rest.
@@ -38,6 +39,8 @@ def check_password_strength(password):
 
 
 def _check_username_free(username, model, exclude_id=None):
+    """The stripped username when nobody else uses it. The refusal is the same whoever holds the
+    name (another client, the same client, a deactivated login): it never says whose it is."""
     username = (username or "").strip()
     if not username:
         raise ValidationFailed("A username is required.")
@@ -49,20 +52,51 @@ def _check_username_free(username, model, exclude_id=None):
     return username
 
 
-def create_staff_user(username, password, is_admin=False):
-    """Create a staff user with a hashed password."""
+class AdminsOnly(DomainError):
+    http_status = 403
+    default_message = "Only an admin may manage staff users and staff API keys."
+
+
+def _check_admin(actor):
+    """Refuse a staff user without the admin flag, and a portal user (the CLI and the system may)."""
+    if isinstance(actor, PortalUser) or (isinstance(actor, StaffUser) and not (actor.is_admin and actor.active)):
+        raise AdminsOnly()
+
+
+def create_staff_user(username, password, is_admin=False, actor=None):
+    """Create a staff user with a hashed password (same password rules as portal logins)."""
+    _check_admin(actor)
     with write_transaction():
         username = _check_username_free(username, StaffUser)
-        if not password:
-            raise WeakPassword("A password is required.")
+        check_password_strength(password)
         return StaffUser.create(username=username, password_hash=hash_password(password), is_admin=is_admin)
 
 
-def update_staff_user(user, username=None, password=None, is_admin=None, active=None):
-    """Change a staff user; only the values given change."""
+def _active_admins_besides(user):
+    return (StaffUser.select().where((StaffUser.is_admin == True) & (StaffUser.active == True)  # noqa: E712
+                                     & (StaffUser.id != user.id)).exists())
+
+
+def update_staff_user(user, username=None, password=None, is_admin=None, active=None, actor=None):
+    """Change a staff user; only the values given change.
+
+    A new password (a reset) or deactivation ends all of the user's sessions. The last active
+    admin cannot lose the admin flag or be deactivated, so nobody is locked out of staff management.
+    """
+    _check_admin(actor)
     with write_transaction():
+        stays_admin = (user.is_admin if is_admin is None else is_admin) and (user.active if active is None else active)
+        was_active_admin = StaffUser.select().where((StaffUser.id == user.id) & (StaffUser.is_admin == True)  # noqa: E712
+                                                    & (StaffUser.active == True)).exists()  # noqa: E712
+        if was_active_admin and not stays_admin and not _active_admins_besides(user):
+            raise ValidationFailed("This is the last active admin: make another staff user an admin first.")
         if username is not None:
-            user.username = _check_username_free(username, StaffUser, exclude_id=user.id)
+            username = _check_username_free(username, StaffUser, exclude_id=user.id)
+        if password:
+            check_password_strength(password)
+        ends_sessions = bool(password) or (active is not None and user.active and not active)
+        if username is not None:
+            user.username = username
         if password:
             user.password_hash = hash_password(password)
         if is_admin is not None:
@@ -70,6 +104,8 @@ def update_staff_user(user, username=None, password=None, is_admin=None, active=
         if active is not None:
             user.active = active
         user.save()
+        if ends_sessions:
+            login_sessions.end_sessions(user)
         return user
 
 
@@ -124,6 +160,8 @@ def save_client(client=None, *, login_username=None, login_password=None, **fiel
         client.save()
         if login_username:
             set_portal_login(client, login_username, login_password)
+        if not (client.active and client.portal_access):
+            login_sessions.end_client_sessions(client)
         return client
 
 
@@ -139,23 +177,35 @@ def create_portal_user(client, username, password, notification_email="", active
 
 
 def update_portal_user(user, username=None, password=None, notification_email=None, active=None):
-    """Change a portal login; only the values given change."""
+    """Change a portal login; only the values given change.
+
+    A new password set here (a staff reset) or deactivation ends all of the user's sessions.
+    """
     with write_transaction():
+        ends_sessions = False
         if username is not None:
             user.username = _check_username_free(username, PortalUser, exclude_id=user.id)
         if password:
             check_password_strength(password)
             user.password_hash = hash_password(password)
+            ends_sessions = True
         if notification_email is not None:
             user.notification_email = notification_email.strip()
         if active is not None:
+            ends_sessions = ends_sessions or (user.active and not active)
             user.active = active
         user.save()
+        if ends_sessions:
+            login_sessions.end_sessions(user)
         return user
 
 
-def change_own_password(user, current_password, new_password):
-    """A user changes their own password: the current one must be right, the new one strong."""
+def change_own_password(user, current_password, new_password, keep_token=None):
+    """A user changes their own password: the current one must be right, the new one strong.
+
+    Every other session of the user ends; the one behind keep_token (the browser making the
+    change) stays logged in.
+    """
     if not check_password_hash(user.password_hash, current_password or ""):
         raise ValidationFailed("The current password is not right.")
     if new_password == current_password:
@@ -164,6 +214,7 @@ def change_own_password(user, current_password, new_password):
     with write_transaction():
         user.password_hash = hash_password(new_password)
         user.save()
+        login_sessions.end_sessions(user, keep_token=keep_token)
         return user
 
 
@@ -188,7 +239,12 @@ def hash_api_key(raw_key):
 
 
 def create_api_key(name, client=None, actor=None):
-    """Create an API key, staff-wide or scoped to client; return (ApiKey, raw key). Show the raw key once."""
+    """Create an API key, staff-wide or scoped to client; return (ApiKey, raw key). Show the raw key once.
+
+    A staff-wide key reaches every client, so among staff only admins create one.
+    """
+    if client is None or isinstance(actor, StaffUser):
+        _check_admin(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("Give the API key a name, e.g. the shop or tool that will use it.")
@@ -203,6 +259,8 @@ def create_api_key(name, client=None, actor=None):
 
 def revoke_api_key(key, actor=None):
     """Deactivate an API key: requests made with it are refused from now on. It stays listed."""
+    if key.client_id is None or isinstance(actor, StaffUser):
+        _check_admin(actor)
     with write_transaction():
         ApiKey.update(active=False).where(ApiKey.id == key.id).execute()
     key.active = False

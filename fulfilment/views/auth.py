@@ -1,9 +1,14 @@
-"""Portal login and logout. A portal session is its own identity: it never opens /admin."""
+"""Portal login and logout. A portal session is its own identity: it never opens /admin.
+
+Failed logins are throttled per username and per address (429 with Retry-After); the answer
+never tells whether a username exists.
+"""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from fulfilment.auth import LoginForm, is_portal_user, is_staff, safe_next_url
+from fulfilment import throttling
+from fulfilment.auth import LoginForm, is_portal_user, is_staff, log_in, log_out, safe_next_url, throttled_page
 from fulfilment.services.accounts import authenticate_portal_user
 from fulfilment.views.blueprint import bp
 
@@ -19,20 +24,27 @@ def login():
         return redirect(safe_next_url(request.args.get("next"), dashboard))
     form = LoginForm()
     status = 200
+    staff_name = current_user.username if is_staff() else None
     if form.validate_on_submit():
+        keys = throttling.login_keys("portal", form.username.data)
+        try:
+            throttling.check(keys)
+        except throttling.Throttled as error:
+            return throttled_page("portal/login.html", error, form=form, staff_name=staff_name)
         user = authenticate_portal_user(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            throttling.forget(keys[:1])
+            log_in(user)
             return redirect(safe_next_url(request.args.get("next"), dashboard))
+        throttling.record_failure(keys)
         flash(LOGIN_REFUSED, "error")
         status = 401
-    staff_name = current_user.username if is_staff() else None
     return render_template("portal/login.html", form=form, staff_name=staff_name), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the portal session (a POST with the CSRF token, so no other site can log anyone out)."""
-    logout_user()
+    log_out()
     flash("You have been logged out.", "success")
     return redirect(url_for("portal.login"))

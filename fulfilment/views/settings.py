@@ -1,17 +1,21 @@
 """Settings: the client's account (read-only), the logged-in user's own login: username,
 notification e-mail and password (the current password is required to choose a new one), and the
 client's own API keys: created here (the raw key is shown once, on the answer to the creating
-POST, and never again: only its hash is stored) and revoked after a confirmation page.
+POST, and never again: only its hash is stored) and revoked after a confirmation page; and the
+user's login sessions (each browser logged in), which the user can end one by one or all at once.
 """
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from fulfilment import throttling
+from fulfilment.auth import current_session_token, log_out
 from fulfilment.models import LANGUAGES, ApiKey
-from fulfilment.services import accounts
+from fulfilment.services import accounts, login_sessions
 from fulfilment.services.accounts import MIN_PASSWORD_LENGTH
+from fulfilment.services.errors import UsernameTaken
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
@@ -55,6 +59,10 @@ def settings_page(details_form=None, password_form=None, api_key_form=None, new_
         api_keys=list(ApiKey.for_client(client).order_by(ApiKey.active.desc(), ApiKey.created_at.desc(),
                                                          ApiKey.id.desc())),
         new_key=new_key,
+        sessions=login_sessions.sessions_of(user),
+        this_session=login_sessions.hash_token(current_session_token() or ""),
+        browser_label=login_sessions.browser_label,
+        session_form=ConfirmForm(formdata=None),
     )
 
 
@@ -71,9 +79,21 @@ def update_login_details():
         return settings_page(details_form=form)
 
     if form.validate():
+        # Each refusal of a taken name tells that the name exists (never whose): counted, so the
+        # form cannot be used to list the usernames of the portal.
+        keys = [("username-refusals", "portal", str(portal_actor().id))]
+        try:
+            throttling.check(keys)
+        except throttling.Throttled as error:
+            flash(error.message, "error")
+            return page(), 429, throttling.retry_after_headers(error)
         with refusal_shown_on(page):
-            accounts.update_portal_user(portal_actor(), username=form.username.data,
-                                        notification_email=form.notification_email.data or "")
+            try:
+                accounts.update_portal_user(portal_actor(), username=form.username.data,
+                                            notification_email=form.notification_email.data or "")
+            except UsernameTaken:
+                throttling.record_failure(keys)
+                raise
         flash("Your login details have been saved.", "success")
         return redirect(url_for("portal.settings"))
     return form_page(page, form)
@@ -88,8 +108,10 @@ def change_password():
 
     if form.validate():
         with refusal_shown_on(page):
-            accounts.change_own_password(portal_actor(), form.current_password.data, form.new_password.data)
-        flash("Your password has been changed. Use the new one next time you log in.", "success")
+            accounts.change_own_password(portal_actor(), form.current_password.data, form.new_password.data,
+                                         keep_token=current_session_token())
+        flash("Your password has been changed. Use the new one next time you log in; every other browser "
+              "logged in as you has been logged out.", "success")
         return redirect(url_for("portal.settings"))
     return form_page(page, form)
 
@@ -137,3 +159,34 @@ def revoke_api_key(api_key_id):
         action=url_for("portal.revoke_api_key", api_key_id=key.id), button="Yes, revoke the key",
         back=url_for("portal.settings"),
     )
+
+
+@bp.route("/settings/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id):
+    """End one of the user's own sessions (another browser, or this one: then log out)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = portal_actor()
+    ending_this_one = any(s.id == session_id and s.token_hash == login_sessions.hash_token(current_session_token())
+                          for s in login_sessions.sessions_of(user))
+    with refusal_shown_on(settings_page):
+        login_sessions.end_own_session(user, session_id)
+    if ending_this_one:
+        log_out()
+        flash("You have been logged out.", "success")
+        return redirect(url_for("portal.login"))
+    flash("That session has been ended: the browser is logged out.", "success")
+    return redirect(url_for("portal.settings") + "#sessions")
+
+
+@bp.route("/settings/sessions/end-all", methods=["POST"])
+def end_all_sessions():
+    """Log out everywhere: every session of this user ends, this browser's too."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    login_sessions.end_sessions(portal_actor())
+    log_out()
+    flash("You have been logged out everywhere.", "success")
+    return redirect(url_for("portal.login"))

@@ -1,18 +1,26 @@
-"""Every /admin endpoint: anonymous → login page, a portal user → refused, staff → the page."""
+"""Every /admin endpoint: anonymous → login page, a portal user → refused, staff → the page;
+staff without the admin flag → refused on staff users, API keys, login sessions and security."""
 
 import pytest
 
-from fulfilment.models import MODELS
+from fulfilment.models import MODELS, ApiKey, StaffUser
+from tests import factories
+from tests.conftest import login
+from tests.views.portal_forms import snapshot
 
 # Endpoint suffixes (after "<view>.") and how staff reach them. A new kind of admin endpoint
 # that is missing here fails test_every_admin_endpoint_is_classified.
 PAGES_WITH_RECORD = {"details_view", "edit_view"}
-PAGES = {"index_view", "create_view", "index", "run_view"}
+PAGES = {"index_view", "create_view", "index", "run_view", "two_factor_setup"}
 RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "receipt_form", "status_form", "image",
                 "line_form"}
-POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots"}
+POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots", "password",
+             "recovery_codes", "require_two_factor", "two_factor_off", "end_session", "end_all_sessions"}
 DATA = {"ajax_lookup", "export", "details_export"}
-PUBLIC = {"static", "staff_login", "staff_logout"}
+PUBLIC = {"static", "staff_login", "staff_logout", "staff_two_factor", "staff_two_factor_setup"}
+# Views only staff with the admin flag may use (every endpoint of them), and single admin-only endpoints.
+ADMIN_ONLY_VIEWS = {"staffuser", "apikey", "loginsession"}
+ADMIN_ONLY_ENDPOINTS = {"account.require_two_factor"}
 
 
 def admin_rules(app):
@@ -83,6 +91,16 @@ def test_staff_opens_every_record_form(app, staff_client, one_of_everything):
         assert staff_client.get(url).status_code == 200, url
 
 
+def _request_any(test_client, rule):
+    url = rule.rule
+    for arg in rule.arguments:
+        url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "process")
+    if rule.endpoint.endswith("ajax_lookup"):
+        url += "?name=client&query=Acme"
+    method = "post" if rule.endpoint.rsplit(".", 1)[-1] in POST_ONLY else "get"
+    return url, getattr(test_client, method)(url)
+
+
 @pytest.mark.parametrize("who", ["anonymous", "portal user"])
 def test_non_staff_cannot_open_any_admin_endpoint(app, one_of_everything, portal_session, who):
     app.config["WTF_CSRF_ENABLED"] = False  # the access check itself must refuse, not the CSRF check
@@ -90,18 +108,71 @@ def test_non_staff_cannot_open_any_admin_endpoint(app, one_of_everything, portal
     for rule in admin_rules(app):
         if rule.endpoint.rsplit(".", 1)[-1] in PUBLIC:
             continue
-        url = rule.rule
-        for arg in rule.arguments:
-            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "process")
-        if rule.endpoint.endswith("ajax_lookup"):
-            url += "?name=client&query=Acme"
-        method = "post" if rule.endpoint.rsplit(".", 1)[-1] in POST_ONLY else "get"
-        response = getattr(test_client, method)(url)
+        url, response = _request_any(test_client, rule)
         if who == "anonymous":
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/admin/login"), url
         else:
             assert response.status_code == 403, (url, response.status_code)
+
+
+def _admin_only(rule):
+    return rule.endpoint.split(".")[0] in ADMIN_ONLY_VIEWS or rule.endpoint in ADMIN_ONLY_ENDPOINTS
+
+
+@pytest.fixture
+def non_admin_client(app):
+    """A staff member without the admin flag: the daily work, not staff or key management."""
+    factories.make_staff_user(username="clerk", password="clerk-password-1", is_admin=False)
+    test_client = app.test_client()
+    assert login(test_client, "/admin/login", "clerk", "clerk-password-1").status_code == 302
+    return test_client
+
+
+def test_non_admin_staff_is_refused_on_staff_users_api_keys_and_sessions(app, one_of_everything, non_admin_client):
+    app.config["WTF_CSRF_ENABLED"] = False  # the role check itself must refuse, not the CSRF check
+    before = snapshot()
+    refused = [rule for rule in admin_rules(app) if _admin_only(rule)]
+    assert {rule.endpoint.split(".")[0] for rule in refused} >= ADMIN_ONLY_VIEWS
+    wrong = []
+    for rule in refused:
+        url, response = _request_any(non_admin_client, rule)
+        if response.status_code != 403:
+            wrong.append((url, response.status_code))
+    assert wrong == []
+    assert snapshot() == before
+
+
+def test_non_admin_staff_cannot_create_an_admin_or_an_api_key(app, one_of_everything, non_admin_client):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(non_admin_client, "/admin/account/")
+    users, keys = StaffUser.select().count(), ApiKey.select().count()
+    response = non_admin_client.post("/admin/staffuser/new/", data={
+        "csrf_token": token, "username": "mallory", "is_admin": "y", "active": "y",
+        "new_password": "mallory-password-1"})
+    assert response.status_code == 403
+    response = non_admin_client.post("/admin/apikey/new/", data={"csrf_token": token, "name": "everything"})
+    assert response.status_code == 403
+    assert (StaffUser.select().count(), ApiKey.select().count()) == (users, keys)
+    assert StaffUser.get_or_none(StaffUser.username == "mallory") is None
+
+
+def test_non_admin_staff_keeps_the_daily_work(app, one_of_everything, non_admin_client):
+    failures = []
+    for url, why in _staff_urls(app) + [("/admin/account/", "my account"), ("/admin/account/two-factor", "2fa")]:
+        admin_only = url.split("/")[2] in ADMIN_ONLY_VIEWS
+        expected = 403 if admin_only else 200
+        status = non_admin_client.get(url).status_code
+        if status != expected:
+            failures.append((url, why, status, expected))
+    assert failures == []
+
+
+def test_non_admin_staff_menu_hides_admin_only_sections(app, non_admin_client):
+    page = non_admin_client.get("/admin/").get_data(as_text=True)
+    assert "Staff users" not in page and "API keys" not in page and "Login sessions" not in page
+    assert "My account" in page
 
 
 def test_portal_user_is_refused_on_admin_dashboard(app, portal_session):

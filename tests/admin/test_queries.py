@@ -4,7 +4,7 @@ import pytest
 
 from fulfilment.services import orders
 from tests import factories
-from tests.conftest import count_queries
+from tests.conftest import count_queries, login
 
 
 def _orders(n):
@@ -64,7 +64,9 @@ def test_list_page_query_count_does_not_grow_with_rows(app, staff_client, url):
     with_5 = _queries_for_page(staff_client, url)
     with app.app_context():
         empty_all_tables()
-    factories.make_staff_user(username="staff", password="staff-password-1")  # id 1 again: still logged in
+    factories.make_staff_user(username="staff", password="staff-password-1")
+    # Emptying the tables ended the server-side session too: log in again.
+    assert login(staff_client, "/admin/login", "staff", "staff-password-1").status_code == 302
     LISTS[url](100)
     with_100 = _queries_for_page(staff_client, url)
     assert with_5 == with_100, f"{url}: {with_5} queries for 5 rows, {with_100} for 100"

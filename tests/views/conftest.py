@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import pytest
 
 from fulfilment.models import Picklist, ProductImage
-from fulfilment.services import accounts, picking
+from fulfilment.services import accounts, login_sessions, picking
 from tests import factories
 
 MARKER = "Zqx7Marker"
+OTHER_BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 
 @dataclass
@@ -71,6 +72,8 @@ def build_world():
     a = build_client_with_everything("Client A", "client-a")
     b = build_client_with_everything("Client B", "client-b", marker="Bravo")
     no_access = factories.make_portal_user(factories.make_client(name="Client without portal"), username="no-access")
+    # Client A's user is also logged in on another browser (a session it can end from its settings).
+    login_sessions.start_session(a["user"], OTHER_BROWSER)
     return World(
         a_user=a["user"], b_user=b["user"], no_access_user=no_access, product=a["product"], image=a["image"],
         order=a["order"], order_line=a["order_line"], shipped_order=a["shipped_order"], shipment=a["shipment"],

@@ -2,6 +2,15 @@
 
 PREFIX = "/fulfilmentportal"
 
+
+def other_browser_session(user):
+    """The id of user's session in another browser (made by the world fixture)."""
+    from fulfilment.models import LoginSession
+    from tests.views.conftest import OTHER_BROWSER
+
+    return LoginSession.get((LoginSession.portal_user == user.id) & (LoginSession.user_agent == OTHER_BROWSER)).id
+
+
 # endpoint -> (kind, the URL arguments naming client A's own rows)
 #   public: the login page; page: a page without ids; owned: a page of one of A's rows;
 #   action: a POST without ids (with the CSRF token); owned action: a POST on one of A's rows;
@@ -54,6 +63,9 @@ ROUTES = {
     # The client's own API keys: created by a POST, revoked after a confirmation page (GET, then POST).
     "portal.create_api_key": ("action", None),
     "portal.revoke_api_key": ("owned", lambda w: {"api_key_id": w.api_key.id}),
+    # The user's login sessions: end one (another browser of A's user), or log out everywhere.
+    "portal.end_session": ("owned action", lambda w: {"session_id": other_browser_session(w.a_user)}),
+    "portal.end_all_sessions": ("logout", None),
     # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
     "portal.products_export": ("page", None),
     "portal.stock_history_export": ("page", None),
