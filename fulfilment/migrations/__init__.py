@@ -8,7 +8,7 @@ database already has it).
 
 import importlib
 
-from peewee import IntegerField, Model, DateTimeField, CharField
+from peewee import CharField, DateTimeField, IntegerField, Model
 
 from fulfilment.db import database, write_transaction
 from fulfilment.models import utcnow
@@ -18,8 +18,8 @@ MIGRATIONS = [
     (2, "m0002_api_request_counts"),
     (3, "m0003_shipment_push_schedule"),
     (4, "m0004_creation_keys"),
-    (8, "m0008_billing"),
     (5, "m0005_sessions_and_two_factor"),
+    (8, "m0008_billing"),
 ]
 
 
@@ -40,12 +40,25 @@ def current_version():
     return SchemaVersion.select(SchemaVersion.version).order_by(SchemaVersion.version.desc()).scalar() or 0
 
 
+def applied_versions():
+    """The numbers of the migrations recorded in the bound database."""
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return set()
+    return {version for (version,) in SchemaVersion.select(SchemaVersion.version).tuples()}
+
+
 def upgrade():
-    """Apply every migration the database lacks, each in its own transaction. Returns those applied."""
+    """Apply every migration the database lacks, in number order, each in its own transaction.
+
+    A migration is skipped only when it is recorded, not when a higher one is: numbers are
+    reserved ahead by parallel work, so a database may have met 8 before 5. Migrations are
+    written to be safe on a database that already has what they add. Returns those applied.
+    """
     database.create_tables([SchemaVersion], safe=True)
+    done = applied_versions()
     applied = []
-    for version, module_name in MIGRATIONS:
-        if version <= current_version():
+    for version, module_name in sorted(MIGRATIONS):
+        if version in done:
             continue
         module = importlib.import_module(f"fulfilment.migrations.{module_name}")
         with write_transaction():
