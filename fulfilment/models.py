@@ -125,6 +125,11 @@ LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 class Client(BaseModel):
     """A fulfilment customer: the tenant."""
 
+    @classmethod
+    def within(cls, query, client):
+        """The tenant gate on clients themselves: a client sees only itself; staff (client None) every one."""
+        return query if client is None else query.where(cls.id == client)
+
     name = CharField(index=True)
     email = CharField(default="")
     portal_access = BooleanField(default=True)

@@ -55,3 +55,13 @@ def test_api_keys_pass_the_same_gate(two_clients):
     assert tenancy.owned(ApiKey, mine, key.id) == key
     with pytest.raises(NotFound):
         tenancy.owned(ApiKey.for_client(theirs), theirs, key.id)
+
+
+def test_a_client_sees_only_itself_among_the_clients(two_clients):
+    mine, theirs, *_ = two_clients
+    from fulfilment.models import Client
+
+    assert tenancy.owned(Client, mine, mine.id) == mine
+    assert tenancy.owned(Client, None, theirs.id) == theirs
+    with pytest.raises(NotFound):
+        tenancy.owned(Client, mine, theirs.id)
