@@ -1,9 +1,10 @@
 """URL converters: record ids in URLs are whole numbers a database column can hold.
 
-An id beyond the largest one the tables can store (PostgreSQL's integer, 2,147,483,647) does not
-match the route, so it answers 404 like any other unknown record, instead of reaching the
-database and failing there (SQLite cannot bind integers beyond 64 bits; PostgreSQL refuses
-anything beyond its integer range).
+An id beyond the largest one the tables can store (PostgreSQL's integer, 2,147,483,647) reads as
+0, an id no record has, so the page's own lookup answers 404 like for any other unknown record,
+instead of the database failing on it (SQLite cannot bind integers beyond 64 bits; PostgreSQL
+refuses anything beyond its integer range). Refusing the match instead would make Werkzeug
+answer 405 where another method's route has the same path.
 """
 
 from werkzeug.routing import IntegerConverter
@@ -12,10 +13,11 @@ MAX_RECORD_ID = 2_147_483_647
 
 
 class RecordIdConverter(IntegerConverter):
-    """``<int:…>`` limited to ids a table can hold."""
+    """``<int:…>`` whose values beyond what a table holds read as 0 (no record)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_RECORD_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def to_python(self, value):
+        number = super().to_python(value)
+        return number if number <= MAX_RECORD_ID else 0
 
 
 def init_app(app):

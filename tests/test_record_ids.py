@@ -52,3 +52,8 @@ def test_api_answers_404_in_json_for_ids_no_table_holds(app, huge):
         response = api.get(path.format(id=huge).removeprefix("/api/v1"))
         answers[endpoint] = (response.status_code, (response.get_json() or {}).get("error_code"))
     assert set(answers.values()) == {(404, 20)}, answers
+    # Other methods on the same paths too (refusing the match would answer 405 there).
+    for method, path in (("delete", "/backorders/{id}"), ("post", "/orders/{id}/process"),
+                         ("put", "/products/{id}")):
+        response = getattr(api, method)(path.format(id=huge))
+        assert (response.status_code, response.get_json()["error_code"]) == (404, 20), (method, path)
