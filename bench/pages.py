@@ -305,9 +305,9 @@ def log_in(app, path, username):
     return client
 
 
-def measure(http, raw, page, requests):
+def measure(http, raw, page, requests, warmup=2):
     headers = page.auth or {}
-    for _ in range(2):
+    for _ in range(warmup):
         response = http.get(page.url, headers=headers)
         if response.status_code != 200:
             raise SystemExit(f"{page.label}: {page.url} answered {response.status_code}")
@@ -315,9 +315,11 @@ def measure(http, raw, page, requests):
     logger = logging.getLogger("peewee")
     logger.addHandler(counter)
     logger.setLevel(logging.DEBUG)
-    http.get(page.url, headers=headers)
+    response = http.get(page.url, headers=headers)
     logger.removeHandler(counter)
     logger.setLevel(logging.WARNING)
+    if response.status_code != 200:
+        raise SystemExit(f"{page.label}: {page.url} answered {response.status_code}")
     timings = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -336,6 +338,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("database_url")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests before the timed ones")
     parser.add_argument("--only", default="", help="measure only pages whose label contains this text")
     parser.add_argument("--api-key", default="", help="a staff API key (else one is created)")
     args = parser.parse_args(argv)
@@ -364,7 +367,7 @@ def main(argv=None):
         for page in pages:
             if args.only and args.only not in page.label:
                 continue
-            timings, queries, raw_timings = measure(http, raw, page, args.requests)
+            timings, queries, raw_timings = measure(http, raw, page, args.requests, args.warmup)
             p50, p95 = statistics.median(timings), percentile(timings, 0.95)
             raw50 = raw95 = None
             if raw_timings:
