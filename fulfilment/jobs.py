@@ -6,7 +6,8 @@ is set (needed once web servers and the worker run on different machines). The w
 
 - every WEBSHOP_SYNC_MINUTES: an import job per active webshop (a failed one is retried
   after 1 and 2 minutes, then waits for the next round);
-- every minute: the shipments whose shop should hear about them now (see webshop_tracking).
+- every minute: the shipments whose shop should hear about them now (see webshop_tracking);
+- every hour: fresh planner statistics for SQLite (db.refresh_statistics).
 """
 
 import logging
@@ -57,6 +58,8 @@ class Jobs:
         self.import_all_webshops = periodic(import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])),
                                             name="import_all_webshops")(self._in_app(self._import_all_webshops))
         self.push_tracking = periodic(crontab(minute="*"), name="push_tracking")(self._in_app(self._push_tracking))
+        self.refresh_statistics = periodic(crontab(minute="17"), name="refresh_statistics")(
+            self._in_app(self._refresh_statistics))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
@@ -92,6 +95,11 @@ class Jobs:
         except TaskLockedException:
             logger.info("Webshop #%s: an import is still running; this one is not needed.", webshop_id)
             return None
+
+    def _refresh_statistics(self):
+        from fulfilment.db import refresh_statistics
+
+        return refresh_statistics()
 
     def _push_tracking(self):
         from fulfilment.services.webshop_tracking import push_due_tracking

@@ -255,6 +255,7 @@ class Order(ClientOwned):
         indexes = (
             (("client", "created_at"), False),
             (("client", "status", "created_at"), False),
+            (("client", "source", "created_at"), False),  # migration 6
             (("webshop", "foreign_id"), True),
         )
 
@@ -269,7 +270,7 @@ class OrderLine(ClientOwned):
     remarks = CharField(default="")
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "order"), False))
 
 
 class OrderEvent(ClientOwned):
@@ -281,6 +282,9 @@ class OrderEvent(ClientOwned):
     message = CharField(default="")
     actor = CharField(default="system")
     created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "order", "created_at"), False),)  # migration 6
 
 
 class Backorder(ClientOwned):
@@ -298,6 +302,7 @@ class Backorder(ClientOwned):
         indexes = (
             (("client", "created_at"), False),
             (("product", "warehouse", "created_at"), False),
+            (("client", "order"), False),  # migration 6
         )
 
 
@@ -336,7 +341,7 @@ class PurchaseOrderLine(ClientOwned):
     price = money()
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "purchase_order"), False))
 
 
 class Receipt(ClientOwned):
@@ -350,7 +355,7 @@ class Receipt(ClientOwned):
     completed_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "created_at"), False),)
+        indexes = ((("client", "created_at"), False), (("client", "purchase_order"), False))
 
 
 class ReceiptLine(ClientOwned):
@@ -392,7 +397,7 @@ class Return(ClientOwned):
     completed_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "created_at"), False),)
+        indexes = ((("client", "created_at"), False), (("client", "order"), False))
 
 
 class ReturnedProduct(ClientOwned):
@@ -438,8 +443,9 @@ class Picklist(ClientOwned):
 
     class Meta:
         indexes = (
-            (("client", "status", "closed_at"), False),
+            (("client", "status", "closed_at", "id"), False),  # migration 6: replaces (client, status, closed_at)
             (("client", "created_at"), False),
+            (("client", "order"), False),  # migration 6
         )
 
 
@@ -452,7 +458,7 @@ class PicklistLine(ClientOwned):
     amount_picked = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "picklist"), False))
 
 
 class Shipment(ClientOwned):
@@ -475,6 +481,8 @@ class Shipment(ClientOwned):
         indexes = (
             (("client", "shipped_at"), False),
             (("webshop_push_status", "webshop_push_next_at"), False),
+            (("client", "order"), False),  # migration 6
+            (("client", "picklist"), False),  # migration 6
         )
 
 

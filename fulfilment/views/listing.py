@@ -4,6 +4,7 @@ import math
 
 from flask import current_app, request, url_for
 
+from fulfilment import search
 from fulfilment.views import bp
 
 MAX_SEARCH_LENGTH = 100
@@ -68,12 +69,9 @@ def search_text(arg="q"):
 
 
 def matches_any(text, *fields):
-    """A case-insensitive "contains" on any of fields (LIKE wildcards in text are taken literally)."""
-    condition = None
-    for field in fields:
-        clause = field.contains(text)
-        condition = clause if condition is None else condition | clause
-    return condition
+    """A case-insensitive "contains" on any of fields (LIKE wildcards in text are taken literally);
+    through the trigram indexes where the fields have one (fulfilment/search.py)."""
+    return search.matches(text, *fields)
 
 
 def choice(arg, allowed):
