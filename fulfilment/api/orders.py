@@ -23,6 +23,7 @@ from fulfilment.models import (
     Product,
     Shipment,
 )
+from fulfilment.search import matches
 from fulfilment.services import orders
 
 # API field -> Order field, for what may be written.
@@ -120,8 +121,7 @@ def list_orders():
     if (status := query_choice("status", ORDER_STATUSES)) is not None:
         query = query.where(Order.status == status)
     if (search := query_text("search")) is not None:
-        query = query.where(Order.number.contains(search) | Order.reference.contains(search)
-                            | Order.delivery_name.contains(search) | Order.email.contains(search))
+        query = query.where(matches(search, Order.number, Order.reference, Order.delivery_name, Order.email))
     if (reference := query_text("reference")) is not None:
         query = query.where(Order.reference == reference)
     if (customer := query_int("idfulfilment_customer")) is not None:

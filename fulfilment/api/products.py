@@ -24,6 +24,7 @@ from fulfilment.api.pagination import page_of
 from fulfilment.api.serialisation import created, datetime_text, json_list, money_value, no_content
 from fulfilment.images import image_response
 from fulfilment.models import Backorder, Product, ProductImage, Stock, Warehouse
+from fulfilment.search import matches
 from fulfilment.services import catalog, stock
 from fulfilment.services.errors import UnknownProduct
 
@@ -186,8 +187,7 @@ def list_products():
     if (code := query_text("productcode")) is not None:
         query = query.where(Product.product_code == code)
     if (search := query_text("search")) is not None:
-        query = query.where(Product.product_code.contains(search) | Product.name.contains(search)
-                            | Product.barcode.contains(search))
+        query = query.where(matches(search, Product.product_code, Product.name, Product.barcode))
     if (customer := query_int("idfulfilment_customer")) is not None:
         query = query.where(Product.client == customer)
     if not query_bool("inactive"):
