@@ -67,6 +67,20 @@ def write_transaction():
             yield txn
 
 
+def refresh_statistics():
+    """Keep the query planner's statistics current (SQLite; PostgreSQL's autovacuum does this itself).
+
+    ANALYZE with an analysis limit samples about a thousand rows per index, so it takes
+    milliseconds even over millions of rows; without statistics SQLite may pick an index that
+    leads with the client for a query that names one order, and scan a client's whole history.
+    """
+    if is_sqlite():
+        database.execute_sql("PRAGMA analysis_limit = 1000")
+        database.execute_sql("ANALYZE")
+        return True
+    return False
+
+
 def init_app(app):
     """Bind the database from app.config and open/close a connection around each request."""
     bind_database(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -8,6 +8,7 @@ is set (needed once web servers and the worker run on different machines). The w
   after 1 and 2 minutes, then waits for the next round);
 - every minute: the shipments whose shop should hear about them now (see webshop_tracking);
 - every night at 23:55 UTC: each active client's storage snapshot for the day (see billing).
+- every hour: fresh planner statistics for SQLite (db.refresh_statistics).
 """
 
 import logging
@@ -61,6 +62,8 @@ class Jobs:
         # Billing: each client's storage at the end of the day (UTC), for storage charges.
         self.take_storage_snapshots = periodic(crontab(minute="55", hour="23"), name="take_storage_snapshots")(
             self._in_app(self._take_storage_snapshots))
+        self.refresh_statistics = periodic(crontab(minute="17"), name="refresh_statistics")(
+            self._in_app(self._refresh_statistics))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
@@ -96,6 +99,11 @@ class Jobs:
         except TaskLockedException:
             logger.info("Webshop #%s: an import is still running; this one is not needed.", webshop_id)
             return None
+
+    def _refresh_statistics(self):
+        from fulfilment.db import refresh_statistics
+
+        return refresh_statistics()
 
     def _push_tracking(self):
         from fulfilment.services.webshop_tracking import push_due_tracking

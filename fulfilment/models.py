@@ -283,6 +283,7 @@ class Order(ClientOwned):
         indexes = (
             (("client", "created_at"), False),
             (("client", "status", "created_at"), False),
+            (("client", "source", "created_at"), False),  # migration 6
             (("webshop", "foreign_id"), True),
         )
 
@@ -297,7 +298,7 @@ class OrderLine(ClientOwned):
     remarks = CharField(default="")
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "order"), False))
 
 
 class OrderEvent(ClientOwned):
@@ -309,6 +310,9 @@ class OrderEvent(ClientOwned):
     message = CharField(default="")
     actor = CharField(default="system")
     created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "order", "created_at"), False),)  # migration 6
 
 
 class Backorder(ClientOwned):
@@ -326,6 +330,7 @@ class Backorder(ClientOwned):
         indexes = (
             (("client", "created_at"), False),
             (("product", "warehouse", "created_at"), False),
+            (("client", "order"), False),  # migration 6
         )
 
 
@@ -366,7 +371,7 @@ class PurchaseOrderLine(ClientOwned):
     price = money()
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "purchase_order"), False))
 
 
 class Receipt(ClientOwned):
@@ -380,7 +385,7 @@ class Receipt(ClientOwned):
     completed_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "created_at"), False),)
+        indexes = ((("client", "created_at"), False), (("client", "purchase_order"), False))
 
 
 class ReceiptLine(ClientOwned):
@@ -422,7 +427,7 @@ class Return(ClientOwned):
     completed_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "created_at"), False),)
+        indexes = ((("client", "created_at"), False), (("client", "order"), False))
 
 
 class ReturnedProduct(ClientOwned):
@@ -468,8 +473,9 @@ class Picklist(ClientOwned):
 
     class Meta:
         indexes = (
-            (("client", "status", "closed_at"), False),
+            (("client", "status", "closed_at", "id"), False),  # migration 6: replaces (client, status, closed_at)
             (("client", "created_at"), False),
+            (("client", "order"), False),  # migration 6
         )
 
 
@@ -482,7 +488,7 @@ class PicklistLine(ClientOwned):
     amount_picked = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("client", "product"), False),)
+        indexes = ((("client", "product"), False), (("client", "picklist"), False))
 
 
 class Shipment(ClientOwned):
@@ -505,6 +511,8 @@ class Shipment(ClientOwned):
         indexes = (
             (("client", "shipped_at"), False),
             (("webshop_push_status", "webshop_push_next_at"), False),
+            (("client", "order"), False),  # migration 6
+            (("client", "picklist"), False),  # migration 6
         )
 
 

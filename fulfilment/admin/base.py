@@ -18,10 +18,28 @@ from wtforms.validators import ValidationError
 from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.routing import record_id
+from fulfilment.search import matches as search_matches
 from fulfilment.services import spreadsheets
 from fulfilment.services.errors import DomainError
 from fulfilment.services.records import delete_record
 from fulfilment.services.spreadsheets import Column, path
+
+# Rows a list counts exactly and pages through; beyond it a list says "more than 10,000".
+LIST_COUNT_LIMIT = 10_000
+
+
+class AtLeast(int):
+    """A count that stopped at its limit: the pager computes with it, the page shows "more than"."""
+
+    def __str__(self):
+        return f"more than {int(self) - 1:,}"
+
+
+def bounded_count(query, limit):
+    """The number of rows of query, or AtLeast(limit + 1) when there are more than limit."""
+    found = query.order_by().limit(limit + 1).count()
+    return AtLeast(found) if found > limit else found
+
 
 # Ajax lookups for foreign keys in forms (never a select that loads a whole table).
 CLIENT_LOOKUP = {"fields": ["name"], "placeholder": "Type to find a client"}
@@ -141,6 +159,71 @@ class StaffModelView(StaffAccessMixin, ModelView):
                 related, JOIN.LEFT_OUTER, on=(field == related.id), attr=field.name
             )
         return query.switch(self.model)
+
+    # --- list pages: rows chosen on bare ids, joins for the page's rows only ------------------
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """One page of the list: filter, search, sort and skip on the model's own table first (ids
+        only, through its indexes), then read the page's rows with their related rows.
+
+        The count stops at LIST_COUNT_LIMIT ("more than 10,000" on the page) and pages stop at that
+        row too: beyond it, sort the other way round or filter. An export (execute=False) gets the
+        whole query with its joins.
+        """
+        if not execute:
+            return super().get_list(page, sort_column, sort_desc, search, filters, execute=False,
+                                    page_size=page_size)
+        page_size = self.page_size if page_size is None else page_size
+        model = self.model
+        ids, joins = model.select(model.id), set()
+        ids = self._apply_search(ids, joins, search)
+        ids = self._apply_filters(ids, joins, filters)
+        count = bounded_count(ids, LIST_COUNT_LIMIT)
+        order = [(self._sortable_columns[sort_column], sort_desc)] if sort_column is not None \
+            else (self._get_default_order() or [])
+        ids, joins = self._order_by(ids, joins, list(order) + [(model.id, bool(order and order[-1][1]))])
+        offset = min((page or 0) * page_size, max(0, LIST_COUNT_LIMIT - page_size)) if page_size else 0
+        if page_size:
+            ids = ids.limit(page_size).offset(offset)
+        chosen = [row_id for (row_id,) in ids.tuples()]
+        if not chosen:
+            return count, []
+        rows = {row.id: row for row in self.get_query().where(model.id.in_(chosen))}
+        return count, [rows[row_id] for row_id in chosen if row_id in rows]
+
+    def _apply_search(self, query, joins, text):
+        if not (self._search_supported and text):
+            return query
+        for term in text.split(" "):
+            if not term:
+                continue
+            own = [f for f in self._search_fields if getattr(f, "model", None) is self.model]
+            condition = search_matches(term, *own) if own else None
+            for field in self._search_fields:
+                if field in own:
+                    continue
+                query = self._handle_join(query, field, joins)
+                clause = field ** f"%{term}%"
+                condition = clause if condition is None else condition | clause
+            query = query.where(condition)
+        return query
+
+    def _apply_filters(self, query, joins, filters):
+        """The list's filters. A filter on a related row (the client's name …) is resolved to that
+        row's ids first, so the list filters on its own indexed column instead of joining."""
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            column = flt.column
+            related = getattr(column, "model", self.model)
+            foreign_key = next((f for f in self.model._meta.refs if f.rel_model is related), None) \
+                if related is not self.model else None
+            if foreign_key is not None:
+                matching = [row_id for (row_id,) in flt.apply(related.select(related.id), flt.clean(value)).tuples()]
+                query = query.where(foreign_key == matching[0] if len(matching) == 1 else foreign_key.in_(matching))
+            else:
+                query = self._handle_join(query, column, joins)
+                query = flt.apply(query, flt.clean(value))
+        return query
 
     def _shown_foreign_keys(self):
         shown = set(self.column_list or [n for n, _ in self._list_columns]) | set(self.column_export_extra)

@@ -19,6 +19,7 @@ MIGRATIONS = [
     (3, "m0003_shipment_push_schedule"),
     (4, "m0004_creation_keys"),
     (5, "m0005_sessions_and_two_factor"),
+    (6, "m0006_indexes_and_search"),
     (8, "m0008_billing"),
 ]
 

@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 
 from peewee import JOIN, fn
 
+from fulfilment import search
 from fulfilment.models import (
     OPEN_PURCHASE_ORDER_STATUSES,
     ORDER_SOURCES,
@@ -49,12 +50,9 @@ STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
 
 
 def matching(text, *fields):
-    """Rows where any of fields contains text (case-insensitive; LIKE wildcards taken literally)."""
-    condition = None
-    for field in fields:
-        clause = field.contains(text)
-        condition = clause if condition is None else condition | clause
-    return condition
+    """Rows where any of fields contains text (case-insensitive; LIKE wildcards taken literally),
+    looked up in the trigram indexes where the fields have one (fulfilment/search.py)."""
+    return search.matches(text, *fields)
 
 
 def _allowed(value, allowed, what):

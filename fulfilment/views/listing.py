@@ -7,6 +7,8 @@ from flask import current_app, request, url_for
 from fulfilment.views.blueprint import bp
 
 MAX_SEARCH_LENGTH = 100
+# Rows a list counts and pages through; beyond it the pager says "of more than 10,000".
+LIST_COUNT_LIMIT = 10_000
 
 
 class Page:
@@ -18,6 +20,7 @@ class Page:
         self.size = size
         self.total = total
         self.pages = max(1, math.ceil(total / size))
+        self.more = False  # the list goes on beyond LIST_COUNT_LIMIT rows
 
     @property
     def has_previous(self):
@@ -52,14 +55,21 @@ def requested_page_number(arg="page"):
 def paginate(query, count_query=None, arg="page"):
     """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
 
-    ``count_query`` counts the same rows without the joins only the display needs.
+    ``count_query`` counts the same rows without the joins only the display needs. The count
+    stops after LIST_COUNT_LIMIT rows ("of more than 10,000") and so do the pages: a longer list
+    is narrowed with its search and filters, so no request walks over millions of rows.
     """
     size = current_app.config["PORTAL_PAGE_SIZE"]
-    total = (count_query if count_query is not None else query).count()
+    counted = (count_query if count_query is not None else query).order_by()
+    total = counted.limit(LIST_COUNT_LIMIT + 1).count()
+    more = total > LIST_COUNT_LIMIT
+    total = min(total, LIST_COUNT_LIMIT)
     pages = max(1, math.ceil(total / size))
     number = min(requested_page_number(arg), pages)
     items = list(query.paginate(number, size)) if total else []
-    return Page(items, number, size, total)
+    page = Page(items, number, size, total)
+    page.more = more
+    return page
 
 
 def paginate_listing(listing, arg="page"):

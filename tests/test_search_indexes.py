@@ -1,0 +1,112 @@
+"""'Contains' search through the trigram indexes (SQLite FTS5 kept by triggers, PostgreSQL pg_trgm),
+and the statistics init-db keeps current."""
+
+from fulfilment import create_app, migrations, search
+from fulfilment.db import bind_database, database, is_sqlite
+from fulfilment.models import Order, Product
+from tests import factories
+from tests.conftest import WEBSHOP_TEST_KEY, portal_login
+
+
+def found(model, text, *fields):
+    return sorted(row.id for row in model.select().where(search.matches(text, *fields)))
+
+
+def test_search_finds_a_piece_of_text_anywhere_in_any_field_whatever_its_case(app):
+    client = factories.make_client()
+    bloem = factories.make_order(client, reference="Bloem-2024-Tulp", delivery_name="Eva de Vries")
+    other = factories.make_order(client, reference="SHOP-77", delivery_name="Daan Jansen")
+
+    assert found(Order, "2024-tu", Order.reference, Order.delivery_name) == [bloem.id]
+    assert found(Order, "JANSEN", Order.reference, Order.delivery_name) == [other.id]
+    assert found(Order, "de v", Order.delivery_name) == [bloem.id]  # spaces are part of the text
+    assert found(Order, "jansen", Order.reference) == []  # only the fields asked for
+    assert found(Order, "nowhere", Order.reference, Order.delivery_name) == []
+
+
+def test_search_follows_inserts_updates_and_deletes(app):
+    client = factories.make_client()
+    order = factories.make_order(client, reference="FIRST-REF")
+    assert found(Order, "first", Order.reference) == [order.id]
+    assert found(Order, order.number.lower(), Order.number) == [order.id]  # numbered after the insert
+
+    Order.update(reference="SECOND-REF").where(Order.id == order.id).execute()
+    assert found(Order, "first", Order.reference) == []
+    assert found(Order, "second", Order.reference) == [order.id]
+
+    Order.delete().where(Order.id == order.id).execute()
+    assert found(Order, "second", Order.reference) == []
+
+
+def test_short_texts_and_wildcards_are_taken_literally(app):
+    client = factories.make_client()
+    percent = factories.make_product(client, product_code="A%1", name="Hundred percent")
+    plain = factories.make_product(client, product_code="AB1", name="Plain")
+
+    assert found(Product, "%", Product.product_code) == [percent.id]  # one character: LIKE, escaped
+    assert found(Product, "a%1", Product.product_code) == [percent.id]  # trigram, literal
+    assert found(Product, "b1", Product.product_code) == [plain.id]
+    assert found(Product, 'x"y', Product.product_code) == []  # a quote does not break the query
+
+
+def test_portal_orders_search_uses_the_index_and_sees_only_the_clients_orders(app, portal_user):
+    mine = factories.make_order(portal_user.client, reference="WEB-5521-NL")
+    factories.make_order(factories.make_client(), reference="WEB-5521-DE")
+    http = portal_login(app, portal_user)
+
+    page = http.get("/fulfilmentportal/orders?q=5521").get_data(as_text=True)
+
+    assert "WEB-5521-NL" in page and "WEB-5521-DE" not in page
+    assert mine.number in page
+
+
+def test_search_is_an_index_lookup_not_a_scan(app):
+    condition = search.matches("jansen", Order.reference, Order.delivery_name)
+    sql, _ = Order.select(Order.id).where(condition).sql()
+    if is_sqlite():
+        assert '"order_search" MATCH' in sql and "LIKE" not in sql
+        plan = " ".join(str(row) for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN " + sql, ["{reference delivery_name} : \"jansen\""]).fetchall())
+        assert "VIRTUAL TABLE INDEX" in plan
+    else:
+        names = {index.name for index in database.get_indexes("order")}
+        assert {"order_reference_trgm", "order_delivery_name_trgm", "order_number_trgm"} <= names
+
+
+def test_migration_6_indexes_the_rows_of_an_older_database(tmp_path, database_url):
+    """A database at schema version 3 (before the trigram indexes) is upgraded; its rows are found."""
+    if not is_sqlite():
+        return _check_postgres_indexes()
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}", "SECRET_KEY": "x",
+                      "WEBSHOP_KEY": WEBSHOP_TEST_KEY, "HUEY_IMMEDIATE": True})
+    saved = list(migrations.MIGRATIONS)
+    try:
+        with app.app_context():
+            migrations.MIGRATIONS[:] = [m for m in saved if m[0] <= 3]
+            migrations.upgrade()
+            for table in search.SEARCHED:  # as version 3 had it: no search tables, the old picklist index
+                database.execute_sql(f'DROP TABLE IF EXISTS "{search.search_table(table)}"')
+            database.execute_sql('DROP INDEX "picklist_client_id_status_closed_at_id"')
+            database.execute_sql('CREATE INDEX "picklist_client_id_status_closed_at" '
+                                 'ON "picklist" ("client_id", "status", "closed_at")')
+            order = factories.make_order(factories.make_client(), reference="OLD-ORDER-1")
+            migrations.MIGRATIONS[:] = saved
+
+            result = app.test_cli_runner().invoke(args=["init-db"])
+
+            assert result.exit_code == 0, result.output
+            assert "m0006_indexes_and_search" in result.output
+            assert "Planner statistics refreshed" in result.output
+            assert found(Order, "old-order", Order.reference) == [order.id]
+            names = {index.name for index in database.get_indexes("picklist")}
+            assert "picklist_client_id_order_id" in names and "picklist_client_id_status_closed_at" not in names
+            assert database.execute_sql("SELECT COUNT(*) FROM sqlite_stat1").fetchone()[0] > 0
+    finally:
+        migrations.MIGRATIONS[:] = saved
+        bind_database(database_url)
+
+
+def _check_postgres_indexes():
+    assert database.execute_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
+    names = {index.name for index in database.get_indexes("product")}
+    assert {"product_product_code_trgm", "product_name_trgm", "product_barcode_trgm"} <= names
