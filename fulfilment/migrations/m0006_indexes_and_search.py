@@ -21,7 +21,9 @@ def upgrade(database):
     for model, index in REPLACED.items():
         database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
     for model in MODELS:
-        model._schema.create_indexes(safe=True)
+        # Tables of later migrations (built with their indexes there) do not exist yet here.
+        if database.table_exists(model._meta.table_name):
+            model._schema.create_indexes(safe=True)
     create_search_indexes(database)
     if is_sqlite():
         from fulfilment.db import refresh_statistics
