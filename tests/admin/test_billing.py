@@ -8,7 +8,7 @@ import pytest
 
 from fulfilment.models import Invoice, InvoiceLine, OneOffCharge, RateCard
 from fulfilment.services import billing, customer_report, returns
-from tests import factories, xlsx
+from tests import factories, read_exports
 from tests.admin.test_actions import _action, _post
 
 
@@ -44,10 +44,10 @@ def test_report_page_shows_the_figures_and_the_records_behind_them(staff_client,
 def test_report_and_its_details_export_to_excel(staff_client, tulip):
     report = staff_client.get(_report_url(tulip).replace("/?", "/export?"))
     assert report.status_code == 200
-    rows = {(section, figure): value for section, figure, value in xlsx.rows(report.data)[1:]}
+    rows = {(section, figure): value for section, figure, value in read_exports.rows(report.data)[1:]}
     assert rows[("Outbound", "Units picked")] == 5 and rows[("Returns", "Returns processed")] == 1
     picklists = staff_client.get(_report_url(tulip, details="picklists").replace("/?", "/details-export?"))
-    assert [row["Units picked"] for row in xlsx.records(picklists.data)] == [2, 3]
+    assert [row["Units picked"] for row in read_exports.records(picklists.data)] == [2, 3]
 
 
 def test_report_with_a_reversed_period_says_why_and_shows_no_figures(staff_client, tulip):

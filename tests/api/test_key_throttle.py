@@ -1,7 +1,7 @@
 """Wrong API keys are throttled per address: 429 with Retry-After after the threshold."""
 
 from fulfilment.models import RateLimitCounter
-from tests.api.conftest import ApiClient
+from tests.factories import ApiClient
 
 
 def test_wrong_keys_from_one_address_get_429_with_retry_after(app, staff_api):
