@@ -9,7 +9,6 @@ import pytest
 from fulfilment.models import Invoice, InvoiceLine, OneOffCharge, RateCard
 from fulfilment.services import billing, customer_report, returns
 from tests import factories, read_exports
-from tests.admin.test_actions import _action, _post
 
 
 @pytest.fixture
@@ -60,22 +59,22 @@ def test_report_with_a_reversed_period_says_why_and_shows_no_figures(staff_clien
 def test_staff_runs_billing_adjusts_the_draft_and_issues_it(staff_client, tulip):
     billing.save_rate_card(name="Standard", is_default=True, per_order="1.00", per_shipment="4.00")
     month = customer_report.month_period(billing.today_utc())
-    response = _post(staff_client, "/admin/invoice/run/", "/admin/invoice/run/",
+    response = factories.admin_post(staff_client, "/admin/invoice/run/", "/admin/invoice/run/",
                      {"client": tulip.id, "start": month.start, "end": month.end})
     assert "Draft for Tulip computed" in response.get_data(as_text=True)
     draft = Invoice.get(Invoice.client == tulip)
     assert draft.subtotal == Decimal("10.00")  # 2 orders × 1.00 + 2 shipments × 4.00
 
-    _post(staff_client, f"/admin/invoice/line/{draft.id}", f"/admin/invoice/line/{draft.id}",
+    factories.admin_post(staff_client, f"/admin/invoice/line/{draft.id}", f"/admin/invoice/line/{draft.id}",
           {"description": "Stock count", "quantity": 1, "unit_price": "15"})
     added = InvoiceLine.get(InvoiceLine.description == "Stock count")
-    _post(staff_client, f"/admin/invoiceline/line/{added.id}", f"/admin/invoiceline/line/{added.id}",
+    factories.admin_post(staff_client, f"/admin/invoiceline/line/{added.id}", f"/admin/invoiceline/line/{added.id}",
           {"description": "Stock count (2 hours)", "quantity": 2, "unit_price": "15"})
     assert Invoice.get_by_id(draft.id).subtotal == Decimal("40.00")
     details = staff_client.get(f"/admin/invoice/details/?id={draft.id}").get_data(as_text=True)
     assert "Stock count (2 hours)" in details and "Issue invoice" in details
 
-    response = _action(staff_client, "invoice", "issue", draft.id)
+    response = factories.admin_action(staff_client, "invoice", "issue", draft.id)
     assert "Invoice issued" in response.get_data(as_text=True)
     issued = Invoice.get_by_id(draft.id)
     assert (issued.status, issued.number, issued.total) == ("issued", "INV000001", Decimal("48.40"))
@@ -87,11 +86,11 @@ def test_an_issued_invoice_refuses_changes_in_the_back_office(staff_client, tuli
     before = (Invoice.get_by_id(issued.id).total, [(x.description, x.amount) for x in issued.lines])
     form = staff_client.get(f"/admin/invoiceline/line/{line.id}", follow_redirects=True).get_data(as_text=True)
     assert "has been issued" in form
-    _post(staff_client, f"/admin/invoice/details/?id={issued.id}", f"/admin/invoiceline/line/{line.id}",
+    factories.admin_post(staff_client, f"/admin/invoice/details/?id={issued.id}", f"/admin/invoiceline/line/{line.id}",
           {"description": "Changed", "quantity": 1, "unit_price": "0"})
-    response = _action(staff_client, "invoiceline", "remove", line.id)
+    response = factories.admin_action(staff_client, "invoiceline", "remove", line.id)
     assert "can no longer be changed" in response.get_data(as_text=True)
-    response = _action(staff_client, "invoice", "delete_draft", issued.id)
+    response = factories.admin_action(staff_client, "invoice", "delete_draft", issued.id)
     assert "can no longer be changed" in response.get_data(as_text=True)
     after = (Invoice.get_by_id(issued.id).total, [(x.description, x.amount) for x in
                                                   InvoiceLine.select().where(InvoiceLine.invoice == issued)])
@@ -99,13 +98,13 @@ def test_an_issued_invoice_refuses_changes_in_the_back_office(staff_client, tuli
 
 
 def test_rate_card_and_one_off_charge_forms_go_through_the_service(staff_client, tulip):
-    _post(staff_client, "/admin/ratecard/new/", "/admin/ratecard/new/",
+    factories.admin_post(staff_client, "/admin/ratecard/new/", "/admin/ratecard/new/",
           {"name": "Premium", "is_default": "y", "per_order": "1.10", "per_shipment": "-2"})
     assert RateCard.select().count() == 0  # a negative rate is refused
-    _post(staff_client, "/admin/ratecard/new/", "/admin/ratecard/new/",
+    factories.admin_post(staff_client, "/admin/ratecard/new/", "/admin/ratecard/new/",
           {"name": "Premium", "is_default": "y", "per_order": "1.10", "per_shipment": "3.95"})
     assert billing.default_rate_card().per_shipment == Decimal("3.95")
-    _post(staff_client, "/admin/oneoffcharge/new/", "/admin/oneoffcharge/new/",
+    factories.admin_post(staff_client, "/admin/oneoffcharge/new/", "/admin/oneoffcharge/new/",
           {"client": tulip.id, "description": "Relabelling", "quantity": 40, "unit_price": "0.25",
            "charge_date": str(billing.today_utc())})
     charge = OneOffCharge.get()
@@ -119,9 +118,9 @@ def test_staff_reruns_and_deletes_a_draft_after_confirming(staff_client, tulip):
     details = staff_client.get(f"/admin/invoice/details/?id={draft.id}").get_data(as_text=True)
     assert "Delete this draft and its lines?" in details  # the button asks first
     factories.make_shipped_order(tulip, lines=[(factories.make_product(tulip, stock_amount=1), 1)])
-    response = _action(staff_client, "invoice", "rerun", draft.id)
+    response = factories.admin_action(staff_client, "invoice", "rerun", draft.id)
     assert "Computed lines replaced" in response.get_data(as_text=True)
     assert Invoice.get_by_id(draft.id).subtotal == Decimal("3.00")  # a third order shipped meanwhile
-    response = _action(staff_client, "invoice", "delete_draft", draft.id)
+    response = factories.admin_action(staff_client, "invoice", "delete_draft", draft.id)
     assert "Draft deleted." in response.get_data(as_text=True)
     assert Invoice.select().count() == 0 and InvoiceLine.select().count() == 0
