@@ -17,6 +17,7 @@ MIGRATIONS = [
     (1, "m0001_initial"),
     (2, "m0002_api_request_counts"),
     (3, "m0003_shipment_push_schedule"),
+    (7, "m0007_notifications"),
 ]
 
 

@@ -17,7 +17,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import stock
+from fulfilment.services import events, stock
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
 from fulfilment.services.errors import (
     OrderLinesLocked,
@@ -100,6 +100,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
             OrderLine.create(client=client, order=order, product=product, amount=amount, price=price,
                              remarks=remarks)
         log_order_event(order, status, f"Created ({source})", actor)
+        events.emit("orders.created", order)
         return order
 
 
@@ -121,7 +122,7 @@ def process_order(order, actor=None):
             raise ValidationFailed("An order needs at least one product before it can be processed.")
         warehouse = order.warehouse or Warehouse.default()
         stock.lock_stock_rows([line.product for line in lines], warehouse)
-        to_pick, backordered = [], 0
+        to_pick, backordered, waiting = [], 0, []
         for line in lines:
             wanted = line.amount - line.amount_cancelled
             taken = stock.allocate_up_to(line.product, warehouse, wanted)
@@ -131,6 +132,7 @@ def process_order(order, actor=None):
                 Backorder.create(client=order.client_id, order=order, order_line=line, product=line.product,
                                  warehouse=warehouse, amount=wanted - taken)
                 backordered += wanted - taken
+                waiting.append((line.product, wanted - taken))
         if to_pick:
             create_picklist(order.client_id, warehouse, to_pick, order=order)
         order.status = "processing"
@@ -139,6 +141,9 @@ def process_order(order, actor=None):
         order.save()
         message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
         log_order_event(order, "processing", message, actor)
+        events.emit(("orders.closed", "orders.allocated", "orders.status_changed"), order)
+        if waiting:
+            events.emit("orders.backordered", order, lines=waiting)
         return order
 
 
@@ -160,6 +165,7 @@ def pause_order(order, reason="", actor=None):
         order.updated_at = utcnow()
         order.save()
         log_order_event(order, "paused", order.pause_reason, actor)
+        events.emit(("orders.paused", "orders.status_changed"), order)
         return order
 
 
@@ -174,6 +180,7 @@ def resume_order(order, actor=None):
         order.updated_at = utcnow()
         order.save()
         log_order_event(order, "processing", "Resumed", actor)
+        events.emit(("orders.resumed", "orders.status_changed"), order)
         serve_backorders(orders=[order], actor=actor)
         return order
 
@@ -204,6 +211,7 @@ def cancel_order(order, actor=None):
         order.cancelled_at = order.updated_at = utcnow()
         order.save()
         log_order_event(order, "cancelled", "Cancelled", actor)
+        events.emit("orders.status_changed", order)
         return order
 
 
