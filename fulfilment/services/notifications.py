@@ -234,7 +234,7 @@ def low_stock_rows(client, threshold, now=None):
     if not rows:
         return []
     outflow = dict(
-        StockMutation.select(StockMutation.product, -fn.SUM(StockMutation.change))
+        StockMutation.select(StockMutation.product, fn.SUM(StockMutation.change))
         .where((StockMutation.client == client) & (StockMutation.change_type == "picklist")
                & (StockMutation.created_at >= now - timedelta(days=OUTFLOW_DAYS))
                & StockMutation.product.in_([row.id for row in rows]))
@@ -242,7 +242,7 @@ def low_stock_rows(client, threshold, now=None):
     )
     result = []
     for product in rows:
-        shipped = int(outflow.get(product.id) or 0)
+        shipped = -int(outflow.get(product.id) or 0)  # picked units leave stock: negative changes
         per_day = shipped / OUTFLOW_DAYS
         cover = None if per_day <= 0 else round(max(product.free, 0) / per_day, 1)
         result.append((product, int(product.free), shipped, cover))

@@ -84,7 +84,10 @@ _templates = None
 def init_app(app):
     """Bind what writing a message needs (it happens inside any service call, with or without a request)."""
     global settings, _url_map
-    settings = MailSettings(public_url=app.config.get("PUBLIC_URL") or None, mail_from=app.config["MAIL_FROM"])
+    public = app.config.get("PUBLIC_URL") or None
+    if public is None and app.config.get("SERVER_NAME"):
+        public = f"{app.config.get('PREFERRED_URL_SCHEME') or 'http'}://{app.config['SERVER_NAME']}"
+    settings = MailSettings(public_url=public, mail_from=app.config["MAIL_FROM"])
     _url_map = app.url_map
 
 
@@ -159,10 +162,11 @@ def build_message(mail):
     message["To"] = mail.recipient
     message["Message-ID"] = mail.message_id
     message["Date"] = mail.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
-    message["Content-Language"] = mail.language
     message.set_content(mail.text_body)
     if mail.html_body:
         message.add_alternative(mail.html_body, subtype="html")
+    # After the content: setting it moves Content-* headers into the parts.
+    message["Content-Language"] = mail.language
     return message
 
 
