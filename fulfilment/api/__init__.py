@@ -29,6 +29,7 @@ errors.init_blueprint(bp)
 from fulfilment.api import (  # noqa: E402, F401  (the resource modules add their routes to bp)
     backorders,
     customers,
+    hooks,
     openapi,
     orders,
     picklists,
