@@ -72,6 +72,7 @@ class Receiver:
     def __init__(self):
         self.requests = []
         self.statuses = []
+        self.default_status = 200
         self.server = None
         receiver = self
 
@@ -80,7 +81,7 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                status = receiver.statuses.pop(0) if receiver.statuses else receiver.default_status
                 self.send_response(status)
                 if 300 <= status < 400:
                     self.send_header("Location", "https://example.com/elsewhere")
