@@ -84,3 +84,15 @@ def emit(events, resource, *, mail=True, **details):
             webhooks.record_deliveries(event, resource, client_id, lambda item, name=event: data_of(name, item))
         if mail:
             notifications.queue_event_mail(event, resource, client_id, **details)
+
+
+def sample_data(event, client):
+    """For a test event: the client's latest record the event is about, as the API shows it ({} when none)."""
+    from fulfilment.models import Order, Picklist, Product, PurchaseOrder, Receipt, Return, Shipment
+
+    models = (("picklists.shipments.", Shipment), ("picklists.", Picklist), ("orders.", Order),
+              ("products.", Product), ("purchase_orders.receipts.", Receipt), ("purchase_orders.", PurchaseOrder),
+              ("receipts.", Receipt), ("returns.", Return))
+    model = next(model for prefix, model in models if event.startswith(prefix))
+    latest = model.for_client(client).order_by(model.id.desc()).first()
+    return data_of(event, latest) if latest is not None else {}

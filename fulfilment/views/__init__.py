@@ -15,6 +15,7 @@ from fulfilment.views import (  # noqa: E402,F401
     exports,
     links,
     listing,
+    notification_settings,
     order_changes,
     order_entry,
     order_upload,
