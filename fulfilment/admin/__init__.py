@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from fulfilment.admin import (
     catalog,
     clients,
+    notifications,
     operations,
     purchasing,
     returns,
@@ -14,7 +15,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings)
+AREAS = (clients, catalog, operations, purchasing, returns, webshops, notifications, settings)
 
 
 def init_app(app):

@@ -316,6 +316,16 @@ def _record_failure(delivery, hook, status_code, problem, now):
     logger.info("Webhook delivery #%s to %s failed (attempt %s): %s", delivery.id, hook.address, attempts, problem)
 
 
+def retry_delivery(delivery, actor=None):
+    """Send a delivery that failed for good once more, from the first attempt (staff)."""
+    with write_transaction():
+        updated = WebhookDelivery.update(status="retrying", attempts=0, next_attempt_at=None, failed_at=None).where(
+            (WebhookDelivery.id == delivery.id) & (WebhookDelivery.status == "failed")).execute()
+    if not updated:
+        raise WrongStatus("Only a delivery that failed for good can be tried again.")
+    return WebhookDelivery.get_by_id(delivery.id)
+
+
 def delivery_of_hook(hook, delivery_id):
     delivery = WebhookDelivery.get_or_none((WebhookDelivery.id == delivery_id) & (WebhookDelivery.hook == hook))
     if delivery is None:
