@@ -67,7 +67,12 @@ OUTFLOW_DAYS = 30
 
 
 def recipients(client, setting):
-    """Active portal users of the client with a notification e-mail who have not switched ``setting`` off."""
+    """Active portal users of the client with a notification e-mail who have not switched ``setting`` off.
+
+    None when the client has no portal access: its users cannot log in, and every message links into the portal.
+    """
+    if not client.portal_access:
+        return []
     return list(
         PortalUser.for_client(client)
         .join(NotificationSetting, JOIN.LEFT_OUTER,

@@ -249,3 +249,16 @@ def test_smtp_url_forms():
     assert outbox.parse_smtp_url("smtp://127.0.0.1:2525?starttls=no").security == "none"
     with pytest.raises(Exception):
         outbox.parse_smtp_url("http://mail.example")
+
+
+def test_demo_warehouse_shows_client_mail_waiting_in_the_outbox(in_app):
+    from fulfilment.demo import build_demo_warehouse
+
+    in_app.config["SMTP_URL"] = None
+    build_demo_warehouse()
+    mails = list(OutboxMail.select())
+    assert {mail.language for mail in mails} == {"en", "nl"}
+    assert {mail.status for mail in mails} == {"pending"}
+    assert {"shipment_sent", "purchase_order_received"} <= {mail.kind for mail in mails}
+    # Trailhead has no portal access: its login gets no mail.
+    assert "ops@trailhead.example" not in {mail.recipient for mail in mails}
