@@ -14,7 +14,6 @@ from fulfilment import __version__
 from fulfilment.api import bp
 from fulfilment.api.errors import API_PREFIX
 from fulfilment.api.pagination import PAGE_SIZE
-from fulfilment.services.webhooks import EVENTS as WEBHOOK_EVENTS
 from fulfilment.models import (
     CHANGE_TYPES,
     ORDER_SOURCES,
@@ -23,6 +22,7 @@ from fulfilment.models import (
     PURCHASE_ORDER_STATUSES,
     WEBSHOP_ORDER_STATUSES,
 )
+from fulfilment.services.webhooks import EVENTS as WEBHOOK_EVENTS
 
 MAX_ID = 2_147_483_647
 

@@ -7,7 +7,7 @@ transaction of the event that caused them.
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from peewee import JOIN, fn
@@ -85,7 +85,8 @@ def recipients(client, setting):
 
 def settings_of(user):
     """{kind: enabled} for every kind, the defaults (on) filled in."""
-    chosen = {row.kind: row.enabled for row in NotificationSetting.select().where(NotificationSetting.portal_user == user)}
+    rows = NotificationSetting.select().where(NotificationSetting.portal_user == user)
+    chosen = {row.kind: row.enabled for row in rows}
     return {kind: chosen.get(kind, True) for kind in NOTIFICATION_KINDS}
 
 
@@ -256,7 +257,7 @@ def low_stock_rows(client, threshold, now=None):
 
 def queue_low_stock_digests(today=None, now=None):
     """Write today's low-stock e-mail for every portal user who wants it and has low products (once a day)."""
-    today = today or date.today()
+    today = today or (now or utcnow()).date()
     threshold = int(current_app.config["LOW_STOCK_THRESHOLD"])
     queued = 0
     for client in Client.select().where(Client.active == True).order_by(Client.id):  # noqa: E712

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
-from urllib.parse import parse_qs, unquote, urlsplit
-
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, has_request_context, request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
