@@ -21,7 +21,7 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fulfilment.db import write_transaction
@@ -69,25 +69,18 @@ def retry_delay(attempts):
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
-@dataclass
-class MailSettings:
-    public_url: str | None = None
-    mail_from: str = "Fulfilment <noreply@localhost>"
-
-
-settings = MailSettings()
-_url_map = None
+_app = None
 _templates = None
 
 
 def init_app(app):
-    """Bind what writing a message needs (it happens inside any service call, with or without a request)."""
-    global settings, _url_map
-    public = app.config.get("PUBLIC_URL") or None
-    if public is None and app.config.get("SERVER_NAME"):
-        public = f"{app.config.get('PREFERRED_URL_SCHEME') or 'http'}://{app.config['SERVER_NAME']}"
-    settings = MailSettings(public_url=public, mail_from=app.config["MAIL_FROM"])
-    _url_map = app.url_map
+    """Remember the app: messages are written inside any service call, also where no app context is pushed."""
+    global _app
+    _app = app
+
+
+def _the_app():
+    return current_app._get_current_object() if has_app_context() else _app
 
 
 def _template_environment():
@@ -104,17 +97,20 @@ def _template_environment():
 
 
 def public_url():
-    """The portal's address for links in e-mails: FULFILMENT_PUBLIC_URL, else the address of this request."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
+    """The portal's address for links in e-mails: FULFILMENT_PUBLIC_URL, else this request's, else SERVER_NAME's."""
+    config = _the_app().config
+    if config.get("PUBLIC_URL"):
+        return config["PUBLIC_URL"].rstrip("/")
     if has_request_context():
         return request.host_url.rstrip("/")
+    if config.get("SERVER_NAME"):
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
     return "http://127.0.0.1:5000"
 
 
 def portal_link(endpoint, **values):
     """An absolute link to a portal page, also from the worker (no request)."""
-    path = _url_map.bind("localhost").build(endpoint, values)
+    path = _the_app().url_map.bind("localhost").build(endpoint, values)
     return public_url() + path
 
 
@@ -145,7 +141,7 @@ def queue_mail(*, recipient, kind, language, context, client=None, portal_user=N
     with write_transaction():
         if dedupe_key and OutboxMail.select().where(OutboxMail.dedupe_key == dedupe_key).exists():
             return None
-        domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+        domain = parseaddr(_the_app().config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
         return OutboxMail.create(
             client=client, portal_user=portal_user, kind=kind, language=language, recipient=recipient,
             subject=subject[:255], text_body=text, html_body=html, message_id=make_msgid(domain=domain),
