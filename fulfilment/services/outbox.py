@@ -36,10 +36,6 @@ LONGEST_WAIT = timedelta(hours=1)
 LANGUAGES = ("en", "nl")
 
 
-class MailNotConfigured(WrongStatus):
-    default_message = "No SMTP server is set (FULFILMENT_SMTP_URL); messages wait in the outbox."
-
-
 @dataclass(frozen=True)
 class SmtpServer:
     host: str
