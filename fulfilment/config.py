@@ -56,6 +56,23 @@ DEFAULTS = {
     "USERNAME_REFUSALS_PER_USER": "10 per hour",
     # A login session unused this long ends.
     "SESSION_IDLE_DAYS": 14,
+    # Client e-mails (services/outbox.py): smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.
+    # Unset: messages wait in the outbox (the back office shows them).
+    "SMTP_URL": None,
+    "MAIL_FROM": "Fulfilment <noreply@localhost>",
+    "SMTP_TIMEOUT": 30.0,
+    # A PEM file of certificate authorities to trust for the SMTP server (None: the system's).
+    "SMTP_CA_BUNDLE": None,
+    "MAIL_MAX_ATTEMPTS": 12,
+    # The portal's address as clients reach it, for links in e-mails (https://portal.example.com).
+    "PUBLIC_URL": None,
+    # Hour (UTC) of the daily low-stock e-mail.
+    "LOW_STOCK_DIGEST_HOUR": 7,
+    # Webhooks (services/webhooks.py): attempts per delivery (Picqer: the first and 15 retries), the
+    # answer time, and how many deliveries that failed for good within 24 hours switch a hook off.
+    "WEBHOOK_MAX_ATTEMPTS": 16,
+    "WEBHOOK_TIMEOUT": 10.0,
+    "WEBHOOK_DEACTIVATE_AFTER": 5,
 }
 
 
@@ -95,6 +112,16 @@ _ENV_TYPES = {
     "API_KEY_FAILURES_PER_ADDRESS": str,
     "USERNAME_REFUSALS_PER_USER": str,
     "SESSION_IDLE_DAYS": int,
+    "SMTP_URL": str,
+    "MAIL_FROM": str,
+    "SMTP_TIMEOUT": float,
+    "SMTP_CA_BUNDLE": str,
+    "MAIL_MAX_ATTEMPTS": int,
+    "PUBLIC_URL": str,
+    "LOW_STOCK_DIGEST_HOUR": int,
+    "WEBHOOK_MAX_ATTEMPTS": int,
+    "WEBHOOK_TIMEOUT": float,
+    "WEBHOOK_DEACTIVATE_AFTER": int,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -15,6 +15,7 @@ from fulfilment.models import (
     MODELS,
     AddressBookEntry,
     Client,
+    PortalUser,
     Shipment,
     StaffUser,
     Warehouse,
@@ -144,6 +145,9 @@ def _play_scenario():
                                       portal_access=portal_access, language="nl" if "Koffie" in name else "en",
                                       login_username=username, login_password=password)
         clients[name] = client
+        # Their e-mails (shipments, backorders, receipts …) wait in the back office's mail outbox
+        # unless FULFILMENT_SMTP_URL is set.
+        PortalUser.update(notification_email=email).where(PortalUser.client == client).execute()
         role = "Client portal" if portal_access else "Client (no portal access)"
         logins.append((f"{role}: {name}", username, password))
         for code, title, barcode, price, stock_price, colour in PRODUCTS[name]:

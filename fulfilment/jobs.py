@@ -9,6 +9,8 @@ is set (needed once web servers and the worker run on different machines). The w
 - every minute: the shipments whose shop should hear about them now (see webshop_tracking);
 - every night at 23:55 UTC: each active client's storage snapshot for the day (see billing).
 - every hour: fresh planner statistics for SQLite (db.refresh_statistics).
+- every minute: the mail outbox (services/outbox.py) and due webhook deliveries (services/webhooks.py);
+- daily at LOW_STOCK_DIGEST_HOUR (UTC): the low-stock e-mails (services/notifications.py).
 """
 
 import logging
@@ -64,6 +66,12 @@ class Jobs:
             self._in_app(self._take_storage_snapshots))
         self.refresh_statistics = periodic(crontab(minute="17"), name="refresh_statistics")(
             self._in_app(self._refresh_statistics))
+        self.send_mail = periodic(crontab(minute="*"), name="send_mail")(self._in_app(self._send_mail))
+        self.deliver_webhooks = periodic(crontab(minute="*"), name="deliver_webhooks")(
+            self._in_app(self._deliver_webhooks))
+        self.deliver_webhook = task(name="deliver_webhook")(self._in_app(self._deliver_webhook))
+        self.low_stock_digest = periodic(crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))),
+                                         name="low_stock_digest")(self._in_app(self._low_stock_digest))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
@@ -117,6 +125,35 @@ class Jobs:
         written = take_storage_snapshots()
         logger.info("Storage snapshots taken for %s client(s).", written)
         return written
+    def _send_mail(self):
+        from fulfilment.services.outbox import send_due_mail
+
+        try:
+            with self.huey.lock_task("send-mail"):
+                return send_due_mail()
+        except TaskLockedException:
+            return None
+
+    def _deliver_webhooks(self):
+        from fulfilment.services.webhooks import deliver_due
+
+        try:
+            with self.huey.lock_task("deliver-webhooks"):
+                return deliver_due()
+        except TaskLockedException:
+            return None
+
+    def _deliver_webhook(self, delivery_id):
+        from fulfilment.models import WebhookDelivery
+        from fulfilment.services.webhooks import deliver
+
+        delivery = WebhookDelivery.get_or_none(WebhookDelivery.id == delivery_id)
+        return deliver(delivery) if delivery is not None else None
+
+    def _low_stock_digest(self):
+        from fulfilment.services.notifications import queue_low_stock_digests
+
+        return queue_low_stock_digests()
 
 
 def init_app(app):
@@ -131,3 +168,8 @@ def jobs():
 def enqueue_import(webshop):
     """Queue an import of the webshop's orders now (the worker runs it)."""
     jobs().import_webshop(webshop.id)
+
+
+def enqueue_webhook_delivery(delivery):
+    """Send one webhook delivery now (a test event from the portal), in the worker."""
+    jobs().deliver_webhook(delivery.id)

@@ -915,3 +915,118 @@ class SecuritySetting(BaseModel):
 
     name = CharField(unique=True)
     value = CharField(default="")
+
+
+# --- Notifications: client e-mails and webhooks (issue 17) ---------------------------------
+# Not in MODELS' history-bearing sense but listed there, so fresh databases and the tests' table
+# cleaning know them; migration 7 creates them on existing databases.
+
+MAIL_STATUSES = ("pending", "sending", "sent", "failed")
+
+
+class OutboxMail(BaseModel):
+    """An e-mail to a client's portal user, written in the same transaction as its event; the worker sends it."""
+
+    client = ForeignKeyField(Client, null=True, on_delete="RESTRICT")
+    portal_user = ForeignKeyField(PortalUser, null=True, on_delete="SET NULL")
+    kind = CharField()
+    language = CharField(default="en")
+    recipient = CharField()
+    subject = CharField()
+    text_body = TextField()
+    html_body = TextField(default="")
+    message_id = CharField()
+    # A key for messages that must exist once (the daily digest); null for event mails.
+    dedupe_key = CharField(null=True, unique=True)
+    status = CharField(default="pending", choices=[(s, s) for s in MAIL_STATUSES])
+    attempts = IntegerField(default=0)
+    # When the next attempt is due (null: at once); while sending, the end of the attempt's lease.
+    next_attempt_at = DateTimeField(null=True)
+    last_error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("status", "next_attempt_at"), False),
+            (("client", "created_at"), False),
+        )
+
+
+class NotificationSetting(ClientOwned):
+    """A portal user's choice for one kind of e-mail (no row: the default, which is on)."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    portal_user = ForeignKeyField(PortalUser, backref="notification_settings", on_delete="CASCADE")
+    kind = CharField()
+    enabled = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("portal_user", "kind"), True),)
+
+
+class WebshopConnectionState(ClientOwned):
+    """Whether a webshop's connection is failing, so its client hears about it once, and again on recovery."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    webshop = ForeignKeyField(Webshop, unique=True, on_delete="CASCADE")
+    failing = BooleanField(default=False)
+    message = TextField(default="")
+    changed_at = DateTimeField(default=utcnow)
+
+
+class Hook(BaseModel):
+    """A webhook as Picqer's API has it: events of one kind POSTed to an address, signed with its secret.
+
+    A staff hook (client empty) hears every client's events; a client's hook only that client's.
+    """
+
+    client = ForeignKeyField(Client, null=True, backref="hooks", on_delete="RESTRICT")
+    name = CharField()
+    event = CharField()
+    address = CharField(max_length=1000)
+    secret_encrypted = TextField(default="")
+    active = BooleanField(default=True)
+    # Why it is inactive: "deleted" (by its owner) or "failing" (deliveries kept failing).
+    deactivated_reason = CharField(default="")
+    deactivated_at = DateTimeField(null=True)
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("event", "active", "client"), False),)
+
+    @classmethod
+    def for_client(cls, client):
+        return cls.select().where(cls.client == client)
+
+
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "retrying", "failed")
+
+
+class WebhookDelivery(BaseModel):
+    """One event for one hook: the exact body sent, retried with back-off until delivered or given up."""
+
+    client = ForeignKeyField(Client, null=True, on_delete="RESTRICT")
+    hook = ForeignKeyField(Hook, backref="deliveries", on_delete="CASCADE")
+    event = CharField()
+    body = TextField()
+    status = CharField(default="pending", choices=[(s, s) for s in DELIVERY_STATUSES])
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True)
+    last_status_code = IntegerField(null=True)
+    last_error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    delivered_at = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("status", "next_attempt_at"), False),
+            (("hook", "created_at"), False),
+            (("hook", "status", "failed_at"), False),
+        )
+
+
+NOTIFICATION_MODELS = [OutboxMail, NotificationSetting, WebshopConnectionState, Hook, WebhookDelivery]
+MODELS.extend(NOTIFICATION_MODELS)

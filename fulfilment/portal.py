@@ -19,9 +19,10 @@ def create_app(config=None):
     csrf.init_app(app)
 
     from fulfilment import admin, api, cli, formatting, jobs, views
-    from fulfilment.services import webshops
+    from fulfilment.services import outbox, webshops
 
     webshops.init_app(app)
+    outbox.init_app(app)
     jobs.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)

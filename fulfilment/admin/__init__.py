@@ -8,6 +8,7 @@ from fulfilment.admin import (
     billing,
     catalog,
     clients,
+    notifications,
     operations,
     purchasing,
     returns,
@@ -16,7 +17,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing, account)
+AREAS = (clients, catalog, operations, purchasing, returns, webshops, notifications, settings, billing, account)
 
 
 def init_app(app):

@@ -23,6 +23,7 @@ from fulfilment.models import (
 )
 from fulfilment.services.quantities import MAX_AMOUNT
 from fulfilment.services.tenancy import MAX_ID
+from fulfilment.services.webhooks import EVENTS as WEBHOOK_EVENTS
 from fulfilment.version import __version__
 
 # --- schema building blocks -----------------------------------------------------------------
@@ -79,6 +80,16 @@ ORDER_TEXT_FIELDS = ("reference", "deliveryname", "deliverycontactname", "delive
 RETURN_TEXT_FIELDS = ("name", "address", "zipcode", "city", "country", "emailaddress", "tracking_code", "remarks")
 
 SCHEMAS = {
+    "Hook": answer({
+        "idhook": ID, "name": STRING, "event": STRING, "address": STRING, "active": BOOLEAN,
+        "secret": {"type": "boolean", "description": "Whether a secret is set (it is never shown)"},
+        "idfulfilment_customer": nullable(ID), "deactivated_reason": nullable(enum(["deleted", "failing"])),
+        "created": DATETIME,
+    }),
+    "HookInput": request_body({
+        "name": text(), "event": enum(sorted(WEBHOOK_EVENTS)), "address": text(1000), "secret": text(),
+        "idfulfilment_customer": ID_IN,
+    }, required=("name", "event", "address")),
     "Error": answer({"error": BOOLEAN, "error_code": INTEGER, "error_message": STRING}),
     "StockLevel": answer({name: INTEGER for name in ("idwarehouse", "stock", "reserved", "reservedbackorders",
                                                      "reservedpicklists", "freestock")}),
@@ -473,6 +484,21 @@ operation("get", "/webshoporders", "List orders seen in webshops", T, answer_sch
           paged=True, staff_only=True, filters=[query("idwebshop", ID_IN), query("foreign_id", text())])
 operation("get", "/webshoporders/{idwebshop_order}", "Get a webshop order", T, answer_schema=ref("WebshopOrder"),
           staff_only=True)
+
+# Hooks (webhooks)
+T = "Hooks"
+operation("get", "/hooks", "List hooks", T, answer_schema=listing("Hook"), paged=True,
+          filters=[query("active", BOOLEAN, "Only active (true) or inactive (false) hooks")],
+          description="A client's key sees only its own hooks.")
+operation("post", "/hooks", "Create a hook", T, answer_schema=ref("Hook"), status=201, body="HookInput",
+          description="Each delivery is a POST of {idhook, name, event, event_triggered_at, data}; with a secret it is "
+                      "signed: X-Picqer-Signature = base64(HMAC-SHA256(secret, raw body)). The address must be "
+                      "https:// and public.")
+operation("get", "/hooks/{idhook}", "Get a hook", T, answer_schema=ref("Hook"))
+operation("delete", "/hooks/{idhook}", "Delete (deactivate) a hook", T, status=204,
+          description="As in Picqer, the hook is deactivated and can be reactivated.")
+operation("post", "/hooks/{idhook}/reactivate", "Reactivate a hook", T, answer_schema=ref("Hook"),
+          description="Also for a hook deactivated after repeated failed deliveries.")
 
 # Public
 T = "Description and images"

@@ -20,6 +20,7 @@ MIGRATIONS = [
     (4, "m0004_creation_keys"),
     (5, "m0005_sessions_and_two_factor"),
     (6, "m0006_indexes_and_search"),
+    (7, "m0007_notifications"),
     (8, "m0008_billing"),
 ]
 

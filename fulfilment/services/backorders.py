@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from fulfilment.db import write_transaction
 from fulfilment.models import Backorder, Order, OrderLine, Product
-from fulfilment.services import stock
+from fulfilment.services import events, stock
 from fulfilment.services.errors import WrongStatus
 from fulfilment.services.order_state import lock_order, log_order_event, settle_order
 from fulfilment.services.picking import create_picklist
@@ -47,6 +47,7 @@ def serve_backorders(products=None, orders=None, actor=None):
             warehouse = lines[0][3]
             picklist = create_picklist(order.client_id, warehouse, [line[:3] for line in lines], order=order)
             log_order_event(order, order.status, f"Backorder served: picklist {picklist.number}", actor)
+            events.emit("orders.backorders_served", order, picklist=picklist)
         return total
 
 

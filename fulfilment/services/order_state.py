@@ -2,6 +2,7 @@
 
 from fulfilment.db import is_sqlite
 from fulfilment.models import Backorder, Order, OrderEvent, Picklist, utcnow
+from fulfilment.services import events
 from fulfilment.services.actors import describe_actor
 
 
@@ -43,4 +44,6 @@ def settle_order(order, actor=None):
     order.updated_at = utcnow()
     order.save()
     log_order_event(order, order.status, message, actor)
+    events.emit(("orders.completed", "orders.status_changed") if order.status == "completed" else
+                "orders.status_changed", order)
     return order

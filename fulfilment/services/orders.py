@@ -22,7 +22,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import addressbook, idempotency, stock
+from fulfilment.services import addressbook, events, idempotency, stock
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address, picklist_address
 from fulfilment.services.addresses import REQUIRED as REQUIRED_ADDRESS
 from fulfilment.services.backorders import serve_backorders
@@ -100,6 +100,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
         ])
         log_order_event(order, status, f"Created ({source})", actor)
         idempotency.record(claimed, order, order.number)
+        events.emit("orders.created", order)
         return order
 
 
@@ -185,6 +186,12 @@ def process_order(order, actor=None):
         order.save()
         message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
         log_order_event(order, "processing", message, actor)
+        events.emit(("orders.closed", "orders.allocated", "orders.status_changed"), order)
+        if waiting:
+            products = {product.id: product for product in
+                        Product.select().where(Product.id.in_({row["product"] for row in waiting}))}
+            events.emit("orders.backordered", order,
+                        lines=[(products[row["product"]], row["amount"]) for row in waiting])
         return order
 
 
@@ -214,6 +221,7 @@ def pause_order(order, reason="", actor=None):
         order.updated_at = utcnow()
         order.save()
         log_order_event(order, "paused", order.pause_reason, actor)
+        events.emit(("orders.paused", "orders.status_changed"), order)
         return order
 
 
@@ -228,6 +236,7 @@ def resume_order(order, actor=None):
         order.updated_at = utcnow()
         order.save()
         log_order_event(order, "processing", "Resumed", actor)
+        events.emit(("orders.resumed", "orders.status_changed"), order)
         serve_backorders(orders=[order], actor=actor)
         return order
 
@@ -284,6 +293,7 @@ def cancel_order(order, actor=None):
         order.cancelled_at = order.updated_at = utcnow()
         order.save()
         log_order_event(order, "cancelled", "Cancelled", actor)
+        events.emit("orders.status_changed", order)
         return order
 
 

@@ -2,7 +2,7 @@
 
 from fulfilment.db import insert_in_batches, locked, write_transaction
 from fulfilment.models import Backorder, Order, Picklist, PicklistLine, Product, Shipment, utcnow
-from fulfilment.services import stock
+from fulfilment.services import events, stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.addresses import picklist_address
 from fulfilment.services.errors import ValidationFailed, WrongStatus
@@ -26,6 +26,7 @@ def create_picklist(client, warehouse, lines, order=None, return_=None):
              "amount": amount, "amount_picked": 0, "order_line": getattr(order_line, "id", order_line)}
             for product, amount, order_line in lines
         ])
+        events.emit("picklists.created", picklist)
         return picklist
 
 
@@ -66,6 +67,7 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
         lines = picklist_lines(picklist)
         stock.lock_stock_rows([line.product for line in lines], picklist.warehouse_id)
         picked = _clean_picked_amounts(picked, lines)
+        backordered = []
         for line in lines:
             amount_picked = picked.get(line.id, line.amount)
             if amount_picked:
@@ -83,15 +85,19 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
                 if line.order_line_id:
                     Backorder.create(client=line.client_id, order=picklist.order_id, order_line=line.order_line_id,
                                      product=line.product, warehouse=picklist.warehouse_id, amount=missing)
+                    backordered.append((line.product, missing))
             PicklistLine.update(amount_picked=amount_picked).where(PicklistLine.id == line.id).execute()
         picklist.status = "closed"
         picklist.closed_at = utcnow()
         picklist.closed_by = describe_actor(actor)
         picklist.save()
+        events.emit("picklists.closed", picklist)
         for shipment in shipments:
             add_shipment(picklist, actor=actor, **shipment)
         if order is not None:
             log_order_event(order, "picked", f"Picklist {picklist.number} picked", actor)
+            if backordered:
+                events.emit("orders.backordered", order, lines=backordered)
             settle_order(order, actor)
         return picklist
 
@@ -126,6 +132,7 @@ def cancel_picklist(picklist, actor=None):
                                  product=line.product, warehouse=picklist.warehouse_id, amount=line.amount)
         picklist.status = "cancelled"
         picklist.save()
+        events.emit("picklists.cancelled", picklist)
         if order is not None:
             log_order_event(order, order.status, f"Picklist {picklist.number} cancelled; its products wait as "
                                                  "backorders", actor)
@@ -147,6 +154,7 @@ def release_open_picklists(order):
             stock.release(line.product, picklist.warehouse_id, line.amount)
         picklist.status = "cancelled"
         picklist.save()
+        events.emit("picklists.cancelled", picklist)
 
 
 def add_shipment(picklist, carrier="", tracking_code="", tracking_url="", actor=None):
@@ -161,8 +169,10 @@ def add_shipment(picklist, carrier="", tracking_code="", tracking_url="", actor=
         raise ValidationFailed("The tracking URL must start with https:// or http://.")
     with write_transaction():
         order = Order.get_by_id(picklist.order_id) if picklist.order_id else None
-        return Shipment.create(
+        shipment = Shipment.create(
             client=picklist.client_id, picklist=picklist, order=order, carrier=carrier[:255],
             tracking_code=(tracking_code or "").strip()[:255], tracking_url=tracking_url[:255],
             webshop_push_status="pending" if order is not None and order.webshop_id else "",
         )
+        events.emit("picklists.shipments.created", shipment)
+        return shipment

@@ -18,7 +18,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import idempotency, stock
+from fulfilment.services import events, idempotency, stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
@@ -79,6 +79,7 @@ def create_purchase_order(client, lines, actor=None, purchased=False, once_key=N
         for product, amount, price in cleaned:
             PurchaseOrderLine.create(client=client, purchase_order=purchase_order, product=product, amount=amount,
                                      price=price)
+        events.emit("purchase_orders.created", purchase_order)
         return mark_purchased(purchase_order, actor) if purchased else purchase_order
 
 
@@ -127,6 +128,7 @@ def mark_purchased(purchase_order, actor=None):
         purchase_order.status = "purchased"
         purchase_order.purchased_at = purchase_order.updated_at = utcnow()
         purchase_order.save()
+        events.emit("purchase_orders.purchased", purchase_order)
         return purchase_order
 
 
@@ -153,6 +155,7 @@ def update_purchase_order(purchase_order, lines=None, actor=None, **fields):
                 PurchaseOrderLine.create(client=purchase_order.client_id, purchase_order=purchase_order,
                                          product=product, amount=amount, price=price)
             PurchaseOrderLine.delete().where(PurchaseOrderLine.id.in_(old_ids)).execute()
+        events.emit("purchase_orders.changed", purchase_order)
         return purchase_order
 
 
@@ -188,6 +191,7 @@ def cancel_purchase_order(purchase_order, actor=None):
         purchase_order.status = "cancelled"
         purchase_order.cancelled_at = purchase_order.updated_at = utcnow()
         purchase_order.save()
+        events.emit("purchase_orders.changed", purchase_order)
         return purchase_order
 
 
@@ -212,6 +216,7 @@ def register_receipt(purchase_order, received, actor=None, remarks=""):
         _book_received(receipt, purchase_order, lines, amounts, actor)
         receipt.status, receipt.completed_at = "completed", utcnow()
         receipt.save()
+        events.emit("receipts.completed", receipt)
         return receipt
 
 
@@ -279,6 +284,7 @@ def complete_receipt(receipt, actor=None):
         receipt = _lock_open_receipt(receipt)
         receipt.status, receipt.completed_at = "completed", utcnow()
         receipt.save()
+        events.emit("receipts.completed", receipt)
         return receipt
 
 
@@ -306,7 +312,9 @@ def _lock_open_receipt(receipt):
 def _new_receipt(purchase_order, actor, remarks):
     receipt = Receipt.create(client=purchase_order.client_id, purchase_order=purchase_order,
                              actor=describe_actor(actor), remarks=(remarks or "").strip())
-    return assign_number(receipt)
+    assign_number(receipt)
+    events.emit(("receipts.created", "purchase_orders.receipts.created"), receipt)
+    return receipt
 
 
 def _book_received(receipt, purchase_order, lines, amounts, actor):

@@ -12,7 +12,7 @@ from fulfilment.models import (
     Warehouse,
     utcnow,
 )
-from fulfilment.services import stock
+from fulfilment.services import events, stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
@@ -74,6 +74,7 @@ def create_return(client, returned, replacements=(), order=None, actor=None, **f
             add_replacement_products(ret, replacements, actor)
         ReturnLog.create(client=client, return_=ret, status=status, message="Return registered",
                          actor=describe_actor(actor))
+        events.emit("returns.created", ret)
         return ret
 
 
@@ -127,11 +128,15 @@ def update_return(ret, fields, actor=None):
             setattr(ret, name, value)
         ret.updated_at = utcnow()
         ret.save()
+        events.emit("returns.changed", ret)
         return ret
 
 
-def change_return_status(ret, status, message="", actor=None):
-    """Move a return to another status and log it with the message, the actor and the time."""
+def change_return_status(ret, status, message="", actor=None, notify_client=True):
+    """Move a return to another status and log it with the message, the actor and the time.
+
+    The client is mailed about it unless ``notify_client`` is off (a receipt mails what arrived instead).
+    """
     if not isinstance(status, ReturnStatus):
         raise ValidationFailed("Unknown return status.")
     with write_transaction():
@@ -141,8 +146,10 @@ def change_return_status(ret, status, message="", actor=None):
         if status.is_completed and ret.completed_at is None:
             ret.completed_at = ret.updated_at
         ret.save()
-        return ReturnLog.create(client=ret.client_id, return_=ret, status=status,
-                                message=(message or "").strip(), actor=describe_actor(actor))
+        log = ReturnLog.create(client=ret.client_id, return_=ret, status=status,
+                               message=(message or "").strip(), actor=describe_actor(actor))
+        events.emit("returns.status_changed", ret, mail=notify_client, log=log)
+        return log
 
 
 def returned_products(ret):
@@ -189,7 +196,8 @@ def receive_return(ret, received=None, actor=None):
         received_status = status_named("received")
         if received_status is not None and not ret.status.is_completed:
             change_return_status(ret, received_status, f"{sum(amounts.values())} product(s) received back into "
-                                                       "stock", actor)
+                                                       "stock", actor, notify_client=False)
+        events.emit("returns.products_received", ret, received=amounts)
         serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
         return ret
 

@@ -9,6 +9,7 @@ from peewee import Value
 
 from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
 from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
+from fulfilment.services import events
 from fulfilment.services.actors import describe_actor, staff_user_of
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
 
@@ -90,6 +91,7 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
                 f"{current.stock} in stock, {current.allocated} allocated."
             )
         new_stock = Stock.select(Stock.stock).where(where).scalar()
+        events.emit(_stock_events(change, change + release), product)
         return StockMutation.create(
             client=product.client_id, product=product, warehouse=warehouse,
             old_stock=new_stock - change, change=change, new_stock=new_stock,
@@ -167,6 +169,7 @@ def allocate_up_to(product, warehouse, wanted):
                 .execute()
             )
             if taken == 1:
+                events.emit("products.free_stock_changed", product)
                 return take
         return 0
 
@@ -249,6 +252,7 @@ def allocate(product, warehouse, amount):
         )
         if taken != 1:
             raise InsufficientStock(f"Not enough free stock of {product.product_code} for {amount} unit(s).")
+        events.emit("products.free_stock_changed", product)
 
 
 def release(product, warehouse, amount):
@@ -263,3 +267,10 @@ def release(product, warehouse, amount):
         )
         if released != 1:
             raise InsufficientStock(f"Cannot release {amount} allocated unit(s) of {product.product_code}.")
+        events.emit("products.free_stock_changed", product)
+
+
+def _stock_events(stock_change, free_change):
+    """The product events a ledger line causes: stock changed, and free stock when it changed too."""
+    return (("products.stock_changed",) if stock_change else ()) + (
+        ("products.free_stock_changed",) if free_change else ())

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from fulfilment.db import write_transaction
 from fulfilment.models import PortalUser, Product, Webshop, utcnow
-from fulfilment.services import webshops
+from fulfilment.services import webshop_health, webshops
 from fulfilment.services.connectors.base import ConnectorError
 from fulfilment.services.connectors.http import probe_address, probe_tls
 from fulfilment.services.errors import DomainError, NotFound
@@ -32,6 +32,8 @@ CHECKS = (
     ("update_orders", "Permission to update orders (for tracking codes)"),
 )
 LABELS = dict(CHECKS)
+# The checks without which orders cannot be imported at all (unknown SKUs affect single orders only).
+CONNECTION_CHECKS = ("reachable", "secure", "credentials", "read_orders", "recent_orders")
 
 
 @dataclass
@@ -99,7 +101,14 @@ def run_connection_test(webshop, actor=None):
             last_test_at=utcnow(), last_test_passed=all(check.passed for check in checks),
             last_test_result=json.dumps([asdict(check) for check in checks]),
         ).where(Webshop.id == webshop.id).execute()
+        webshop_health.record_connection(webshop, connection_problem(checks))
     return checks
+
+
+def connection_problem(checks):
+    """The message of the first failed check that means the shop cannot be worked with, or None."""
+    failed = [check for check in checks if check.key in CONNECTION_CHECKS and check.status == FAILED]
+    return failed[0].message if failed else None
 
 
 def _run_checks(webshop, run):

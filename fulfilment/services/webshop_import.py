@@ -23,7 +23,7 @@ from peewee import IntegrityError
 
 from fulfilment.db import locked, write_transaction
 from fulfilment.models import Order, Product, WebshopOrder, utcnow
-from fulfilment.services import orders
+from fulfilment.services import events, orders, webshop_health
 from fulfilment.services.addresses import DELIVERY_FIELDS
 from fulfilment.services.connectors.base import ShopConnector
 from fulfilment.services.errors import DomainError, WrongStatus
@@ -71,7 +71,7 @@ def import_orders(webshop, actor=None, connector=None):
     started = utcnow()
     since = webshop.last_import_at - OVERLAP if webshop.last_import_at else None
     summary = ImportSummary()
-    with closing(connector or connector_for(webshop)) as shop:
+    with webshop_health.watching(webshop), closing(connector or connector_for(webshop)) as shop:
         for page in shop.order_pages(since, created_after=webshop.created_at - HISTORY):
             for shop_order in page:
                 summary[import_shop_order(webshop, shop_order, actor)] += 1
@@ -101,6 +101,8 @@ def import_shop_order(webshop, shop_order, actor=None):
             if seen.status == "imported":
                 return SEEN_BEFORE
             outcome, reason, order = _import(webshop, shop_order, actor)
+            if outcome == SKIPPED and (seen.status, seen.reason) != ("error", reason[:255]):
+                events.emit("webshop_orders.import_failed", seen, reason=reason)
             seen.status, seen.reason, seen.order = _STATUS_OF.get(outcome, "imported"), reason[:255], order
             seen.foreign_number = (shop_order.number or seen.foreign_number)[:255]
             seen.updated_at = utcnow()

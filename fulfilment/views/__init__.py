@@ -14,6 +14,7 @@ from fulfilment.views import (  # noqa: F401
     invoices,
     links,
     listing,
+    notification_settings,
     order_changes,
     order_entry,
     order_upload,

@@ -8,7 +8,7 @@ from tests import factories
 def one_of_everything(app):
     """At least one row in every table, made the way the warehouse makes them."""
     client = factories.make_client(name="Acme Webshop")
-    portal_user = factories.make_portal_user(client, username="acme")
+    portal_user = factories.make_portal_user(client, username="acme", notification_email="acme@example.com")
     product = factories.make_product(client, product_code="ACME-1", stock_amount=5)
     factories.make_product_image(product)
     shipped = factories.make_shipped_order(client, lines=[(product, 1)])
@@ -24,11 +24,23 @@ def one_of_everything(app):
     factories.make_address(client)
     factories.make_api_key(client)
     draft, issued = factories.make_invoices(client)
+    _notifications_of(client, portal_user, webshop)
     return {
         "client": client, "portal_user": portal_user, "product": product, "shipped": shipped,
         "backordered": backordered, "purchase_order": purchase_order, "receipt": receipt, "return": ret,
         "webshop": webshop, "draft_invoice": draft, "issued_invoice": issued,
     }
+
+
+def _notifications_of(client, portal_user, webshop):
+    """Mail (written by the events above), a setting, a connection state, a hook with a delivery."""
+    from fulfilment.models import Hook, WebhookDelivery
+    from fulfilment.services import notifications, webshop_health
+
+    notifications.save_settings(portal_user, set(notifications.NOTIFICATION_KINDS))
+    webshop_health.record_connection(webshop, "The shop could not be reached.")
+    hook = Hook.create(client=client, name="Acme ERP", event="orders.created", address="https://erp.example/hook")
+    WebhookDelivery.create(client=client, hook=hook, event="orders.created", body="{}")
 
 
 @pytest.fixture

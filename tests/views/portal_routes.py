@@ -74,6 +74,13 @@ ROUTES = {
     "portal.backorders_export": ("page", None),
     "portal.purchase_orders_export": ("page", None),
     "portal.returns_export": ("page", None),
+    # E-mail notifications and webhooks on the settings page (tests/views/test_notification_settings.py).
+    "portal.save_notification_settings": ("action", None),
+    "portal.create_webhook": ("page", None),
+    "portal.webhook": ("owned", lambda w: {"hook_id": w.hook.id}),
+    "portal.delete_webhook": ("owned", lambda w: {"hook_id": w.hook.id}),
+    "portal.test_webhook": ("owned action", lambda w: {"hook_id": w.hook.id}),
+    "portal.reactivate_webhook": ("owned action", lambda w: {"hook_id": w.hook.id}),
     # Issued invoices (drafts are never shown), each line's records, the invoice as Excel.
     "portal.invoices": ("page", None),
     "portal.invoice": ("owned", lambda w: {"invoice_id": w.invoice.id}),

@@ -98,6 +98,7 @@ def own_world_of(user, app):
     from fulfilment.models import (
         AddressBookEntry,
         ApiKey,
+        Hook,
         Invoice,
         InvoiceLine,
         Order,
@@ -125,7 +126,7 @@ def own_world_of(user, app):
         product=first(Product), image=first(ProductImage), order=order,
         order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
-        ret=first(Return), webshop=first(Webshop), api_key=first(ApiKey),
+        ret=first(Return), webshop=first(Webshop), api_key=first(ApiKey), hook=first(Hook),
     )
 
 

@@ -100,7 +100,8 @@ def test_the_worker_command_runs_a_huey_consumer_with_the_periodic_jobs(app, mon
     assert result.exit_code == 0, result.output
     assert consumers == [{"workers": 3, "worker_type": "thread", "periodic": True}, "ran"]
     due_on_the_hour = {task.name for task in huey.read_periodic(datetime(2026, 1, 1, 10, 0))}
-    assert due_on_the_hour == {"import_all_webshops", "push_tracking"}
+    assert due_on_the_hour == {"import_all_webshops", "push_tracking", "send_mail", "deliver_webhooks"}
+    assert "low_stock_digest" in {task.name for task in huey.read_periodic(datetime(2026, 1, 1, 7, 0))}
 
 
 def test_the_demo_warehouse_leaves_nothing_for_the_worker_to_send(app):
