@@ -18,6 +18,7 @@ from fulfilment.api import (  # noqa: F401  (the resource modules add their rout
     reports,
     returns,
     stockhistory,
+    webhook_payloads,
     webshoporders,
 )
 from fulfilment.api.blueprint import PUBLIC_ENDPOINTS, bp

@@ -7,8 +7,8 @@ a client's hook.
 
 from flask import jsonify
 
-from fulfilment.api import bp
 from fulfilment.api.auth import current_client, current_key, get_owned_or_404, scoped
+from fulfilment.api.blueprint import bp
 from fulfilment.api.body import json_body, query_bool
 from fulfilment.api.errors import MISSING_PARAMETERS, ApiError
 from fulfilment.api.pagination import page_of

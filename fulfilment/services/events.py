@@ -8,67 +8,21 @@ back, nothing is sent; when it commits, the worker sends them.
 
 from fulfilment.services import notifications, webhooks
 
-
-def _order(order):
-    from fulfilment.api.orders import orders_json
-
-    return orders_json([order])[0]
+# The webhook payload's data is the API's serialisation of the resource. The API layer registers
+# its serialisers here (fulfilment/api/webhook_payloads.py), so services never import the API.
+_PAYLOADS = {}
 
 
-def _picklist(picklist):
-    from fulfilment.api.picklists import picklists_json
-
-    return picklists_json([picklist])[0]
-
-
-def _shipment(shipment):
-    from fulfilment.api.picklists import shipment_json
-
-    return shipment_json(shipment)
-
-
-def _product(product):
-    from fulfilment.api.products import products_json
-
-    return products_json([product])[0]
-
-
-def _purchase_order(purchase_order):
-    from fulfilment.api.purchaseorders import purchase_orders_json
-
-    return purchase_orders_json([purchase_order])[0]
-
-
-def _receipt(receipt):
-    from fulfilment.api.receipts import receipts_json
-
-    return receipts_json([receipt])[0]
-
-
-def _return(ret):
-    from fulfilment.api.returns import returns_json
-
-    return returns_json([ret])[0]
-
-
-# The webhook payload's data: the API's serialisation of the resource, by event name (longest prefix wins).
-_DATA = (
-    ("picklists.shipments.", _shipment),
-    ("picklists.", _picklist),
-    ("orders.", _order),
-    ("products.", _product),
-    ("purchase_orders.receipts.", _receipt),
-    ("purchase_orders.", _purchase_order),
-    ("receipts.", _receipt),
-    ("returns.", _return),
-)
+def register_payload(prefix, serialise):
+    """Serialise the resources of events whose name starts with prefix (the longest prefix wins)."""
+    _PAYLOADS[prefix] = serialise
 
 
 def data_of(event, resource):
     """The API's JSON of the resource an event is about."""
-    for prefix, serialise in _DATA:
+    for prefix in sorted(_PAYLOADS, key=len, reverse=True):
         if event.startswith(prefix):
-            return serialise(resource)
+            return _PAYLOADS[prefix](resource)
     raise ValueError(f"No payload for event {event!r}.")
 
 

@@ -28,14 +28,14 @@ from urllib.parse import urlsplit
 import requests
 from flask import current_app
 
-from fulfilment import __version__
 from fulfilment.db import write_transaction
 from fulfilment.models import Hook, WebhookDelivery, utcnow
 from fulfilment.services import webshop_credentials, webshops
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.connectors.base import ConnectorError
-from fulfilment.services.connectors.http import refuse_plain_http, refuse_private_network
+from fulfilment.services.connectors.http import pinned_session, refuse_plain_http, refuse_private_network
 from fulfilment.services.errors import NotFound, ValidationFailed, WrongStatus
+from fulfilment.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -240,11 +240,10 @@ def deliver_due(now=None, limit=100):
     """Send every due delivery; return {'delivered': n, 'failed': n}."""
     outcomes = {"delivered": 0, "failed": 0}
     now = now or utcnow()
-    with requests.Session() as session:
-        for delivery in list(due_deliveries(now, limit)):
-            outcome = deliver(delivery, now, session)
-            if outcome in outcomes:
-                outcomes[outcome] += 1
+    for delivery in list(due_deliveries(now, limit)):
+        outcome = deliver(delivery, now)
+        if outcome in outcomes:
+            outcomes[outcome] += 1
     return outcomes
 
 
@@ -255,7 +254,7 @@ def _take_lease(delivery, now):
     return taken == 1
 
 
-def deliver(delivery, now=None, session=None):
+def deliver(delivery, now=None):
     """POST one delivery unless another attempt holds it or its hook is off; record the outcome."""
     now = now or utcnow()
     hook = Hook.get_by_id(delivery.hook_id)
@@ -269,17 +268,20 @@ def deliver(delivery, now=None, session=None):
     http = webshops.settings.http
     status_code, problem = None, ""
     try:
-        clean_address(hook.address)  # again: what a name resolves to can change
-        response = (session or requests).post(
-            hook.address, data=delivery.body.encode("utf-8"), headers=headers, allow_redirects=False,
-            timeout=(min(float(_config("WEBHOOK_TIMEOUT")), 10.0), float(_config("WEBHOOK_TIMEOUT"))),
-            verify=http.verify,
-        )
+        clean_address(hook.address)
+        # Resolved and checked once more, then reached only at the addresses checked: what a name
+        # resolves to can change between the check and the request (DNS rebinding).
+        with pinned_session(http, hook.address) as session:
+            response = session.post(
+                hook.address, data=delivery.body.encode("utf-8"), headers=headers, allow_redirects=False,
+                timeout=(min(float(_config("WEBHOOK_TIMEOUT")), 10.0), float(_config("WEBHOOK_TIMEOUT"))),
+                verify=http.verify,
+            )
         status_code = response.status_code
         if not 200 <= status_code < 300:
             kind = "a redirect, which is not followed" if 300 <= status_code < 400 else "not a 2xx answer"
             problem = f"The receiver answered HTTP {status_code} ({kind})."
-    except ValidationFailed as error:
+    except (ValidationFailed, ConnectorError) as error:
         problem = error.message
     except requests.exceptions.Timeout:
         problem = f"The receiver did not answer within {_config('WEBHOOK_TIMEOUT'):g} seconds."

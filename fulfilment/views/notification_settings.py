@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 from fulfilment.jobs import enqueue_webhook_delivery
 from fulfilment.models import Hook
 from fulfilment.services import events, notifications, webhooks
-from fulfilment.views import bp
+from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor

@@ -241,6 +241,14 @@ def _session(settings, pins, *, idempotent):
     return session
 
 
+def pinned_session(settings, url):
+    """A session that reaches only the checked addresses of url's host (resolved once, here), trusts no
+    proxy and retries only a failed connection: for one-off calls such as a webhook delivery."""
+    host, port = _host_and_port(url)
+    pins = {_pin_key(host, port): checked_addresses(url, settings.allow_private_network)}
+    return _session(settings, pins, idempotent=False)
+
+
 class ShopHttp:
     """The HTTP client of one connector."""
 
