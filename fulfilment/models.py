@@ -998,7 +998,10 @@ class Hook(BaseModel):
 
     @classmethod
     def for_client(cls, client):
+        """The hooks of client; with None, the staff-wide hooks."""
         return cls.select().where(cls.client == client)
+
+    within = classmethod(ClientOwned.within.__func__)
 
 
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "retrying", "failed")

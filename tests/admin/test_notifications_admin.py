@@ -2,7 +2,7 @@
 
 from fulfilment.models import Hook, OutboxMail, WebhookDelivery
 from tests import factories
-from tests.admin.test_actions import _action
+from tests.factories import admin_action as _action
 
 
 def _shipped_with_reader():
