@@ -170,6 +170,9 @@ def process_order(order, actor=None):
         taken = stock.allocate_many([(product_id, amount) for (_, product_id, _, _), amount in zip(lines, wanted)],
                                     warehouse_id)
         to_pick = [(product_id, took, line_id) for (line_id, product_id, _, _), took in zip(lines, taken) if took]
+        allocated_ids = sorted({product_id for product_id, _, _ in to_pick})
+        events.emit_for_each("products.free_stock_changed", order.client_id,
+                             lambda: Product.select().where(Product.id.in_(allocated_ids)).order_by(Product.id))
         now = utcnow()
         waiting = [
             {"client": order.client_id, "order": order.id, "order_line": line_id, "product": product_id,

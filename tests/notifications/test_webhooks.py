@@ -4,6 +4,7 @@ payload's fields; retries, deactivation, reactivation and tenant isolation."""
 import base64
 import hashlib
 import hmac
+import json
 from datetime import timedelta
 
 import pytest
@@ -221,3 +222,14 @@ def test_picqer_signature_recipe_matches_a_known_value():
     # HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"), base64 (RFC 4231-style test value).
     assert webhooks.sign("key", "The quick brown fox jumps over the lazy dog") == \
         "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="
+
+
+def test_an_order_allocated_in_bulk_tells_free_stock_hooks_about_each_product_it_took(
+        in_app, local_addresses, receiver, shop, shop_api):
+    create_hook(shop_api, "products.free_stock_changed", receiver.url())
+    mug, cap, none_left = (factories.make_product(shop, product_code=code, stock_amount=amount)
+                           for code, amount in (("MUG", 5), ("CAP", 2), ("HAT", 0)))
+    WebhookDelivery.delete().execute()  # the stock set up above told the hook already
+    orders.place_order(shop, [(mug, 2), (cap, 1), (none_left, 1)], source="api", fields=ADDRESS)
+    told = sorted(json.loads(delivery.body)["data"]["productcode"] for delivery in WebhookDelivery.select())
+    assert told == ["CAP", "MUG"]  # both lost free stock; HAT had none to take
