@@ -1,31 +1,28 @@
 """Backorders: what waits for stock, oldest first, beside the free stock and what is on its way."""
 
 from flask import render_template
-from peewee import JOIN, fn
+from peewee import fn
 
-from fulfilment.models import Backorder, Order, Product, utcnow
+from fulfilment.models import Backorder, Order, Product, Stock, utcnow
 from fulfilment.views import bp
 from fulfilment.views.listing import matches_any, paginate, search_text
-from fulfilment.views.products import incoming_totals, stock_totals
+from fulfilment.views.products import product_incoming, product_stock
 from fulfilment.views.scope import current_client
 
 
 @bp.route("/backorders")
 def backorders():
     client = current_client()
-    totals = stock_totals(client)
-    incoming = incoming_totals(client)
+    # free stock and units on their way for the page's rows only (correlated subqueries)
     query = (
         Backorder.for_client(client)
         .select(
             Backorder, Product, Order,
-            fn.COALESCE(totals.c.free, 0).alias("free_total"),
-            fn.COALESCE(incoming.c.incoming, 0).alias("incoming_total"),
+            product_stock(client, Backorder.product, Stock.stock - Stock.allocated).alias("free_total"),
+            product_incoming(client, Backorder.product).alias("incoming_total"),
         )
         .join_from(Backorder, Product)
         .join_from(Backorder, Order)
-        .join_from(Backorder, totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Backorder.product))
-        .join_from(Backorder, incoming, JOIN.LEFT_OUTER, on=(incoming.c.product_id == Backorder.product))
     )
     count_query = Backorder.for_client(client).join_from(Backorder, Product).join_from(Backorder, Order)
     text = search_text()

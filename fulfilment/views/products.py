@@ -59,14 +59,33 @@ def incoming_totals(client):
     )
 
 
+def product_stock(client, product, column=Stock.stock):
+    """Correlated: one product's column (stock, or stock - allocated) summed over the warehouses.
+
+    Evaluated for the rows a page shows, not for all of a client's products before paging.
+    """
+    return fn.COALESCE(
+        Stock.select(fn.SUM(column)).where((Stock.client == client) & (Stock.product == product)), 0)
+
+
+def product_incoming(client, product):
+    """Correlated: units of one product still expected on the client's open purchase orders."""
+    return fn.COALESCE(
+        PurchaseOrderLine.select(fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received))
+        .join(PurchaseOrder)
+        .where((PurchaseOrderLine.client == client) & (PurchaseOrderLine.product == product)
+               & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES)), 0)
+
+
 def products_with_stock(client):
     """Client's products with stock_total, free_total and thumbnail_id, in one query.
 
     Returns (query, stock expression, free expression) so callers can filter and sort on them.
+    The totals are correlated subqueries: a page sorted by code or name computes them for its 25
+    rows only; sorting or filtering on stock computes them per product through (client, product).
     """
-    totals = stock_totals(client)
-    stock = fn.COALESCE(totals.c.stock, 0)
-    free = fn.COALESCE(totals.c.free, 0)
+    stock = product_stock(client, Product.id)
+    free = product_stock(client, Product.id, Stock.stock - Stock.allocated)
     thumbnail = (
         ProductImage.select(ProductImage.id)
         .where((ProductImage.client == client) & (ProductImage.product == Product.id))
@@ -76,7 +95,6 @@ def products_with_stock(client):
     query = (
         Product.for_client(client)
         .select(Product, stock.alias("stock_total"), free.alias("free_total"), thumbnail.alias("thumbnail_id"))
-        .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id))
     )
     return query, stock, free
 
