@@ -251,7 +251,7 @@ def admin_pages(raw, app, big_client_name):
         try:
             flt = admin_filter(view, ClientModel.name)
             pages.append(Page(f"admin {endpoint}, filter client", f"{base}?{flt}={big_client_name.replace(' ', '+')}",
-                              sql.format(where=f"WHERE c.name = ?", offset=0), (big_client_name,)))
+                              sql.format(where="WHERE c.name = ?", offset=0), (big_client_name,)))
         except LookupError:
             pass
         status_field = view.model._meta.fields.get("status")

@@ -28,37 +28,6 @@ LOOKUP_LIMIT = 20
 STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
 
 
-def stock_totals(client):
-    """A subquery: per product of client, stock and free stock summed over all warehouses."""
-    return (
-        Stock.select(
-            Stock.product.alias("product_id"),
-            fn.SUM(Stock.stock).alias("stock"),
-            fn.SUM(Stock.stock - Stock.allocated).alias("free"),
-        )
-        .where(Stock.client == client)
-        .group_by(Stock.product)
-        .alias("totals")
-    )
-
-
-def incoming_totals(client):
-    """A subquery: per product of client, units still expected on open purchase orders."""
-    return (
-        PurchaseOrderLine.select(
-            PurchaseOrderLine.product.alias("product_id"),
-            fn.SUM(PurchaseOrderLine.amount - PurchaseOrderLine.amount_received).alias("incoming"),
-        )
-        .join(PurchaseOrder)
-        .where(
-            (PurchaseOrderLine.client == client)
-            & (PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES))
-        )
-        .group_by(PurchaseOrderLine.product)
-        .alias("incoming")
-    )
-
-
 def product_stock(client, product, column=Stock.stock):
     """Correlated: one product's column (stock, or stock - allocated) summed over the warehouses.
 

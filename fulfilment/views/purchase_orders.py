@@ -4,7 +4,7 @@ Creating, changing and cancelling them lives in purchase_order_entry.
 """
 
 from flask import render_template
-from peewee import JOIN, fn
+from peewee import fn
 
 from fulfilment.models import (
     PURCHASE_ORDER_STATUSES,
@@ -20,30 +20,20 @@ from fulfilment.views.listing import choice, matches_any, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
 
 
-def line_totals(client):
-    """A subquery: per purchase order of client, units ordered and units received."""
-    return (
-        PurchaseOrderLine.select(
-            PurchaseOrderLine.purchase_order.alias("purchase_order_id"),
-            fn.SUM(PurchaseOrderLine.amount).alias("ordered"),
-            fn.SUM(PurchaseOrderLine.amount_received).alias("received"),
-        )
-        .where(PurchaseOrderLine.client == client)
-        .group_by(PurchaseOrderLine.purchase_order)
-        .alias("line_totals")
-    )
+def line_sum(client, column):
+    """Correlated: column summed over the lines of the purchase order on the outer query's row."""
+    return fn.COALESCE(
+        PurchaseOrderLine.select(fn.SUM(column))
+        .where((PurchaseOrderLine.client == client) & (PurchaseOrderLine.purchase_order == PurchaseOrder.id)), 0)
 
 
 @bp.route("/purchase-orders")
 def purchase_orders():
     client = current_client()
-    totals = line_totals(client)
-    query = (
-        PurchaseOrder.for_client(client)
-        .select(PurchaseOrder, fn.COALESCE(totals.c.ordered, 0).alias("ordered"),
-                fn.COALESCE(totals.c.received, 0).alias("received"))
-        .join(totals, JOIN.LEFT_OUTER, on=(totals.c.purchase_order_id == PurchaseOrder.id))
-    )
+    # units ordered and received for the page's rows only (correlated subqueries)
+    query = PurchaseOrder.for_client(client).select(
+        PurchaseOrder, line_sum(client, PurchaseOrderLine.amount).alias("ordered"),
+        line_sum(client, PurchaseOrderLine.amount_received).alias("received"))
     count_query = PurchaseOrder.for_client(client)
     status = choice("status", PURCHASE_ORDER_STATUSES)
     if status:
