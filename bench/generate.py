@@ -27,7 +27,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from peewee import ForeignKeyField  # noqa: E402
 
 from fulfilment import create_app, migrations  # noqa: E402
 from fulfilment.db import database, is_sqlite, refresh_statistics  # noqa: E402

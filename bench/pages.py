@@ -205,28 +205,29 @@ def admin_filter(view, column, operation="equals"):
 def admin_pages(raw, app, big_client_name):
     views = {view.endpoint: view for view in app.extensions["admin"][0]._views}
     pages = []
-    joined = {  # the rows the list shows, with the related rows it names
-        "order": ('SELECT o.*, c.name, w.name FROM "order" o JOIN "client" c ON c.id = o.client_id '
+    # the rows the list shows, with the related rows it names (LEFT JOINs: the list's table drives)
+    joined = {
+        "order": ('SELECT o.*, c.name, w.name FROM "order" o LEFT JOIN "client" c ON c.id = o.client_id '
                   'LEFT JOIN "webshop" w ON w.id = o.webshop_id {where} ORDER BY o.id DESC LIMIT 50 OFFSET {offset}'),
-        "product": ('SELECT p.*, c.name FROM "product" p JOIN "client" c ON c.id = p.client_id {where} '
+        "product": ('SELECT p.*, c.name FROM "product" p LEFT JOIN "client" c ON c.id = p.client_id {where} '
                     "ORDER BY p.id DESC LIMIT 50 OFFSET {offset}"),
         "stockmutation": ('SELECT m.*, c.name, p.product_code, w.name FROM "stock_mutation" m '
-                          'JOIN "client" c ON c.id = m.client_id JOIN "product" p ON p.id = m.product_id '
-                          'JOIN "warehouse" w ON w.id = m.warehouse_id {where} ORDER BY m.id DESC LIMIT 50 OFFSET {offset}'),
-        "picklist": ('SELECT p.*, c.name, o.number FROM "picklist" p JOIN "client" c ON c.id = p.client_id '
+                          'LEFT JOIN "client" c ON c.id = m.client_id LEFT JOIN "product" p ON p.id = m.product_id '
+                          'LEFT JOIN "warehouse" w ON w.id = m.warehouse_id {where} ORDER BY m.id DESC LIMIT 50 OFFSET {offset}'),
+        "picklist": ('SELECT p.*, c.name, o.number FROM "picklist" p LEFT JOIN "client" c ON c.id = p.client_id '
                      'LEFT JOIN "order" o ON o.id = p.order_id {where} ORDER BY p.id DESC LIMIT 50 OFFSET {offset}'),
-        "shipment": ('SELECT s.*, c.name, p.number, o.number FROM "shipment" s JOIN "client" c ON c.id = s.client_id '
-                     'JOIN "picklist" p ON p.id = s.picklist_id LEFT JOIN "order" o ON o.id = s.order_id {where} '
+        "shipment": ('SELECT s.*, c.name, p.number, o.number FROM "shipment" s LEFT JOIN "client" c ON c.id = s.client_id '
+                     'LEFT JOIN "picklist" p ON p.id = s.picklist_id LEFT JOIN "order" o ON o.id = s.order_id {where} '
                      "ORDER BY s.id DESC LIMIT 50 OFFSET {offset}"),
-        "orderline": ('SELECT l.*, o.number, c.name, p.product_code FROM "order_line" l JOIN "order" o ON o.id = l.order_id '
-                      'JOIN "client" c ON c.id = l.client_id JOIN "product" p ON p.id = l.product_id {where} '
+        "orderline": ('SELECT l.*, o.number, c.name, p.product_code FROM "order_line" l LEFT JOIN "order" o ON o.id = l.order_id '
+                      'LEFT JOIN "client" c ON c.id = l.client_id LEFT JOIN "product" p ON p.id = l.product_id {where} '
                       "ORDER BY l.id DESC LIMIT 50 OFFSET {offset}"),
-        "purchaseorder": ('SELECT po.*, c.name FROM "purchase_order" po JOIN "client" c ON c.id = po.client_id {where} '
+        "purchaseorder": ('SELECT po.*, c.name FROM "purchase_order" po LEFT JOIN "client" c ON c.id = po.client_id {where} '
                           "ORDER BY po.id DESC LIMIT 50 OFFSET {offset}"),
-        "backorder": ('SELECT b.*, c.name, o.number, p.product_code FROM "backorder" b JOIN "client" c ON c.id = b.client_id '
-                      'JOIN "order" o ON o.id = b.order_id JOIN "product" p ON p.id = b.product_id {where} '
+        "backorder": ('SELECT b.*, c.name, o.number, p.product_code FROM "backorder" b LEFT JOIN "client" c ON c.id = b.client_id '
+                      'LEFT JOIN "order" o ON o.id = b.order_id LEFT JOIN "product" p ON p.id = b.product_id {where} '
                       "ORDER BY b.id LIMIT 50 OFFSET {offset}"),
-        "webshoporder": ('SELECT x.*, c.name FROM "webshop_order" x JOIN "client" c ON c.id = x.client_id {where} '
+        "webshoporder": ('SELECT x.*, c.name FROM "webshop_order" x LEFT JOIN "client" c ON c.id = x.client_id {where} '
                          "ORDER BY x.id DESC LIMIT 50 OFFSET {offset}"),
     }
     aliases = {"order": "o", "product": "p", "stockmutation": "m", "picklist": "p", "shipment": "s",
@@ -251,7 +252,7 @@ def admin_pages(raw, app, big_client_name):
         try:
             flt = admin_filter(view, ClientModel.name)
             pages.append(Page(f"admin {endpoint}, filter client", f"{base}?{flt}={big_client_name.replace(' ', '+')}",
-                              sql.format(where=f"WHERE c.name = ?", offset=0), (big_client_name,)))
+                              sql.format(where="WHERE c.name = ?", offset=0), (big_client_name,)))
         except LookupError:
             pass
         status_field = view.model._meta.fields.get("status")

@@ -4,7 +4,6 @@ They time nothing here: the figures are theirs to print. What is asserted is tha
 warehouse is valid for the app and that every page the benchmark visits answers.
 """
 
-import os
 import shutil
 import subprocess
 import sys

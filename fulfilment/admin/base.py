@@ -199,11 +199,11 @@ class StaffModelView(StaffAccessMixin, ModelView):
                 continue
             own = [f for f in self._search_fields if getattr(f, "model", None) is self.model]
             condition = search_matches(term, *own) if own else None
-            for field in self._search_fields:
-                if field in own:
+            for searched in self._search_fields:
+                if searched in own:
                     continue
-                query = self._handle_join(query, field, joins)
-                clause = field ** f"%{term}%"
+                query = self._handle_join(query, searched, joins)
+                clause = searched ** f"%{term}%"
                 condition = clause if condition is None else condition | clause
             query = query.where(condition)
         return query

@@ -68,6 +68,11 @@ def _ids(rows):
 # --- Quantities per product, written once -----------------------------------------------------
 
 
+def product_stock_sum(client, column):
+    """Correlated to the outer query's product: column (e.g. stock, stock − allocated) summed over warehouses."""
+    return fn.COALESCE(Stock.select(fn.SUM(column)).where((Stock.client == client) & (Stock.product == Product.id)), 0)
+
+
 def stock_totals(client, products=None):
     """A subquery: per product of client, ``stock`` and ``free`` (stock − allocated) over all warehouses."""
     query = (
@@ -149,13 +154,12 @@ class ProductList(Listing):
         self.sort = sort if key in self.SORTS else "code"
 
     def _filtered(self, *fields):
-        totals = stock_totals(self.client)
-        stock, free = fn.COALESCE(totals.c.stock, 0), fn.COALESCE(totals.c.free, 0)
-        query = (
-            Product.for_client(self.client)
-            .select(*fields, stock.alias("stock_total"), free.alias("free_total"))
-            .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id))
-        )
+        # Correlated subqueries: a page sorted by code or name sums stock for its own rows only,
+        # not for every product of the client before paging; filtering or sorting on stock sums
+        # it per product through the (client, product) index.
+        stock = product_stock_sum(self.client, Stock.stock)
+        free = product_stock_sum(self.client, Stock.stock - Stock.allocated)
+        query = Product.for_client(self.client).select(*fields, stock.alias("stock_total"), free.alias("free_total"))
         if self.search:
             query = query.where(matching(self.search, Product.product_code, Product.name, Product.barcode))
         if self.active_only:
