@@ -7,6 +7,7 @@ from fulfilment.admin import (
     billing,
     catalog,
     clients,
+    locations,
     operations,
     purchasing,
     returns,
@@ -15,7 +16,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing)
+AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing, locations)
 
 
 def init_app(app):

@@ -8,6 +8,7 @@ from fulfilment.api import (  # noqa: F401  (the resource modules add their rout
     backorders,
     customers,
     errors,
+    locations,
     openapi,
     orders,
     picklists,

@@ -19,6 +19,7 @@ MIGRATIONS = [
     (3, "m0003_shipment_push_schedule"),
     (4, "m0004_creation_keys"),
     (8, "m0008_billing"),
+    (12, "m0012_locations_carriers_customs"),
 ]
 
 

@@ -9,8 +9,9 @@ from fulfilment.models import MODELS
 PAGES_WITH_RECORD = {"details_view", "edit_view"}
 PAGES = {"index_view", "create_view", "index", "run_view"}
 RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "receipt_form", "status_form", "image",
-                "line_form"}
-POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots"}
+                "line_form", "pick_view"}
+POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots",
+             "scan_view", "reset_view", "ship_view"}
 DATA = {"ajax_lookup", "export", "details_export"}
 PUBLIC = {"static", "staff_login", "staff_logout"}
 
@@ -70,7 +71,7 @@ def test_staff_opens_every_record_form(app, staff_client, one_of_everything):
         "stock.correct_form": "Stock", "order.pause_form": "Order", "picklist.close_form": "Picklist",
         "picklist.shipment_form": "Picklist", "purchaseorder.receipt_form": "PurchaseOrder",
         "return.status_form": "Return", "productimage.image": "ProductImage",
-        "invoice.line_form": "Invoice", "invoiceline.line_form": "InvoiceLine",
+        "invoice.line_form": "Invoice", "invoiceline.line_form": "InvoiceLine", "picklist.pick_view": "Picklist",
     }
     registered = {rule.endpoint for rule in admin_rules(app) if rule.endpoint.rsplit(".", 1)[-1] in RECORD_FORMS}
     assert registered == set(forms)
