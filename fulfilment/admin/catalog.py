@@ -35,7 +35,8 @@ class ProductView(StaffModelView):
     column_filters = (Client.name, "active")
     column_default_sort = ("id", True)
     column_labels = {"fixed_stock_price": "Fixed stock price", "hs_code": "HS code",
-                     "country_of_origin": "Country of origin (two letters)", "customs_description": "Customs description",
+                     "country_of_origin": "Country of origin (two letters)",
+                     "customs_description": "Customs description",
                      "weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
                      "height_mm": "Height (mm)"}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS

@@ -15,13 +15,13 @@ from fulfilment.api.errors import API_PREFIX
 from fulfilment.api.pagination import PAGE_SIZE
 from fulfilment.models import (
     CHANGE_TYPES,
+    LOCATION_TYPES,
     ORDER_SOURCES,
     ORDER_STATUSES,
     PICKLIST_STATUSES,
     PURCHASE_ORDER_STATUSES,
     WEBSHOP_ORDER_STATUSES,
 )
-from fulfilment.models import LOCATION_TYPES
 from fulfilment.services.quantities import MAX_AMOUNT
 from fulfilment.services.tenancy import MAX_ID
 from fulfilment.version import __version__

@@ -10,7 +10,7 @@ DEFAULT_CARRIERS = [
     ("DHL", "https://www.dhl.com/nl-en/home/tracking/tracking-parcel.html?submit=1&tracking-id={code}"),
     ("DPD", "https://tracking.dpd.de/status/en_US/parcel/{code}"),
     ("UPS", "https://www.ups.com/track?tracknum={code}"),
-    ("GLS", "https://gls-group.com/NL/en/parcel-tracking?match={code}"),
+    ("GLS", "https://gls-group.eu/track/{code}"),
     ("bpost", "https://track.bpost.cloud/btr/web/#/search?itemCode={code}&lang=en"),
     ("FedEx", "https://www.fedex.com/fedextrack/?trknbr={code}"),
 ]

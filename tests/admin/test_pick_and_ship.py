@@ -3,7 +3,7 @@
 import re
 
 from fulfilment.models import Carrier, Location, Picklist, PicklistLine, ProductLocation, Shipment
-from fulfilment.services import locations, picking
+from fulfilment.services import locations
 from tests import factories
 
 
