@@ -38,10 +38,6 @@ class LocationView(StaffModelView):
                                                ("Preferred", lambda link: "yes" if link.preferred else "no")],
                              links)]
 
-    def on_form_prefill(self, form, id):
-        # A location stays in its warehouse: its links and picklists assume it.
-        form.warehouse.render_kw = {"disabled": True}
-
     def create_model(self, form):
         return self.call_service(locations.create_location, form.warehouse.data, form.name.data,
                                  kind=form.kind.data, remarks=form.remarks.data,

@@ -2,7 +2,7 @@
 
 import re
 
-from fulfilment.models import Carrier, Location, Picklist, PicklistLine, ProductLocation, Shipment
+from fulfilment.models import Carrier, Location, Picklist, PicklistLine, ProductLocation, Shipment, Warehouse
 from fulfilment.services import locations
 from tests import factories
 
@@ -123,3 +123,27 @@ def test_product_details_show_customs_fields_and_locations(staff_client):
     for shown in ("HS code", "610910", "Country of origin", "CN", "Weight (grams)", "250", "C.3.1"):
         assert shown in page, shown
     assert ProductLocation.select().count() == 1
+
+
+def test_staff_rename_a_location_but_not_move_it(staff_client):
+    shelf = factories.make_location("A.1")
+    other = factories.make_location("X.1", warehouse_=Warehouse.create(name="Second warehouse"))
+    page = f"/admin/location/edit/?id={shelf.id}"
+    data = {"warehouse": shelf.warehouse_id, "name": "A.1.1", "kind": "shelf", "remarks": "Top", "active": "y"}
+    factories.admin_post(staff_client, page, page, data)
+    assert (Location.get_by_id(shelf.id).name, Location.get_by_id(shelf.id).remarks) == ("A.1.1", "Top")
+    moved = factories.admin_post(staff_client, page, page, {**data, "warehouse": other.warehouse_id})
+    assert "cannot move" in moved.get_data(as_text=True)
+    assert Location.get_by_id(shelf.id).warehouse_id == shelf.warehouse_id
+
+
+def test_staff_link_a_product_to_a_location(staff_client):
+    product = factories.make_product(product_code="LINK-1")
+    shelf = factories.make_location("D.4.2")
+    lookup = staff_client.get("/admin/productlocation/ajax/lookup/?name=location&query=D.4")
+    assert "D.4.2" in lookup.get_data(as_text=True)
+    page = "/admin/productlocation/new/"
+    factories.admin_post(staff_client, page, page, {"product": product.id, "location": shelf.id})
+    link = ProductLocation.get()
+    assert (link.product_id, link.location_id, link.preferred, link.client_id) == (
+        product.id, shelf.id, True, product.client_id)
