@@ -14,6 +14,7 @@ from fulfilment.db import write_transaction
 from fulfilment.models import (
     MODELS,
     AddressBookEntry,
+    Carrier,
     Client,
     PortalUser,
     Shipment,
@@ -27,6 +28,7 @@ from fulfilment.services import (
     accounts,
     backorders,
     catalog,
+    locations,
     orders,
     picking,
     purchasing,
@@ -155,6 +157,9 @@ def _play_scenario():
                                     fixed_stock_price=stock_price)
             catalog.add_product_image(product, demo_image(colour), filename=f"{code.lower()}.png")
             products[code] = product
+            # Each client's goods on its own aisle, one shelf per product (issue 15: locations).
+            shelf = locations.create_location(warehouse, f"A.{len(clients)}.{len(products)}.1")
+            locations.link_product(product, shelf)
 
     # Week 1: the first deliveries arrive.
     for name, lines in {
@@ -200,8 +205,8 @@ def _play_scenario():
         picklist = order.picklists.first()
         carrier = carriers[index % len(carriers)]
         calendar.step(max(days_ago - 1, 0), picking.close_picklist, picklist, staff, None, [{
-            "carrier": carrier, "tracking_code": f"3S{carrier[:3].upper()}{700000 + index}",
-            "tracking_url": f"https://tracking.example/{carrier.lower()}/3S{700000 + index}",
+            "carrier": Carrier.get(Carrier.name == carrier),
+            "tracking_code": f"3S{carrier[:3].upper()}{700000 + index}",
         }])
         shipped.append(order)
         if order.webshop_id:

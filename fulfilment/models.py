@@ -169,6 +169,15 @@ class Product(ClientOwned):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
+    # Customs and shipping details (issue 15 item 7); migration 12 adds them to older databases.
+    hs_code = CharField(default="")
+    country_of_origin = CharField(default="", max_length=2)
+    customs_description = CharField(default="")
+    weight_grams = IntegerField(null=True)
+    length_mm = IntegerField(null=True)
+    width_mm = IntegerField(null=True)
+    height_mm = IntegerField(null=True)
+
     class Meta:
         indexes = (
             (("client", "product_code"), True),
@@ -1033,3 +1042,61 @@ class WebhookDelivery(BaseModel):
 
 NOTIFICATION_MODELS = [OutboxMail, NotificationSetting, WebshopConnectionState, Hook, WebhookDelivery]
 MODELS.extend(NOTIFICATION_MODELS)
+
+
+# --- Warehouse locations and carriers (issue 15 item 2) -------------------------------------
+
+LOCATION_TYPES = (("shelf", "Shelf"), ("pallet", "Pallet place"), ("bulk", "Bulk"), ("floor", "Floor"))
+
+
+class Location(BaseModel):
+    """A place in a warehouse where products are kept, named by a code such as A.1.4.3.
+
+    Warehouse-wide (products of several clients may share one); stock stays per warehouse.
+    """
+
+    warehouse = ForeignKeyField(Warehouse, backref="locations", on_delete="RESTRICT")
+    name = CharField(max_length=64)
+    kind = CharField(default="shelf", choices=LOCATION_TYPES)
+    remarks = CharField(default="")
+    unlink_on_empty = BooleanField(default=False)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("warehouse", "name"), True),)
+
+    @property
+    def is_bulk_location(self):
+        return self.kind == "bulk"
+
+
+class ProductLocation(ClientOwned):
+    """A product linked to a location; one link per product and warehouse is the preferred (picking) one."""
+
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="locations", on_delete="CASCADE")
+    location = ForeignKeyField(Location, backref="product_links", on_delete="RESTRICT")
+    preferred = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("product", "location"), True),
+            (("client", "product"), False),
+            (("location",), False),
+        )
+
+
+class Carrier(BaseModel):
+    """A carrier shipments go with; its template turns a tracking code into the tracking link."""
+
+    name = CharField(unique=True)
+    # https URL with {code} and optionally {country} and {zipcode} (the recipient's).
+    tracking_url_template = CharField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+LOCATION_MODELS = [Location, ProductLocation, Carrier]
+MODELS.extend(LOCATION_MODELS)

@@ -19,7 +19,7 @@ from fulfilment.models import (
     Webshop,
     WebshopOrder,
 )
-from fulfilment.services import accounts, catalog, orders, picking, purchasing, returns, stock_corrections
+from fulfilment.services import accounts, catalog, locations, orders, picking, purchasing, returns, stock_corrections
 
 _sequence = itertools.count(1)
 
@@ -65,6 +65,10 @@ def make_product(client=None, product_code=None, name=None, stock_amount=0, pric
     if stock_amount:
         stock_corrections.change_stock(product, warehouse(), stock_amount, "Initial count")
     return product
+
+
+def make_location(name=None, kind="shelf", warehouse_=None, **fields):
+    return locations.create_location(warehouse_ or warehouse(), name or f"Z.{_n()}.1", kind=kind, **fields)
 
 
 def tiny_png(red=200, green=80, blue=40):

@@ -8,6 +8,7 @@ from fulfilment.admin import (
     billing,
     catalog,
     clients,
+    locations,
     notifications,
     operations,
     purchasing,
@@ -17,7 +18,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, operations, purchasing, returns, webshops, notifications, settings, billing, account)
+AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing, account)
 
 
 def init_app(app):

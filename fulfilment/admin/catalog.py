@@ -24,9 +24,9 @@ from fulfilment.models import (
     StockMutation,
     Warehouse,
 )
-from fulfilment.services import catalog, stock, stock_corrections
+from fulfilment.services import catalog, locations, stock, stock_corrections
 
-PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
+PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active") + catalog.DETAIL_FIELDS
 
 
 class ProductView(StaffModelView):
@@ -34,7 +34,11 @@ class ProductView(StaffModelView):
     column_searchable_list = ("product_code", "name", "barcode")
     column_filters = (Client.name, "active")
     column_default_sort = ("id", True)
-    column_labels = {"fixed_stock_price": "Fixed stock price"}
+    column_labels = {"fixed_stock_price": "Fixed stock price", "hs_code": "HS code",
+                     "country_of_origin": "Country of origin (two letters)",
+                     "customs_description": "Customs description",
+                     "weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
+                     "height_mm": "Height (mm)"}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS
     form_ajax_refs = {"client": CLIENT_LOOKUP}
 
@@ -43,6 +47,10 @@ class ProductView(StaffModelView):
             RelatedTable("Stock per warehouse", [("Warehouse", lambda s: s.warehouse.name), ("Stock", "stock"),
                                                  ("Allocated", "allocated"), ("Free", "free")],
                          stock.stock_levels(product)),
+            RelatedTable("Locations", [("Warehouse", lambda link: link.location.warehouse.name),
+                                       ("Location", lambda link: link.location.name),
+                                       ("Preferred", lambda link: "yes" if link.preferred else "no")],
+                         locations.product_locations(product)),
             RelatedTable("Latest stock changes", [("When", "created_at"), ("Change", "change"),
                                                   ("New stock", "new_stock"), ("Type", "change_type"),
                                                   ("Reason", "reason"), ("Who", "actor")],

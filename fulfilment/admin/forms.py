@@ -70,9 +70,20 @@ class PauseForm(StaffForm):
 
 
 class ShipmentForm(StaffForm):
-    carrier = StringField("Carrier", validators=[DataRequired(), Length(max=255)], default="PostNL")
-    tracking_code = StringField("Tracking code", validators=[Optional(), Length(max=255)])
-    tracking_url = StringField("Tracking URL", validators=[Optional(), Length(max=255)])
+    """A carrier from the carriers table and a tracking code; the link is built from the carrier's template."""
+
+    carrier = SelectField("Carrier", coerce=int, validators=[DataRequired(message="Choose a carrier.")])
+    tracking_code = StringField("Tracking code", validators=[Optional(), Length(max=255)],
+                                description="The tracking link is made from the carrier and this code.")
+
+
+def shipment_form(form_class=ShipmentForm, formdata=None):
+    """A shipment form (or subclass) offering the active carriers."""
+    from fulfilment.services.carriers import active_carriers
+
+    form = form_class(formdata)
+    form.carrier.choices = [(carrier.id, carrier.name) for carrier in active_carriers()]
+    return form
 
 
 class ReturnStatusForm(StaffForm):

@@ -16,6 +16,7 @@ from fulfilment.admin.forms import (
     OrderForm,
     PauseForm,
     ShipmentForm,
+    shipment_form,
     with_client_lookup,
 )
 from fulfilment.models import (
@@ -30,7 +31,7 @@ from fulfilment.models import (
     Shipment,
     Warehouse,
 )
-from fulfilment.services import backorders, catalog, orders, picking, webshop_tracking
+from fulfilment.services import backorders, carriers, catalog, locations, orders, picking, webshop_tracking
 from fulfilment.services.addresses import DELIVERY_FIELDS
 
 
@@ -154,7 +155,9 @@ class PicklistView(ReadOnlyModelView):
     column_default_sort = ("id", True)
     column_labels = {"return_": "Return"}
     record_actions = (
-        RecordAction("close", "Pick and ship", form_endpoint="picklist.close_form", style="primary",
+        RecordAction("pick", "Pick and ship (scan)", form_endpoint="picklist.pick_view", style="primary",
+                     shown=lambda p: p.status == "new"),
+        RecordAction("close", "Close with picked amounts", form_endpoint="picklist.close_form",
                      shown=lambda p: p.status == "new"),
         RecordAction("ship", "Add shipment", form_endpoint="picklist.shipment_form",
                      shown=lambda p: p.status == "closed"),
@@ -165,8 +168,11 @@ class PicklistView(ReadOnlyModelView):
 
     def related_tables(self, picklist):
         return [
-            RelatedTable("Products", [("Product", "product"), ("Amount", "amount"), ("Picked", "amount_picked")],
-                         picking.picklist_lines(picklist)),
+            RelatedTable("Products in picking order",
+                         [("Location", lambda item: item[1].name if item[1] else "–"),
+                          ("Product", lambda item: item[0].product), ("Amount", lambda item: item[0].amount),
+                          ("Picked", lambda item: item[0].amount_picked)],
+                         locations.picking_route(picking.picklist_lines(picklist), picklist.warehouse_id)),
             RelatedTable("Shipments", [("Carrier", "carrier"), ("Tracking code", "tracking_code"),
                                        ("Tracking URL", "tracking_url"), ("Shipped", "shipped_at")],
                          list(Shipment.select().where(Shipment.picklist == picklist).order_by(Shipment.id))),
@@ -185,12 +191,12 @@ class PicklistView(ReadOnlyModelView):
                 f"Picked: {line.product.product_code} {line.product.name} (of {line.amount})", default=line.amount,
                 validators=[InputRequired(), NumberRange(0, line.amount)],
             ))
-        form = Form(request.form if request.method == "POST" else None)
+        form = shipment_form(Form, request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             picked = {line.id: form[f"picked_{line.id}"].data for line in lines}
-            shipment = {"carrier": form.carrier.data, "tracking_code": form.tracking_code.data,
-                        "tracking_url": form.tracking_url.data}
-            if self.call_service(picking.close_picklist, picklist, _actor(), picked, [shipment]):
+            carrier = self.call_service(carriers.carrier_by_id, form.carrier.data)
+            shipment = {"carrier": carrier, "tracking_code": form.tracking_code.data}
+            if carrier and self.call_service(picking.close_picklist, picklist, _actor(), picked, [shipment]):
                 flash(f"Picklist {picklist.number} picked and shipped.", "success")
                 return redirect(self.details_url(picklist))
         return self.render_form_page(f"Pick and ship {picklist.number}", form, picklist,
@@ -199,13 +205,59 @@ class PicklistView(ReadOnlyModelView):
     @expose("/shipment/<int:record_id>", methods=["GET", "POST"])
     def shipment_form(self, record_id):
         picklist = self.get_one(record_id) or abort(404)
-        form = ShipmentForm(request.form if request.method == "POST" else None)
+        form = shipment_form(ShipmentForm, request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
-            if self.call_service(picking.add_shipment, picklist, form.carrier.data, form.tracking_code.data,
-                                 form.tracking_url.data, _actor()):
+            carrier = self.call_service(carriers.carrier_by_id, form.carrier.data)
+            if carrier and self.call_service(picking.add_shipment, picklist, carrier, form.tracking_code.data,
+                                             actor=_actor()):
                 flash("Shipment added.", "success")
                 return redirect(self.details_url(picklist))
         return self.render_form_page(f"Add a shipment to {picklist.number}", form, picklist)
+
+
+    # --- pick and ship: scan each unit, then ship with a carrier ------------------------------
+
+    @expose("/pick/<int:record_id>")
+    def pick_view(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        lines = picking.picklist_lines(picklist)
+        shipments = list(Shipment.select().where(Shipment.picklist == picklist).order_by(Shipment.id))
+        form = shipment_form()
+        return self.render(
+            "admin/pick_and_ship.html", picklist=picklist, route=locations.picking_route(lines, picklist.warehouse_id),
+            counted=sum(line.amount_picked for line in lines), total=sum(line.amount for line in lines),
+            left=picking.units_to_count(lines), shipments=shipments, form=form,
+            order=Order.get_by_id(picklist.order_id) if picklist.order_id else None,
+        )
+
+    @expose("/pick/<int:record_id>/scan", methods=["POST"])
+    def scan_view(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        barcode = request.form.get("barcode", "")
+        line = self.call_service(picking.count_scan, picklist, barcode, _actor())
+        if line:
+            flash(f"Counted 1 × {line.product.product_code} ({line.amount_picked} of {line.amount}).", "scan-counted")
+        return redirect(url_for(".pick_view", record_id=picklist.id))
+
+    @expose("/pick/<int:record_id>/reset", methods=["POST"])
+    def reset_view(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        if self.call_service(picking.reset_counts, picklist, _actor()) is not False:
+            flash("Counting starts again from zero.", "info")
+        return redirect(url_for(".pick_view", record_id=picklist.id))
+
+    @expose("/pick/<int:record_id>/ship", methods=["POST"])
+    def ship_view(self, record_id):
+        picklist = self.get_one(record_id) or abort(404)
+        form = shipment_form(ShipmentForm, request.form)
+        if not form.validate():
+            flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+            return redirect(url_for(".pick_view", record_id=picklist.id))
+        carrier = self.call_service(carriers.carrier_by_id, form.carrier.data)
+        if carrier and self.call_service(picking.ship_counted_picklist, picklist, carrier, form.tracking_code.data,
+                                         _actor()):
+            flash(f"Picklist {picklist.number} picked and shipped with {carrier.name}.", "success")
+        return redirect(url_for(".pick_view", record_id=picklist.id))
 
 
 class PicklistLineView(ReadOnlyModelView):

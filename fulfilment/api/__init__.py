@@ -9,6 +9,7 @@ from fulfilment.api import (  # noqa: F401  (the resource modules add their rout
     customers,
     errors,
     hooks,
+    locations,
     openapi,
     orders,
     picklists,

@@ -15,6 +15,7 @@ from fulfilment.api.errors import API_PREFIX
 from fulfilment.api.pagination import PAGE_SIZE
 from fulfilment.models import (
     CHANGE_TYPES,
+    LOCATION_TYPES,
     ORDER_SOURCES,
     ORDER_STATUSES,
     PICKLIST_STATUSES,
@@ -27,6 +28,8 @@ from fulfilment.services.webhooks import EVENTS as WEBHOOK_EVENTS
 from fulfilment.version import __version__
 
 # --- schema building blocks -----------------------------------------------------------------
+
+LOCATION_KINDS = tuple(kind for kind, _ in LOCATION_TYPES)
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -96,9 +99,19 @@ SCHEMAS = {
     "Product": answer({
         "idproduct": ID, "idfulfilment_customer": ID, "productcode": STRING, "name": STRING, "price": NUMBER,
         "fixedstockprice": NUMBER, "barcode": STRING, "active": BOOLEAN,
+        "hs_code": nullable(STRING), "country_of_origin": nullable(STRING), "customs_description": nullable(STRING),
+        "weight": nullable({**INTEGER, "description": "grams"}),
+        **{name: nullable({**NUMBER, "description": "centimetres (Picqer's unit); kept in millimetres"})
+           for name in ("length", "width", "height")},
         "images": array({"type": "string", "format": "uri"}), "stock": array(ref("StockLevel")),
         "created": DATETIME, "updated": DATETIME,
     }),
+    "Location": answer({
+        "idlocation": ID, "idwarehouse": ID, "parent_idlocation": nullable(ID), "type": enum(("location",)),
+        "name": STRING, "remarks": STRING, "unlink_on_empty": BOOLEAN, "is_bulk_location": BOOLEAN,
+        "location_type": enum(LOCATION_KINDS), "active": BOOLEAN, "created": DATETIME,
+    }),
+    "ProductLocation": {"allOf": [ref("Location"), answer({"preferred": BOOLEAN})]},
     "ProductImage": answer({"idproduct_image": ID, "idproduct": ID, "url": {"type": "string", "format": "uri"}}),
     "StockHistory": answer({
         "idproduct_stock_history": ID, "idproduct": ID, "idwarehouse": ID, "iduser": nullable(ID),
@@ -176,7 +189,20 @@ SCHEMAS = {
     "ProductInput": request_body({
         "idfulfilment_customer": ID_IN, "productcode": text(), "name": text(), "price": MONEY_IN,
         "fixedstockprice": MONEY_IN, "barcode": text(), "active": BOOLEAN,
+        "hs_code": text(16), "country_of_origin": text(2), "customs_description": text(),
+        "weight": {"type": "integer", "minimum": 0, "maximum": 10_000_000, "description": "grams"},
+        **{name: {"type": "number", "minimum": 0, "maximum": 1_000_000, "description": "centimetres"}
+           for name in ("length", "width", "height")},
     }),
+    "LocationInput": request_body({
+        "idwarehouse": ID_IN, "name": text(64), "type": enum(("location",)), "remarks": text(),
+        "unlink_on_empty": BOOLEAN, "is_bulk_location": BOOLEAN, "location_type": enum(LOCATION_KINDS),
+    }, required=("idwarehouse", "name")),
+    "LocationUpdate": request_body({
+        "name": text(64), "remarks": text(), "unlink_on_empty": BOOLEAN, "is_bulk_location": BOOLEAN,
+        "location_type": enum(LOCATION_KINDS), "active": BOOLEAN,
+    }),
+    "ProductLocationInput": request_body({"idlocation": ID_IN, "preferred": BOOLEAN}, required=("idlocation",)),
     "StockChangeInput": request_body({
         "change": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID,
                    "description": "Relative change; send this or amount"},
@@ -196,8 +222,10 @@ SCHEMAS = {
     "OrderUpdate": request_body({name: text(10_000 if name == "customer_remarks" else 255)
                                  for name in ORDER_TEXT_FIELDS}),
     "PauseInput": request_body({"reason": text()}),
-    "ShipmentInput": request_body({"provider": text(), "trackingcode": text(), "trackingurl": text()},
-                                  required=("provider",)),
+    "ShipmentInput": request_body({
+        "provider": {**text(), "description": "A carrier's name from the carriers table (PostNL, DHL, DPD, UPS, GLS, "
+                                              "bpost, FedEx, or one staff added)"},
+        "trackingcode": text()}, required=("provider",)),
     "PurchaseOrderProductInput": request_body({**LINE_IN, "amount": AMOUNT_IN, "price": MONEY_IN},
                                               required=("amount",)),
     "PurchaseOrderProductUpdate": request_body({"amount": AMOUNT_IN, "price": MONEY_IN}),
@@ -355,6 +383,27 @@ operation("post", "/products/{idproduct}/images", "Add an image (base64)", T, an
           status=201, body="ImageInput", product_write=True)
 operation("delete", "/products/{idproduct}/images/{idproduct_image}", "Delete an image", T, status=204,
           product_write=True)
+
+# Locations (warehouse-wide: staff keys) and product locations
+T = "Locations"
+operation("get", "/locations", "List locations", T, answer_schema=listing("Location"), paged=True, staff_only=True,
+          filters=[query("idwarehouse", ID_IN), query("name", text(64), "The exact location code"),
+                   query("inactive", BOOLEAN, "true: include inactive locations")])
+operation("post", "/locations", "Create a location", T, answer_schema=ref("Location"), status=201,
+          body="LocationInput", staff_only=True, description="The code (name) is unique in its warehouse.")
+operation("get", "/locations/{idlocation}", "Get a location", T, answer_schema=ref("Location"), staff_only=True)
+operation("put", "/locations/{idlocation}", "Change a location", T, answer_schema=ref("Location"),
+          body="LocationUpdate", staff_only=True)
+operation("delete", "/locations/{idlocation}", "Delete a location no product is linked to", T, status=204,
+          staff_only=True)
+operation("get", "/products/{idproduct}/locations", "A product's locations, preferred first", T,
+          answer_schema=listing("ProductLocation"))
+operation("post", "/products/{idproduct}/locations", "Link a product to a location", T,
+          answer_schema=ref("ProductLocation"), status=201, body="ProductLocationInput", staff_only=True,
+          description="The first location in a warehouse becomes the preferred one; preferred: true makes this one "
+                      "preferred.")
+operation("delete", "/products/{idproduct}/locations/{idlocation}", "Unlink a product from a location", T,
+          status=204, staff_only=True)
 
 # Stock history
 T = "Stock history"

@@ -10,7 +10,7 @@ from fulfilment.api.body import json_body, query_choice, query_int
 from fulfilment.api.pagination import page_of
 from fulfilment.api.serialisation import created, datetime_text, json_list
 from fulfilment.models import PICKLIST_STATUSES, Picklist, PicklistLine, Product, Shipment
-from fulfilment.services import picking
+from fulfilment.services import carriers, picking
 
 
 def picklists_json(picklist_list):
@@ -115,9 +115,10 @@ def list_shipments(idpicklist):
 @bp.post("/picklists/<int:idpicklist>/shipments")
 @staff_only
 def add_shipment(idpicklist):
+    """Ship a closed picklist with a carrier from the carriers table; the tracking URL is built, never sent."""
     picklist = _picklist(idpicklist)
     body = json_body()
-    shipment = picking.add_shipment(picklist, carrier=body.text("provider") or "",
-                                    tracking_code=body.text("trackingcode") or "",
+    carrier = carriers.find_carrier(body.text("provider", required=True))
+    shipment = picking.add_shipment(picklist, carrier=carrier, tracking_code=body.text("trackingcode") or "",
                                     tracking_url=body.text("trackingurl") or "", actor=current_key())
     return created(shipment_json(shipment))

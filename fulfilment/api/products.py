@@ -29,7 +29,11 @@ from fulfilment.services.tenancy import MAX_ID
 
 # API field -> Product field for what may be written.
 WRITABLE = {"name": "name", "barcode": "barcode", "price": "price", "fixedstockprice": "fixed_stock_price",
-            "active": "active"}
+            "active": "active", "hs_code": "hs_code", "country_of_origin": "country_of_origin",
+            "customs_description": "customs_description"}
+# Picqer's weight is in grams (as we keep it); its length, width and height in centimetres, which
+# we keep in millimetres: the API answers centimetres with one decimal when the millimetres need it.
+DIMENSIONS = {"length": "length_mm", "width": "width_mm", "height": "height_mm"}
 _IMAGE_SALT = "fulfilment.api.product-image"
 
 
@@ -54,11 +58,30 @@ def product_json(product, stock_objects, images):
         "fixedstockprice": money_value(product.fixed_stock_price),
         "barcode": product.barcode,
         "active": product.active,
+        "hs_code": product.hs_code or None,
+        "country_of_origin": product.country_of_origin or None,
+        "customs_description": product.customs_description or None,
+        "weight": product.weight_grams,
+        **{name: centimetres(getattr(product, field)) for name, field in DIMENSIONS.items()},
         "images": [image_url(image.id) for image in images],
         "stock": stock_objects,
         "created": datetime_text(product.created_at),
         "updated": datetime_text(product.updated_at),
     }
+
+
+def centimetres(millimetres):
+    """Millimetres as Picqer's centimetres: a whole number when it is one, else one decimal."""
+    if millimetres is None:
+        return None
+    return millimetres // 10 if millimetres % 10 == 0 else millimetres / 10
+
+
+def _millimetres(body, name):
+    value = body.data.get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1_000_000:
+        raise ApiError(400, MISSING_PARAMETERS, f"Invalid parameter {name}: a number of centimetres from 0.")
+    return round(value * 10)
 
 
 def stock_by_product(product_ids):
@@ -169,8 +192,15 @@ def _writable_fields(body):
             fields[field] = body.money(api_name)
         elif api_name == "active":
             fields[field] = body.boolean(api_name)
+        elif api_name in ("hs_code", "country_of_origin", "customs_description"):
+            fields[field] = body.text(api_name) or ""
         else:
             fields[field] = body.text(api_name, required=api_name == "name")
+    if body.has("weight"):
+        fields["weight_grams"] = body.integer("weight", minimum=0)
+    for api_name, field in DIMENSIONS.items():
+        if body.has(api_name):
+            fields[field] = _millimetres(body, api_name)
     return fields
 
 

@@ -17,7 +17,7 @@ def upgrade(database):
 
 
 def seed_lookup_rows():
-    """The return statuses DESIGN.md names and one warehouse, unless they exist already."""
+    """The return statuses DESIGN.md names, one warehouse and the carriers, unless they exist already."""
     for position, (name, is_default, is_completed) in enumerate(DEFAULT_RETURN_STATUSES):
         ReturnStatus.get_or_create(
             name=name,
@@ -25,3 +25,6 @@ def seed_lookup_rows():
         )
     if not Warehouse.select().exists():
         Warehouse.create(name="Main warehouse")
+    from fulfilment.migrations.m0012_locations_carriers_customs import seed_carriers
+
+    seed_carriers()

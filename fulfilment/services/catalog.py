@@ -17,6 +17,13 @@ from fulfilment.services.errors import (
 )
 
 EDITABLE_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
+# Customs and shipping details (issue 15 item 7): weight in grams, dimensions in millimetres.
+CUSTOMS_FIELDS = ("hs_code", "country_of_origin", "customs_description")
+MEASURE_FIELDS = ("weight_grams", "length_mm", "width_mm", "height_mm")
+DETAIL_FIELDS = CUSTOMS_FIELDS + MEASURE_FIELDS
+MEASURE_LABELS = {"weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
+                  "height_mm": "Height (mm)"}
+MAX_MEASURE = 10_000_000  # 10 tonnes or 10 km: anything larger is a typing error
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
@@ -41,12 +48,45 @@ def _money(value, label):
     return amount.quantize(Decimal("0.01"))
 
 
+def _measure(value, label):
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed(f"{label} must be a whole number.")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationFailed(f"{label} must be a whole number.") from None
+    if not 0 <= number <= MAX_MEASURE:
+        raise ValidationFailed(f"{label} must be between 0 and {MAX_MEASURE:,}.")
+    return number
+
+
+def _customs(name, value):
+    value = " ".join((value or "").split())
+    if name == "hs_code":
+        value = value.replace(" ", "").replace(".", "")
+        if value and (not value.isdigit() or not 6 <= len(value) <= 10):
+            raise ValidationFailed("An HS code has 6 to 10 digits, e.g. 6109100010.")
+    elif name == "country_of_origin":
+        value = value.upper()
+        if value and (len(value) != 2 or not value.isalpha() or not value.isascii()):
+            raise ValidationFailed("Country of origin is a two-letter country code, e.g. NL or CN.")
+    elif len(value) > 255:
+        raise ValidationFailed("The customs description has at most 255 characters.")
+    return value
+
+
 def _clean(fields):
     cleaned = {}
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
+        if name not in EDITABLE_FIELDS and name not in DETAIL_FIELDS:
             raise ValidationFailed(f"Unknown product field {name!r}.")
-        if name in ("price", "fixed_stock_price"):
+        if name in MEASURE_FIELDS:
+            value = _measure(value, MEASURE_LABELS[name])
+        elif name in CUSTOMS_FIELDS:
+            value = _customs(name, value)
+        elif name in ("price", "fixed_stock_price"):
             value = _money(value, "Price" if name == "price" else "Fixed stock price")
         elif name in ("name", "barcode"):
             value = (value or "").strip()
@@ -72,7 +112,9 @@ def create_product(client, product_code, name, actor=None, **fields):
 
 
 def update_product(product, product_code=None, actor=None, **fields):
-    """Change a product's name, barcode, prices or active flag; the product code never changes."""
+    """Change a product's name, barcode, prices, customs details, weight, dimensions or active flag.
+
+    The product code never changes."""
     check_product_management(product.client, actor)
     if product_code is not None and product_code.strip() != product.product_code:
         raise ProductCodeLocked()

@@ -23,6 +23,13 @@ PRODUCT_COLUMNS = [
     Column("Free stock", itemgetter("free_total")),
     Column("Stock value", lambda p: p["fixed_stock_price"] * p["stock_total"], money=True),
     Column("Active", itemgetter("active")),
+    Column("HS code", itemgetter("hs_code")),
+    Column("Country of origin", itemgetter("country_of_origin")),
+    Column("Customs description", itemgetter("customs_description")),
+    Column("Weight (g)", itemgetter("weight_grams")),
+    Column("Length (mm)", itemgetter("length_mm")),
+    Column("Width (mm)", itemgetter("width_mm")),
+    Column("Height (mm)", itemgetter("height_mm")),
 ]
 
 

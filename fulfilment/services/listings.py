@@ -201,7 +201,8 @@ class ProductList(Listing):
     def export_rows(self):
         return self._filtered(
             Product.product_code, Product.name, Product.barcode, Product.price, Product.fixed_stock_price,
-            Product.active,
+            Product.active, Product.hs_code, Product.country_of_origin, Product.customs_description,
+            Product.weight_grams, Product.length_mm, Product.width_mm, Product.height_mm,
         ).dicts()
 
 

@@ -1,8 +1,8 @@
 """Picklists and shipments: creating a picklist for allocated stock, closing it, shipping it."""
 
 from fulfilment.db import insert_in_batches, locked, write_transaction
-from fulfilment.models import Backorder, Order, Picklist, PicklistLine, Product, Shipment, utcnow
-from fulfilment.services import events, stock
+from fulfilment.models import Backorder, Carrier, Order, Picklist, PicklistLine, Product, Shipment, utcnow
+from fulfilment.services import carriers, events, stock
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.addresses import picklist_address
 from fulfilment.services.errors import ValidationFailed, WrongStatus
@@ -158,9 +158,21 @@ def release_open_picklists(order):
 
 
 def add_shipment(picklist, carrier="", tracking_code="", tracking_url="", actor=None):
-    """Record a shipment of a closed picklist; a webshop order's shop is told about it later."""
+    """Record a shipment of a closed picklist; a webshop order's shop is told about it later.
+
+    ``carrier`` is a Carrier from the table (the back office and the API pass one): the tracking
+    link is then built from its template and the code, and a typed link is refused. A plain name
+    (webshop imports, older callers) keeps the link it is given.
+    """
     if picklist.status != "closed":
         raise WrongStatus("Only a closed (picked) picklist can be shipped.")
+    if isinstance(carrier, Carrier):
+        if (tracking_url or "").strip():
+            raise ValidationFailed("The tracking link is built from the carrier and the tracking code; "
+                                   "do not type one.")
+        tracking_url = carriers.tracking_url(carrier, tracking_code, picklist.delivery_country,
+                                             picklist.delivery_zipcode)
+        carrier = carrier.name
     carrier = (carrier or "").strip()
     if not carrier:
         raise ValidationFailed("A shipment needs a carrier.")
@@ -176,3 +188,64 @@ def add_shipment(picklist, carrier="", tracking_code="", tracking_url="", actor=
         )
         events.emit("picklists.shipments.created", shipment)
         return shipment
+
+
+# --- Pick and ship: counting scanned units, then closing with a carrier ----------------------
+
+
+class BarcodeRefused(ValidationFailed):
+    """A scanned barcode that counts nothing: not on the picklist, or all its units already counted."""
+
+
+def count_scan(picklist, barcode, actor=None):
+    """Count one unit of the product with this barcode (or product code) on a new picklist.
+
+    One transaction; refuses a barcode that is not on the picklist and a unit more than the line
+    holds, and then changes nothing. Returns the line counted.
+    """
+    code = (barcode or "").strip()
+    if not code:
+        raise BarcodeRefused("Scan or type a barcode first.")
+    with write_transaction():
+        _, picklist = _lock_for_picking(picklist)
+        lines = picklist_lines(picklist)
+        matching = [line for line in lines if code in (line.product.barcode, line.product.product_code)]
+        if not matching:
+            raise BarcodeRefused(f"Barcode {code} is not on picklist {picklist.number}. Put the product back.")
+        line = next((line for line in matching if line.amount_picked < line.amount), None)
+        if line is None:
+            product = matching[0].product
+            raise BarcodeRefused(f"All {sum(m.amount for m in matching)} of {product.product_code} are already "
+                                 "counted; this one is one too many.")
+        updated = (PicklistLine.update(amount_picked=PicklistLine.amount_picked + 1)
+                   .where((PicklistLine.id == line.id) & (PicklistLine.amount_picked < PicklistLine.amount))
+                   .execute())
+        if updated != 1:
+            raise BarcodeRefused(f"All units of {line.product.product_code} are already counted.")
+        line.amount_picked += 1
+        return line
+
+
+def reset_counts(picklist, actor=None):
+    """Start counting a new picklist again from zero."""
+    with write_transaction():
+        _, picklist = _lock_for_picking(picklist)
+        PicklistLine.update(amount_picked=0).where(PicklistLine.picklist == picklist).execute()
+
+
+def units_to_count(lines):
+    return sum(line.amount - line.amount_picked for line in lines)
+
+
+def ship_counted_picklist(picklist, carrier, tracking_code, actor=None):
+    """Close a picklist whose every unit has been counted and ship it with carrier (a Carrier) and code."""
+    if not isinstance(carrier, Carrier):
+        raise ValidationFailed("Choose a carrier.")
+    with write_transaction():
+        _, locked_picklist = _lock_for_picking(picklist)
+        lines = picklist_lines(locked_picklist)
+        left = units_to_count(lines)
+        if left:
+            raise ValidationFailed(f"{left} unit(s) still to scan; count every unit before shipping.")
+        return close_picklist(locked_picklist, actor, {line.id: line.amount_picked for line in lines},
+                              [{"carrier": carrier, "tracking_code": tracking_code}])

@@ -6,7 +6,7 @@ chosen once: it is not in the edit form, and a posted change is refused by the c
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, StringField
+from wtforms import DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fulfilment.models import Product
@@ -25,6 +25,20 @@ class ProductForm(FlaskForm):
     barcode = text("Barcode", description="EAN or UPC, as printed on the product (optional).")
     price = DecimalField("Price", places=2, validators=[Optional(), NumberRange(min=0)],
                          description="Sales price in euros, e.g. 12.50.")
+    hs_code = text("HS code", max_length=16, description="The customs tariff number, 6 to 10 digits (optional).")
+    country_of_origin = text("Country of origin", max_length=2,
+                             description="Where the product was made: two letters, e.g. NL or CN (optional).")
+    customs_description = text("Customs description", description="What the goods are, in words customs "
+                                                                   "understand, e.g. Cotton T-shirts (optional).")
+    weight_grams = IntegerField("Weight (grams)", validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    length_mm = IntegerField("Length (mm)", validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    width_mm = IntegerField("Width (mm)", validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    height_mm = IntegerField("Height (mm)", validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+
+
+def detail_fields(form):
+    """The customs, weight and dimension fields of a product form, as the catalog service takes them."""
+    return {name: form[name].data for name in catalog.DETAIL_FIELDS}
 
 
 class NewProductForm(ProductForm):
@@ -51,7 +65,8 @@ def new_product():
     if form.validate_on_submit():
         with refusal_shown_on(page):
             product = catalog.create_product(client, form.product_code.data, form.name.data, actor=portal_actor(),
-                                             barcode=form.barcode.data, price=form.price.data)
+                                             barcode=form.barcode.data, price=form.price.data,
+                                             **detail_fields(form))
         flash(f"Product {product.product_code} has been added.", "success")
         return redirect(url_for("portal.product", product_id=product.id))
     return form_page(page, form)
@@ -70,7 +85,8 @@ def edit_product(product_id):
         with refusal_shown_on(page):
             # A posted product code goes to the service, which refuses any change to it.
             catalog.update_product(product, product_code=request.form.get("product_code"), actor=portal_actor(),
-                                   name=form.name.data, barcode=form.barcode.data, price=form.price.data)
+                                   name=form.name.data, barcode=form.barcode.data, price=form.price.data,
+                                   **detail_fields(form))
         flash(f"Product {product.product_code} has been saved.", "success")
         return redirect(url_for("portal.product", product_id=product.id))
     return form_page(page, form)

@@ -11,7 +11,7 @@ from fulfilment.models import (
     Stock,
     Warehouse,
 )
-from fulfilment.services import catalog, listings
+from fulfilment.services import catalog, listings, locations
 from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing, search_text
@@ -70,8 +70,13 @@ def product(product_id):
         .where(Backorder.product == product).scalar()
     )
     history = paginate_listing(listings.StockHistory(client, product=product, newest_first=True))
+    # Location codes per warehouse, preferred first; only this client's product links (the tenant gate).
+    codes = {}
+    for link in locations.product_locations(product, client):
+        codes.setdefault(link.location.warehouse_id, []).append(link.location.name)
     return render_template(
         "portal/product.html", product=product, images=images, levels=levels, total_stock=total_stock,
+        location_codes=codes,
         total_free=sum(level.free for level in levels), backordered=backordered,
         incoming=listings.incoming(client, product),
         value=listings.stock_value(product, total_stock), history=history,

@@ -1,6 +1,6 @@
 import pytest
 
-from fulfilment.services import returns
+from fulfilment.services import locations, returns
 from tests import factories
 
 
@@ -25,6 +25,8 @@ def one_of_everything(app):
     factories.make_api_key(client)
     draft, issued = factories.make_invoices(client)
     _notifications_of(client, portal_user, webshop)
+    shelf = factories.make_location("A.1.4.3")
+    locations.link_product(product, shelf)
     return {
         "client": client, "portal_user": portal_user, "product": product, "shipped": shipped,
         "backordered": backordered, "purchase_order": purchase_order, "receipt": receipt, "return": ret,

@@ -13,9 +13,10 @@ from tests.views.portal_forms import snapshot
 PAGES_WITH_RECORD = {"details_view", "edit_view"}
 PAGES = {"index_view", "create_view", "index", "run_view", "two_factor_setup"}
 RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "receipt_form", "status_form", "image",
-                "line_form"}
+                "line_form", "pick_view"}
 POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots", "password",
-             "recovery_codes", "require_two_factor", "two_factor_off", "end_session", "end_all_sessions"}
+             "recovery_codes", "require_two_factor", "two_factor_off", "end_session", "end_all_sessions",
+             "scan_view", "reset_view", "ship_view"}
 DATA = {"ajax_lookup", "export", "details_export"}
 PUBLIC = {"static", "staff_login", "staff_logout", "staff_two_factor", "staff_two_factor_setup"}
 # Views only staff with the admin flag may use (every endpoint of them), and single admin-only endpoints.
@@ -78,7 +79,7 @@ def test_staff_opens_every_record_form(app, staff_client, one_of_everything):
         "stock.correct_form": "Stock", "order.pause_form": "Order", "picklist.close_form": "Picklist",
         "picklist.shipment_form": "Picklist", "purchaseorder.receipt_form": "PurchaseOrder",
         "return.status_form": "Return", "productimage.image": "ProductImage",
-        "invoice.line_form": "Invoice", "invoiceline.line_form": "InvoiceLine",
+        "invoice.line_form": "Invoice", "invoiceline.line_form": "InvoiceLine", "picklist.pick_view": "Picklist",
     }
     registered = {rule.endpoint for rule in admin_rules(app) if rule.endpoint.rsplit(".", 1)[-1] in RECORD_FORMS}
     assert registered == set(forms)

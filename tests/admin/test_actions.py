@@ -1,7 +1,17 @@
 """Back-office actions call the services and show a refusal's message."""
 
-from fulfilment.models import Backorder, Order, Picklist, PurchaseOrder, Return, Shipment, Stock, StockMutation
-from fulfilment.services import picking
+from fulfilment.models import (
+    Backorder,
+    Carrier,
+    Order,
+    Picklist,
+    PurchaseOrder,
+    Return,
+    Shipment,
+    Stock,
+    StockMutation,
+)
+from fulfilment.services import carriers, picking
 from tests import factories
 
 
@@ -55,12 +65,15 @@ def test_pick_and_ship_a_picklist_with_a_short_pick(staff_client):
     picklist = factories.open_picklist(order)
     line = picking.picklist_lines(picklist)[0]
     page = f"/admin/picklist/close/{picklist.id}"
+    dhl = Carrier.get(Carrier.name == "DHL")
     response = factories.admin_post(staff_client, page, page, {
-        f"picked_{line.id}": 2, "carrier": "DHL", "tracking_code": "JJD01", "tracking_url": "https://dhl.example/JJD01",
+        f"picked_{line.id}": 2, "carrier": dhl.id, "tracking_code": "JJD01",
     })
     assert "picked and shipped" in response.get_data(as_text=True)
     assert Picklist.get_by_id(picklist.id).status == "closed"
-    assert Shipment.get(Shipment.picklist == picklist).tracking_code == "JJD01"
+    shipment = Shipment.get(Shipment.picklist == picklist)
+    assert (shipment.carrier, shipment.tracking_code) == ("DHL", "JJD01")
+    assert shipment.tracking_url == carriers.tracking_url(dhl, "JJD01")  # built, not typed
     assert Backorder.get(Backorder.order == order).amount == 1
     assert Stock.get(Stock.product == product).stock == 2  # 2 shipped, 1 written off as not found
 

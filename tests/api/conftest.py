@@ -27,6 +27,7 @@ def shop_api(app, shop):
 def records_of(client):
     """One of everything for client, made through the services; returns {url parameter name: id}."""
     from fulfilment.models import Backorder, StockMutation, Warehouse
+    from fulfilment.services import locations
 
     product = factories.make_product(client, stock_amount=2)
     image = factories.make_product_image(product)
@@ -37,6 +38,8 @@ def records_of(client):
     shipped = factories.make_shipped_order(client, lines=[(factories.make_product(client, stock_amount=1), 1)])
     ret = factories.make_return(client, returned=[(product, 1, "Too big")], order=shipped)
     seen = factories.make_webshop_order(factories.make_webshop(client), order=shipped)
+    location = factories.make_location()
+    locations.link_product(product, location)
     return {
         "idfulfilment_customer": client.id,
         "idproduct": product.id,
@@ -52,6 +55,7 @@ def records_of(client):
         "idreceipt": receipt.id,
         "idreturn": ret.id,
         "idwebshop_order": seen.id,
+        "idlocation": location.id,
     }
 
 

@@ -28,7 +28,13 @@ STOCK = {"idwarehouse": int, "stock": int, "reserved": int, "reservedbackorders"
          "freestock": int}
 PRODUCT = {"idproduct": int, "idfulfilment_customer": int, "productcode": str, "name": str, "price": NUMBER,
            "fixedstockprice": NUMBER, "barcode": str, "active": bool, "images": list, "stock": list,
-           "created": Datetime, "updated": Datetime}
+           "created": Datetime, "updated": Datetime,
+           # Picqer's customs and measure fields (issue 15 item 7); customs_description is ours.
+           "hs_code": (str, NULL), "country_of_origin": (str, NULL), "customs_description": (str, NULL),
+           "weight": (int, NULL), "length": (*NUMBER, NULL), "width": (*NUMBER, NULL), "height": (*NUMBER, NULL)}
+# Picqer's location attributes (https://picqer.com/en/api/locations); location_type and active are ours.
+LOCATION = {"idlocation": int, "idwarehouse": int, "parent_idlocation": (int, NULL), "type": str, "name": str,
+            "remarks": str, "unlink_on_empty": bool, "is_bulk_location": bool, "location_type": str, "active": bool}
 IMAGE = {"idproduct_image": int, "idproduct": int, "url": str}
 STOCK_HISTORY = {"idproduct_stock_history": int, "idproduct": int, "idwarehouse": int, "iduser": (int, NULL),
                  "old_stock": int, "stock_change": int, "new_stock": int, "reason": str, "change_type": str,

@@ -3,7 +3,19 @@
 import pytest
 
 from fulfilment.api import PUBLIC_ENDPOINTS
-from fulfilment.models import ApiKey, Backorder, Order, Picklist, Product, PurchaseOrder, Receipt, Return, Stock
+from fulfilment.models import (
+    ApiKey,
+    Backorder,
+    Location,
+    Order,
+    Picklist,
+    Product,
+    ProductLocation,
+    PurchaseOrder,
+    Receipt,
+    Return,
+    Stock,
+)
 from fulfilment.services import accounts
 from tests import factories
 from tests.api.conftest import api_rules, records_of, url_of
@@ -108,6 +120,8 @@ def _snapshot():
         list(Stock.select(Stock.id, Stock.stock, Stock.allocated).tuples()),
         Backorder.select().count(), Receipt.select().count(), Return.select().count(),
         list(Product.select(Product.id, Product.name, Product.active).tuples()),
+        list(ProductLocation.select(ProductLocation.id, ProductLocation.preferred).tuples()),
+        list(Location.select(Location.id, Location.name, Location.active).tuples()),
     )
 
 

@@ -38,10 +38,12 @@ def test_close_a_picklist_with_a_shipment(app, shop, staff_api):
     assert staff_api.get(f"/orders/{order.id}").get_json()["status"] == "completed"
     assert Stock.get(Stock.product == product).stock == 1
     shipment = staff_api.post(f"/picklists/{picklist.id}/shipments", json={
-        "provider": "PostNL", "trackingcode": "3SABC123", "trackingurl": "https://postnl.example/3SABC123"})
+        "provider": "postnl", "trackingcode": "3SABC123"})
     assert shipment.status_code == 201
     assert_shape(shipment.get_json(), SHIPMENT)
     assert (shipment.get_json()["provider"], shipment.get_json()["idorder"]) == ("PostNL", order.id)
+    # The link is built from the carrier's template, the code and the recipient's country and zip code.
+    assert shipment.get_json()["trackingurl"] == "https://jouw.postnl.nl/track-and-trace/3SABC123-NL-1011AB"
     assert staff_api.get(f"/picklists/{picklist.id}/shipments").get_json() == [shipment.get_json()]
     again = staff_api.post(f"/picklists/{picklist.id}/close")
     assert again.status_code == 409 and again.get_json()["error_code"] == 21
@@ -56,9 +58,13 @@ def test_shipment_needs_a_closed_picklist_and_a_provider(app, shop, staff_api):
     assert staff_api.post(f"/picklists/{picklist.id}/shipments", json={"provider": "DHL"}).status_code == 409
     staff_api.post(f"/picklists/{picklist.id}/close")
     assert staff_api.post(f"/picklists/{picklist.id}/shipments", json={}).status_code == 400
-    bad_url = staff_api.post(f"/picklists/{picklist.id}/shipments", json={"provider": "DHL",
-                                                                         "trackingurl": "javascript:alert(1)"})
-    assert bad_url.status_code == 400
+    typed_url = staff_api.post(f"/picklists/{picklist.id}/shipments", json={"provider": "DHL",
+                                                                           "trackingurl": "https://dhl.example/1"})
+    assert typed_url.status_code == 400 and "built from the carrier" in typed_url.get_json()["error_message"]
+    unknown = staff_api.post(f"/picklists/{picklist.id}/shipments", json={"provider": "Pigeon post",
+                                                                         "trackingcode": "P1"})
+    assert unknown.status_code == 400 and "PostNL" in unknown.get_json()["error_message"]
+    assert staff_api.get(f"/picklists/{picklist.id}/shipments").get_json() == []
 
 
 def test_cancel_a_picklist_backorders_its_lines(app, shop, staff_api):

@@ -83,7 +83,9 @@ def test_an_export_costs_the_same_queries_for_few_and_many_rows(app, name):
 def test_products_export_has_stock_free_stock_and_stock_value(app):
     client = factories.make_client()
     product = factories.make_product(client, product_code="MUG", name="Mug", price="12.50",
-                                     fixed_stock_price="4.25", stock_amount=5)
+                                     fixed_stock_price="4.25", stock_amount=5, hs_code="691200",
+                                     country_of_origin="PT", customs_description="Ceramic mugs", weight_grams=350,
+                                     length_mm=120, width_mm=90, height_mm=105)
     factories.make_order(client, lines=[(product, 2)], process=True)
     factories.make_product(client, product_code="ZERO", name="Nothing in stock")
 
@@ -94,8 +96,10 @@ def test_products_export_has_stock_free_stock_and_stock_value(app):
     header, mug, empty = read_exports.cells(data)
     assert [c.value for c in header] == [
         "Product code", "Name", "Barcode", "Price", "Stock price", "Stock", "Allocated", "Free stock",
-        "Stock value", "Active"]
-    assert [c.value for c in mug] == ["MUG", "Mug", None, 12.5, 4.25, 5, 2, 3, 21.25, True]
+        "Stock value", "Active", "HS code", "Country of origin", "Customs description", "Weight (g)",
+        "Length (mm)", "Width (mm)", "Height (mm)"]
+    assert [c.value for c in mug] == ["MUG", "Mug", None, 12.5, 4.25, 5, 2, 3, 21.25, True, "691200", "PT",
+                                      "Ceramic mugs", 350, 120, 90, 105]
     assert mug[8].number_format == "#,##0.00"
     assert [c.value for c in empty][5:9] == [0, 0, 0, 0]
 

@@ -1,0 +1,123 @@
+"""Warehouse locations, which products lie where, and the carriers shipments go with."""
+
+from flask import flash
+from flask_admin.model.fields import AjaxSelectField
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from fulfilment.admin.base import PRODUCT_LOOKUP, RecordAction, RelatedTable, StaffModelView
+from fulfilment.models import Carrier, Client, Location, Product, ProductLocation, Warehouse
+from fulfilment.services import carriers, locations
+
+LOCATION_LOOKUP = {"fields": ["name"], "placeholder": "Type a location code, e.g. A.1.4"}
+
+
+def _location_label(view, context, link, name):
+    location = link.location
+    return f"{location.name} ({location.warehouse.name})" if location else ""
+
+
+class LocationView(StaffModelView):
+    column_list = ("id", "warehouse", "name", "kind", "remarks", "unlink_on_empty", "active")
+    column_searchable_list = ("name", "remarks")
+    column_filters = (Warehouse.name, "kind", "active")
+    column_default_sort = ("name", False)
+    column_labels = {"name": "Code", "kind": "Type", "unlink_on_empty": "Unlink when empty"}
+    form_columns = ("warehouse", "name", "kind", "remarks", "unlink_on_empty", "active")
+    form_args = {"name": {"label": "Code", "description": "Letters and digits separated by dots, e.g. A.1.4.3 "
+                                                          "(hall A, aisle 1, rack 4, shelf 3)."},
+                 "warehouse": {"validators": [DataRequired()]},
+                 "unlink_on_empty": {"label": "Unlink products when their stock runs out"}}
+
+    def related_tables(self, location):
+        links = list(ProductLocation.select(ProductLocation, Product, Client).join(Product)
+                     .switch(ProductLocation).join(Client)
+                     .where(ProductLocation.location == location).order_by(Product.product_code).limit(200))
+        return [RelatedTable("Products here", [("Client", lambda link: link.client.name),
+                                               ("Product", "product"),
+                                               ("Preferred", lambda link: "yes" if link.preferred else "no")],
+                             links)]
+
+    def create_model(self, form):
+        return self.call_service(locations.create_location, form.warehouse.data, form.name.data,
+                                 kind=form.kind.data, remarks=form.remarks.data,
+                                 unlink_on_empty=form.unlink_on_empty.data, active=form.active.data)
+
+    def update_model(self, form, model):
+        if form.warehouse.data is not None and form.warehouse.data.id != model.warehouse_id:
+            flash("A location cannot move to another warehouse; add a new location there.", "error")
+            return False
+        return bool(self.call_service(locations.update_location, model, name=form.name.data, kind=form.kind.data,
+                                      remarks=form.remarks.data, unlink_on_empty=form.unlink_on_empty.data,
+                                      active=form.active.data))
+
+    def delete_model(self, model):
+        return self.call_service(locations.delete_location, model) is not False
+
+
+class ProductLocationView(StaffModelView):
+    """Links between products and locations: add one, make one preferred, remove one."""
+
+    can_edit = False
+    column_list = ("id", "client", "product", "location", "preferred", "created_at")
+    column_formatters = {"location": _location_label}
+    column_filters = (Client.name, "preferred")
+    column_default_sort = ("id", True)
+    column_labels = {"preferred": "Preferred (picking) location"}
+    form_columns = ("product",)
+    form_ajax_refs = {"product": PRODUCT_LOOKUP, "location": LOCATION_LOOKUP}
+    form_extra_fields = {"preferred": BooleanField("Preferred location (pick here first)")}
+    record_actions = (
+        RecordAction("prefer", "Make preferred", lambda link, actor: locations.set_preferred(link),
+                     style="primary", success="This is now the product's preferred location in its warehouse.",
+                     shown=lambda link: not link.preferred),
+    )
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        form_class.location = AjaxSelectField(self._form_ajax_refs["location"], "Location",
+                                              validators=[DataRequired()])
+        return form_class
+
+    def create_model(self, form):
+        if form.product.data is None or form.location.data is None:
+            flash("Choose a product and a location.", "error")
+            return False
+        return self.call_service(locations.link_product, form.product.data, form.location.data,
+                                 preferred=True if form.preferred.data else None)
+
+    def delete_model(self, model):
+        return self.call_service(locations.unlink_product, model) is not False
+
+
+class CarrierView(StaffModelView):
+    """Carriers staff ship with; the template turns a tracking code into the link customers follow."""
+
+    can_delete = False  # shipments keep the carrier's name; deactivate a carrier instead
+    column_list = ("id", "name", "tracking_url_template", "active")
+    column_searchable_list = ("name",)
+    column_default_sort = ("name", False)
+    column_labels = {"tracking_url_template": "Tracking link template"}
+    form_columns = ("name", "tracking_url_template", "active")
+    form_args = {"tracking_url_template": {
+        "label": "Tracking link template",
+        "description": "The carrier's tracking page, starting with https://, with {code} where the tracking code "
+                       "goes; {country} and {zipcode} (the recipient's) are filled in too.",
+    }}
+
+    def create_model(self, form):
+        return self.call_service(carriers.create_carrier, form.name.data, form.tracking_url_template.data,
+                                 active=form.active.data)
+
+    def update_model(self, form, model):
+        return bool(self.call_service(carriers.update_carrier, model, name=form.name.data,
+                                      tracking_url_template=form.tracking_url_template.data,
+                                      active=form.active.data))
+
+
+def views():
+    return [
+        LocationView(Location, name="Locations", category="Products & stock"),
+        ProductLocationView(ProductLocation, name="Product locations", category="Products & stock"),
+        CarrierView(Carrier, name="Carriers", category="Orders & shipping"),
+    ]
