@@ -16,12 +16,12 @@ from fulfilment import create_app
 from fulfilment.config import settings_from_environment
 from fulfilment.security_headers import CONTENT_SECURITY_POLICY
 from tests import factories
+from tests.admin.admin_routes import RECORD_FORMS, admin_rules, staff_urls
 from tests.admin.conftest import one_of_everything  # noqa: F401 (fixture)
-from tests.admin.test_access import RECORD_FORMS, _staff_urls, admin_rules
 from tests.api.conftest import api_client_for
 from tests.conftest import _test_config, csrf_token, portal_login
 from tests.views.conftest import world  # noqa: F401 (fixture)
-from tests.views.test_portal_routes import ROUTES, build_path, portal_rules
+from tests.views.portal_routes import ROUTES, build_path, portal_rules
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "fulfilment" / "templates"
 
@@ -172,7 +172,7 @@ def record_form_urls(app):
 
 def test_every_back_office_page_sends_the_headers_and_holds_no_inline_code(app, staff_client, one_of_everything):  # noqa: F811
     problems = []
-    urls = _staff_urls(app) + record_form_urls(app) + [("/admin/login", "login")]
+    urls = staff_urls(app) + record_form_urls(app) + [("/admin/login", "login")]
     for url, why in urls:
         response = staff_client.get(url)
         assert response.status_code == 200, url

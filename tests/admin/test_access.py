@@ -5,27 +5,20 @@ import pytest
 
 from fulfilment.models import MODELS, ApiKey, StaffUser
 from tests import factories
+from tests.admin.admin_routes import (
+    ADMIN_ONLY_ENDPOINTS,
+    ADMIN_ONLY_VIEWS,
+    DATA,
+    PAGES,
+    PAGES_WITH_RECORD,
+    POST_ONLY,
+    PUBLIC,
+    RECORD_FORMS,
+    admin_rules,
+    staff_urls,
+)
 from tests.conftest import login
 from tests.views.portal_forms import snapshot
-
-# Endpoint suffixes (after "<view>.") and how staff reach them. A new kind of admin endpoint
-# that is missing here fails test_every_admin_endpoint_is_classified.
-PAGES_WITH_RECORD = {"details_view", "edit_view"}
-PAGES = {"index_view", "create_view", "index", "run_view", "two_factor_setup"}
-RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "receipt_form", "status_form", "image",
-                "line_form", "pick_view"}
-POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots", "password",
-             "recovery_codes", "require_two_factor", "two_factor_off", "end_session", "end_all_sessions",
-             "scan_view", "reset_view", "ship_view"}
-DATA = {"ajax_lookup", "export", "details_export"}
-PUBLIC = {"static", "staff_login", "staff_logout", "staff_two_factor", "staff_two_factor_setup"}
-# Views only staff with the admin flag may use (every endpoint of them), and single admin-only endpoints.
-ADMIN_ONLY_VIEWS = {"staffuser", "apikey", "loginsession"}
-ADMIN_ONLY_ENDPOINTS = {"account.require_two_factor"}
-
-
-def admin_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
 
 
 def test_every_admin_endpoint_is_classified(app):
@@ -40,34 +33,9 @@ def test_every_model_has_a_back_office_view(app):
     assert missing == []
 
 
-def _views(app):
-    admin = app.extensions["admin"][0]
-    return [view for view in admin._views if hasattr(view, "model")]
-
-
-def _record(view):
-    return view.model.select().order_by(view.model.id).first()
-
-
-def _staff_urls(app):
-    """(url, why) for every page staff must be able to open."""
-    urls = [("/admin/", "dashboard")]
-    for view in _views(app):
-        base = f"/admin/{view.endpoint}"
-        urls.append((f"{base}/", "list"))
-        record = _record(view)
-        assert record is not None, f"the fixture has no {view.model.__name__}"
-        urls.append((f"{base}/details/?id={record.id}", "details"))
-        if view.can_create:
-            urls.append((f"{base}/new/", "create"))
-        if view.can_edit:
-            urls.append((f"{base}/edit/?id={record.id}", "edit"))
-    return urls
-
-
 def test_staff_opens_every_list_create_edit_and_details_page(app, staff_client, one_of_everything):
     failures = []
-    for url, why in _staff_urls(app):
+    for url, why in staff_urls(app):
         response = staff_client.get(url)
         if response.status_code != 200:
             failures.append((url, why, response.status_code))
@@ -161,7 +129,7 @@ def test_non_admin_staff_cannot_create_an_admin_or_an_api_key(app, one_of_everyt
 
 def test_non_admin_staff_keeps_the_daily_work(app, one_of_everything, non_admin_client):
     failures = []
-    for url, why in _staff_urls(app) + [("/admin/account/", "my account"), ("/admin/account/two-factor", "2fa")]:
+    for url, why in staff_urls(app) + [("/admin/account/", "my account"), ("/admin/account/two-factor", "2fa")]:
         admin_only = url.split("/")[2] in ADMIN_ONLY_VIEWS
         expected = 403 if admin_only else 200
         status = non_admin_client.get(url).status_code

@@ -6,19 +6,12 @@ Screenshots of each step are saved under the test's own tmp_path. Skipped only w
 /usr/bin/chromium is missing (and failed instead when FULFILMENT_REQUIRE_BROWSER is set).
 """
 
-import os
-import threading
-
 import pytest
 
 from fulfilment import create_app, migrations
-from fulfilment.db import database
+from tests.e2e.chromium import require_chromium, served, watch_for_failures
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 
 STAFF = ("picker", "picker-password-1")
 WIDTHS = {"desktop": 1366, "phone": 390}
@@ -44,59 +37,16 @@ def _warehouse_with_two_picklists():
     return picklists
 
 
-def require_chromium():
-    if os.path.exists(CHROMIUM):
-        return
-    message = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium) to run browser tests"
-    if os.environ.get("FULFILMENT_REQUIRE_BROWSER"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def watch_for_failures(page):
-    """Collect every response of 400 or more and every script error while the page is used."""
-    failures = []
-    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
-    page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
-    return failures
-
-
 @pytest.fixture(scope="module")
 def back_office(tmp_path_factory):
     require_chromium()
-    from werkzeug.serving import make_server
-
     folder = tmp_path_factory.mktemp("pick-browser")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'warehouse.sqlite3'}", "SECRET_KEY": "pick-test-secret"})
     with app.app_context():
         migrations.upgrade()
         picklists = _warehouse_with_two_picklists()
-    if not database.is_closed():
-        database.close()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", picklists
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        if not database.is_closed():
-            database.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with served(app) as url:
+        yield url, picklists
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))

@@ -16,7 +16,7 @@ from fulfilment.models import (
 from fulfilment.services import billing, customer_report
 from fulfilment.services.errors import ValidationFailed
 from tests import factories
-from tests.services.test_concurrency import run_together
+from tests.concurrency import run_together
 
 D = Decimal
 

@@ -5,9 +5,7 @@ transactions really overlap. Every race must end in one of the states a serial o
 same calls could produce; the losers get a domain error, never anything else.
 """
 
-import threading
 
-from fulfilment.db import database
 from fulfilment.models import (
     Backorder,
     Order,
@@ -20,7 +18,6 @@ from fulfilment.models import (
 )
 from fulfilment.services import orders, picking, purchasing, stock
 from fulfilment.services.errors import (
-    DomainError,
     InsufficientStock,
     OrderNotChangeable,
     PurchaseOrderLocked,
@@ -28,41 +25,10 @@ from fulfilment.services.errors import (
     WrongStatus,
 )
 from tests import factories
+from tests.concurrency import run_together
 from tests.services.invariants import all_problems
 
 ROUNDS = 5
-
-
-def run_together(*calls):
-    """Run each call in its own thread and connection, released together; return (outcome, value) per call.
-
-    outcome is "ok" (value: the result), "refused" (value: the DomainError) or "error" (value: any
-    other exception, which the caller's assertion then shows).
-    """
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(position, call):
-        database.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=30)
-            outcomes[position] = ("ok", call())
-        except DomainError as error:
-            outcomes[position] = ("refused", error)
-        except Exception as error:  # reported by the test, not swallowed
-            outcomes[position] = ("error", error)
-        finally:
-            database.close()
-
-    threads = [threading.Thread(target=run, args=(position, call)) for position, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting after 60 s"
-    errors = [value for outcome, value in outcomes if outcome == "error"]
-    assert errors == [], f"only domain errors may end a racing call: {errors!r}"
-    return outcomes
 
 
 def test_twenty_orders_racing_for_the_last_unit_allocate_it_once(app):

@@ -115,7 +115,7 @@ def test_a_successful_login_clears_the_usernames_failures(app, tight_limits, por
 
 
 def test_the_two_factor_step_is_throttled_too(app, tight_limits):
-    from tests.admin.test_two_factor import enrolled_staff, password_step
+    from tests.admin.two_factor_steps import enrolled_staff, password_step
 
     enrolled_staff(app)
     browser = app.test_client()

@@ -1,0 +1,34 @@
+"""Fixtures of the browser tests: the demo warehouse served on 127.0.0.1, and one chromium per module."""
+
+import pytest
+
+from fulfilment import create_app, migrations
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium, served
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """Serve the portal on 127.0.0.1 on a free port, on a fresh SQLite demo warehouse; yield (url, logins)."""
+    require_chromium()
+    from fulfilment.demo import build_demo_warehouse
+
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "SECRET_KEY": "browser-test-secret"})
+    with app.app_context():
+        migrations.upgrade()
+        logins = build_demo_warehouse()
+    with served(app) as url:
+        yield url, logins
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
