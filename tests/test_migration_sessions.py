@@ -30,7 +30,8 @@ def test_migration_5_adds_sessions_and_two_factor_to_an_existing_database(app, d
         raw.close()
 
         database.connect()
-        assert migrations.upgrade() == ["m0005_sessions_and_two_factor"]
+        # Every migration after 3 runs (those whose tables survived the rewind find them and add nothing).
+        assert migrations.upgrade() == [name for version, name in sorted(migrations.MIGRATIONS) if version > 3]
         assert set(NEW_TABLES) <= set(database.get_tables())
         assert set(NEW_COLUMNS) <= {column.name for column in database.get_columns("staff_user")}
         alice = StaffUser.get(StaffUser.username == "alice")

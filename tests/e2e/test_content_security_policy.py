@@ -223,8 +223,10 @@ def test_staff_walk_the_back_office_without_a_policy_violation(demo_server, watc
         assert "#" not in page.url  # the toggle opened the menu without navigating
         for entry in entries:
             open_menu(page, category, entry)
-            assert page.locator("table.model-list").count() == 1, (category, entry)
-            lists += 1
+            if page.locator("table.model-list").count() == 1:
+                lists += 1
+            else:  # a page of its own (the customer report, my account): it opened, with a heading
+                assert page.locator("h1, h2").count() >= 1, (category, entry)
     assert lists >= 20
 
     # A list: filters added through the filter menu (select2 operations, a date range picker),
