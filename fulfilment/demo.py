@@ -144,8 +144,9 @@ def _play_scenario():
                                       portal_access=portal_access, language="nl" if "Koffie" in name else "en",
                                       login_username=username, login_password=password)
         clients[name] = client
-        role = "Client portal" if portal_access else "Client (no portal access)"
-        logins.append((f"{role}: {name}", username, password))
+        if portal_access:
+            # Only logins that work: a client without portal access shows the back office's switch, not a login.
+            logins.append((f"Client portal: {name}", username, password))
         for code, title, barcode, price, stock_price, colour in PRODUCTS[name]:
             product = calendar.step(35, catalog.create_product, client, code, title, barcode=barcode, price=price,
                                     fixed_stock_price=stock_price)
