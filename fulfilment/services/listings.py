@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from peewee import JOIN, fn
 
 from fulfilment.models import (
+    CHANGE_TYPES,
     OPEN_PURCHASE_ORDER_STATUSES,
     ORDER_SOURCES,
     ORDER_STATUSES,
@@ -209,16 +210,19 @@ class ProductList(Listing):
 class StockHistory(Listing):
     """Client's stock mutations (of one product, from date_from to date_to, both days included)."""
 
-    def __init__(self, client, *, product=None, date_from=None, date_to=None, newest_first=False):
+    def __init__(self, client, *, product=None, date_from=None, date_to=None, change_type="", newest_first=False):
         if date_from and date_to and date_from > date_to:
             raise ValidationFailed("The start date is after the end date.")
         if product is not None and product.client_id != getattr(client, "id", client):
             raise UnknownProduct("Unknown product.")
         self.client, self.product = client, product
         self.date_from, self.date_to = date_from, date_to
+        self.change_type = _allowed(change_type, CHANGE_TYPES, "change type")
         self.newest_first = newest_first
 
     def _where(self, query):
+        if self.change_type:
+            query = query.where(StockMutation.change_type == self.change_type)
         if self.date_from:
             query = query.where(StockMutation.created_at >= datetime.combine(self.date_from, time.min))
         if self.date_to:
@@ -246,7 +250,7 @@ class StockHistory(Listing):
 
     def rows(self):
         """Mutations with their warehouse and what caused them (picklist and order, receipt, return)."""
-        return self._filtered(StockMutation, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
+        return self._filtered(StockMutation, Product, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
 
     def count_query(self):
         return self._where(StockMutation.for_client(self.client))
