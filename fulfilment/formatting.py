@@ -8,7 +8,6 @@ money reads "€ 1,234.50" (currency and two decimals); amounts are whole number
 from datetime import date, datetime
 from decimal import Decimal
 
-
 CURRENCY_SIGN = "€\u00a0"
 
 

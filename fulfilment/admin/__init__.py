@@ -5,6 +5,7 @@ from pathlib import Path
 import flask_admin
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from jinja2 import BaseLoader, ChoiceLoader, TemplateNotFound
 
 from fulfilment.admin import (
     account,
@@ -17,8 +18,6 @@ from fulfilment.admin import (
     settings,
     webshops,
 )
-from jinja2 import BaseLoader, ChoiceLoader, TemplateNotFound
-
 from fulfilment.admin.base import StaffIndexView
 
 AREAS = (clients, catalog, operations, purchasing, returns, webshops, settings, billing, account)

@@ -45,8 +45,11 @@ from fulfilment.models import (
     Webshop,
 )
 from fulfilment.services.errors import UnknownProduct, ValidationFailed
+from fulfilment.services.orders import OPEN_STATUSES
 
 STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
+# Order list filters: each status, or "open" for every status before shipping (the dashboard's tile).
+ORDER_STATUS_FILTERS = ("open",) + tuple(ORDER_STATUSES)
 
 
 def matching(text, *fields):
@@ -272,12 +275,14 @@ class OrderList(Listing):
 
     def __init__(self, client, *, status="", source="", search=""):
         self.client = client
-        self.status = _allowed(status, ORDER_STATUSES, "order status")
+        self.status = _allowed(status, ORDER_STATUS_FILTERS, "order status")
         self.source = _allowed(source, ORDER_SOURCES, "order source")
         self.search = (search or "").strip()
 
     def _filtered(self, query):
-        if self.status:
+        if self.status == "open":
+            query = query.where(Order.status.in_(OPEN_STATUSES))
+        elif self.status:
             query = query.where(Order.status == self.status)
         if self.source:
             query = query.where(Order.source == self.source)

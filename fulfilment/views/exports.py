@@ -8,8 +8,8 @@ many rows, a wrong date range) goes back to the page it came from with the reaso
 from flask import current_app, flash, redirect, request, url_for
 
 from fulfilment.downloads import spreadsheet_response
-from fulfilment.models import ORDER_SOURCES, ORDER_STATUSES, PURCHASE_ORDER_STATUSES, ReturnStatus
-from fulfilment.services import client_exports
+from fulfilment.models import ORDER_SOURCES, PURCHASE_ORDER_STATUSES, ReturnStatus
+from fulfilment.services import client_exports, listings
 from fulfilment.services.errors import DomainError
 from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
@@ -61,7 +61,7 @@ def stock_history_export():
 @bp.route("/orders/export.xlsx")
 def orders_export():
     return _download(client_exports.export_orders, _list_url("portal.orders"), search=search_text(),
-                     status=choice("status", ORDER_STATUSES), source=choice("source", ORDER_SOURCES))
+                     status=choice("status", listings.ORDER_STATUS_FILTERS), source=choice("source", ORDER_SOURCES))
 
 
 @bp.route("/shipments/export.xlsx")

@@ -3,18 +3,8 @@ form shows a stray "CSRF Token" label, and no row offers a delete that would be 
 
 import re
 
-import pytest
-
 from fulfilment.services.records import history_of
-
-
-def menu_urls(staff_client):
-    """The URL of every entry in the admin's menu (dropdowns opened), as a staff member sees it."""
-    page = staff_client.get("/admin/").get_data(as_text=True)
-    menu = page.split('class="nav navbar-nav mr-auto"', 1)[1].split("</ul>\n</div>", 1)[0]
-    urls = list(dict.fromkeys(re.findall(r'class="(?:dropdown-item|nav-link)[^"]*" href="(/admin/[^"#]*)"', menu)))
-    assert len(urls) >= 20, urls
-    return urls
+from tests.admin.menu import menu_urls
 
 
 def list_views(app):

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.admin.test_list_hygiene import menu_urls
+from tests.admin.menu import menu_urls
 
 
 def assert_accessible_frame(page, url):

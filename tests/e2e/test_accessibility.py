@@ -9,7 +9,7 @@ the test's own tmp output folder.
 
 import pytest
 
-from tests.e2e.test_portal_browser import browser, demo_client_login, demo_server, log_in  # noqa: F401
+from tests.e2e.browsing import demo_client_login, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,10 @@ CONTRAST_SCRIPT = """
     const large = size >= 24 || (bold && size >= 18.66);
     const needed = large ? 3 : 4.5;
     if (ratio + 0.005 < needed) {
-      failures.push(`${ratio.toFixed(2)}:1 < ${needed} "${text.slice(0, 40)}" (${style.color} on rgb(${behind.slice(0, 3).map(Math.round)}), <${element.tagName.toLowerCase()} class="${element.className}">)`);
+      const where = `<${element.tagName.toLowerCase()} class="${element.className}">`;
+      const behindText = `rgb(${behind.slice(0, 3).map(Math.round)})`;
+      const what = `"${text.slice(0, 40)}" (${style.color} on ${behindText}, ${where})`;
+      failures.push(`${ratio.toFixed(2)}:1 < ${needed} ${what}`);
     }
   }
   return failures;
@@ -173,8 +176,9 @@ def test_the_contrast_check_catches_stock_bootstrap_colours(demo_server, browser
     base_url, logins = demo_server
     page = browser.new_page()
     log_in(page, base_url, *demo_client_login(logins))
-    page.evaluate("() => { const a = document.querySelector('main a'); a.style.color = '#007bff';"
-                  " a.style.backgroundColor = '#ffffff'; }")
+    page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'Bootstrap blue';"
+                  " p.style.color = '#007bff'; p.style.backgroundColor = '#ffffff';"
+                  " document.querySelector('main').appendChild(p); }")
     failures = page.evaluate(CONTRAST_SCRIPT)
     page.close()
     assert any(failure.startswith("3.98:1 < 4.5") for failure in failures), failures

@@ -11,14 +11,7 @@ with the policy, and the JavaScript features must still do their work.
 import pytest
 
 from fulfilment.security_headers import CONTENT_SECURITY_POLICY
-from tests.e2e.test_portal_browser import (  # noqa: F401 (fixtures)
-    browser,
-    demo_client_login,
-    demo_server,
-    log_in,
-    nav_link,
-    order_file,
-)
+from tests.e2e.browsing import demo_client_login, log_in, nav_link, order_file
 
 pytestmark = pytest.mark.browser
 

@@ -7,104 +7,19 @@ warehouse. Skipped only when /usr/bin/chromium is missing (and then failed inste
 FULFILMENT_REQUIRE_BROWSER is set, as .ci/run does).
 """
 
-import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from fulfilment import create_app, migrations
-from fulfilment.db import database
+from tests.e2e.browsing import demo_client_login, log_in, nav_link, order_file, slug, watch_for_failures
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SECTIONS = ["Dashboard", "Products", "Orders", "Shipments", "Backorders", "Purchase orders", "Returns", "Webshops",
             "Address book", "Invoices"]
 # Sections whose list links to a detail page worth a screenshot too.
 DETAIL_SECTIONS = {"Products", "Orders", "Shipments", "Purchase orders", "Returns", "Webshops", "Invoices"}
-
-
-def require_chromium():
-    if os.path.exists(CHROMIUM):
-        return
-    message = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium) to run browser tests"
-    if os.environ.get("FULFILMENT_REQUIRE_BROWSER"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """Serve the portal on 127.0.0.1 on a free port, on a fresh SQLite demo warehouse; yield (url, logins)."""
-    require_chromium()
-    from werkzeug.serving import make_server
-
-    from fulfilment.demo import build_demo_warehouse
-
-    folder = tmp_path_factory.mktemp("browser")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "SECRET_KEY": "browser-test-secret"})
-    with app.app_context():
-        migrations.upgrade()
-        logins = build_demo_warehouse()
-    if not database.is_closed():
-        database.close()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", logins
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        # The next test's app fixture binds the shared database proxy back to the test database.
-        if not database.is_closed():
-            database.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def demo_client_login(logins):
-    return next((username, password) for role, username, password in logins if role.startswith("Client portal"))
-
-
-def log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/fulfilmentportal/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/fulfilmentportal/")
-
-
-def watch_for_failures(page):
-    """Collect every response of 400 or more and every script error while the page is used."""
-    failures = []
-    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
-    page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
-    return failures
-
-
-def nav_link(page, name):
-    return page.locator("#portal-nav").get_by_role("link", name=name, exact=True)
-
-
-def slug(text):
-    return text.lower().replace(" ", "-")
 
 
 def test_demo_client_opens_every_section(demo_server, browser):
@@ -176,16 +91,6 @@ def test_portal_is_usable_on_a_phone(demo_server, browser):
     page.screenshot(path=str(SCREENSHOTS / "portal-phone-orders.png"), full_page=True)
     assert failures == []
     context.close()
-
-
-def order_file(path, rows):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return str(path)
 
 
 def test_client_orders_by_hand_imports_from_excel_and_cancels(demo_server, browser, tmp_path):
