@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from fulfilment.models import PLATFORMS, Webshop
 from fulfilment.services import webshops as webshop_service
-from fulfilment.services.webshop_checks import last_test_checks, run_connection_test, connection_test_summary
+from fulfilment.services.webshop_checks import connection_test_summary, last_test_checks, run_connection_test
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
