@@ -131,6 +131,10 @@ class StaffModelView(StaffAccessMixin, ModelView):
     column_type_formatters = admin_type_formatters(typefmt.BASE_FORMATTERS)
     column_type_formatters_detail = admin_type_formatters(typefmt.DETAIL_FORMATTERS)
 
+    def _prettify_name(self, name):
+        """'portal_access' reads "Access to portal"-style plain words: "Portal access", "Created at", "Tracking URL"."""
+        return plain_label(name)
+
     def search_placeholder(self):
         """'Search name, email': what the search box looks in, in the list's own column words."""
         if not self.column_searchable_list:
@@ -303,6 +307,19 @@ class StaffModelView(StaffAccessMixin, ModelView):
             flash(exc.message, "error")
             return True
         return super().handle_view_exception(exc)
+
+
+ABBREVIATIONS = {"id": "ID", "url": "URL", "vat": "VAT", "api": "API", "sku": "SKU", "hs": "HS", "ean": "EAN",
+                 "ip": "IP", "totp": "TOTP", "csv": "CSV", "pdf": "PDF"}
+
+
+def plain_label(name):
+    """A field name as a column label in sentence case: only the first word capitalised."""
+    words = [ABBREVIATIONS.get(word, word) for word in name.strip("_").split("_") if word]
+    if not words:
+        return name
+    first = words[0]
+    return " ".join([first if first.isupper() else first.capitalize()] + words[1:])
 
 
 def _related_label(name):

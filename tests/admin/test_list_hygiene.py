@@ -66,3 +66,15 @@ def test_stock_ledger_runs_newest_first(app, staff_client, one_of_everything):
                                                               StockMutation.id.desc())]
     seen = list(dict.fromkeys(ids))
     assert seen == expected[:len(seen)] and seen
+
+
+def test_column_labels_are_plain_words(app, staff_client, one_of_everything):
+    page = staff_client.get("/admin/client/").get_data(as_text=True)
+    assert "Access to portal" in page and "Portal Access" not in page
+    headers = []
+    for url in menu_urls(staff_client):
+        page = staff_client.get(url).get_data(as_text=True)
+        headers += re.findall(r'title="Sort by ([^"]+)"', page)
+    assert headers
+    title_cased = [h for h in headers if re.search(r" [A-Z][a-z]", h)]
+    assert title_cased == [], f"labels in Title Case: {sorted(set(title_cased))}"
