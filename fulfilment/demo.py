@@ -150,8 +150,9 @@ def _play_scenario():
         # Their e-mails (shipments, backorders, receipts …) wait in the back office's mail outbox
         # unless FULFILMENT_SMTP_URL is set.
         PortalUser.update(notification_email=email).where(PortalUser.client == client).execute()
-        role = "Client portal" if portal_access else "Client (no portal access)"
-        logins.append((f"{role}: {name}", username, password))
+        if portal_access:
+            # Only logins that work: a client without portal access shows the back office's switch, not a login.
+            logins.append((f"Client portal: {name}", username, password))
         for code, title, barcode, price, stock_price, colour in PRODUCTS[name]:
             product = calendar.step(35, catalog.create_product, client, code, title, barcode=barcode, price=price,
                                     fixed_stock_price=stock_price)

@@ -28,6 +28,8 @@ def create_app(config=None):
     admin.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    # Browsers ask for /favicon.ico before reading any page's <link rel="icon">.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     _register_error_pages(app)
     api.init_app(app)  # after the error pages: its JSON 404/405 wrap them
     return app

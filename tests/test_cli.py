@@ -59,8 +59,22 @@ def test_demo_data_fills_an_empty_database_and_prints_the_logins(app):
     result = app.test_cli_runner().invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
     assert "noordzee" in result.output and "admin" in result.output
+    # Every login printed works: the client without portal access is not offered.
+    assert "trailhead" not in result.output and "no portal access" not in result.output
     statuses = {order.status for order in Order.select(Order.status)}
     assert statuses == {"concept", "expected", "processing", "paused", "completed", "cancelled"}
+
+
+def test_every_demo_login_can_log_in(app):
+    from fulfilment.demo import build_demo_warehouse
+    from tests.conftest import login
+
+    logins = build_demo_warehouse()
+    assert len(logins) == 3  # the staff admin and the two clients with portal access
+    for role, username, password in logins:
+        path = "/admin/login" if role.startswith("Staff") else "/fulfilmentportal/login"
+        response = login(app.test_client(), path, username, password)
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], role
 
 
 def test_demo_data_refuses_a_database_with_data(app):

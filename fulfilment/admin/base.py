@@ -4,11 +4,12 @@ spreadsheet exports."""
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.form import BaseForm
+from flask_admin.model import typefmt
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from peewee import JOIN, BlobField, DecimalField, ForeignKeyField
@@ -17,11 +18,12 @@ from wtforms.validators import ValidationError
 
 from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
+from fulfilment.formatting import admin_type_formatters
 from fulfilment.routing import record_id
 from fulfilment.search import matches as search_matches
 from fulfilment.services import spreadsheets
 from fulfilment.services.errors import DomainError
-from fulfilment.services.records import delete_record
+from fulfilment.services.records import delete_record, ids_with_history
 from fulfilment.services.spreadsheets import Column, path
 
 # Rows a list counts exactly and pages through; beyond it a list says "more than 10,000".
@@ -143,6 +145,29 @@ class StaffModelView(StaffAccessMixin, ModelView):
     details_modal = False
     # Foreign keys in forms are looked up by ajax instead of loading whole tables.
     form_ajax_refs = {}
+    # Dates to the minute, money with its currency: fulfilment/formatting.py, as in the portal.
+    column_type_formatters = admin_type_formatters(typefmt.BASE_FORMATTERS)
+    column_type_formatters_detail = admin_type_formatters(typefmt.DETAIL_FORMATTERS)
+
+    def _prettify_name(self, name):
+        """'portal_access' reads "Access to portal"-style plain words: "Portal access", "Created at", "Tracking URL"."""
+        return plain_label(name)
+
+    def search_placeholder(self):
+        """'Search name, email': what the search box looks in, in the list's own column words."""
+        if not self.column_searchable_list:
+            return None
+        names = []
+        for column in self.column_searchable_list:
+            name = column if isinstance(column, str) else getattr(column, "name", str(column))
+            label = self.column_labels.get(name) if self.column_labels else None
+            if label is None and isinstance(column, str):
+                label = self.get_column_name(column)
+            elif label is None:
+                table = column.model._meta.table_name.replace("_", " ")
+                label = f"{table} {name.replace('_', ' ')}"
+            names.append(label.lower() if label[:1].isupper() and not label[1:2].isupper() else label)
+        return "Search " + ", ".join(dict.fromkeys(names))
 
     def get_one(self, id):
         """The record with this id, or None for an id no table can hold (the page then answers not found)."""
@@ -162,7 +187,8 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     # --- list pages: rows chosen on bare ids, joins for the page's rows only ------------------
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+    def _list_on_bare_ids(self, page, sort_column, sort_desc, search, filters, execute=True,
+                          page_size=None):
         """One page of the list: filter, search, sort and skip on the model's own table first (ids
         only, through its indexes), then read the page's rows with their related rows.
 
@@ -289,6 +315,18 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     # --- deleting: never a record with history ---------------------------------------------
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, rows = self._list_on_bare_ids(page, sort_column, sort_desc, search, filters, execute=execute,
+                                             page_size=page_size)
+        if execute and self.can_delete:
+            # Which rows of this page have history: one query per kind of history, not per row.
+            g.rows_with_history = ids_with_history(self.model, [row._pk for row in rows])
+        return count, rows
+
+    def can_delete_row(self, row):
+        """Offer the delete button only on rows that have no history (the service would refuse)."""
+        return self.can_delete and row._pk not in g.get("rows_with_history", set())
+
     def delete_model(self, model):
         try:
             delete_record(model)
@@ -353,6 +391,19 @@ class StaffModelView(StaffAccessMixin, ModelView):
             flash(exc.message, "error")
             return True
         return super().handle_view_exception(exc)
+
+
+ABBREVIATIONS = {"id": "ID", "url": "URL", "vat": "VAT", "api": "API", "sku": "SKU", "hs": "HS", "ean": "EAN",
+                 "ip": "IP", "totp": "TOTP", "csv": "CSV", "pdf": "PDF"}
+
+
+def plain_label(name):
+    """A field name as a column label in sentence case: only the first word capitalised."""
+    words = [ABBREVIATIONS.get(word, word) for word in name.strip("_").split("_") if word]
+    if not words:
+        return name
+    first = words[0]
+    return " ".join([first if first.isupper() else first.capitalize()] + words[1:])
 
 
 def _related_label(name):

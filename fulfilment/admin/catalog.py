@@ -137,7 +137,8 @@ class StockMutationView(ReadOnlyModelView):
                    "change_type", "reason", "actor")
     column_filters = (Client.name, "change_type", "created_at")
     column_searchable_list = ("reason",)
-    column_default_sort = ("id", True)
+    # Newest first by date; the id keeps mutations of the same moment in the order they were written.
+    column_default_sort = [("created_at", True), ("id", True)]
     column_labels = {"created_at": "Date"}
 
 

@@ -25,8 +25,8 @@ class ClientView(StaffModelView):
             description="At least 12 characters. Leave empty to keep the current password.",
         ),
     }
+    # The CSRF token is a hidden field, drawn without a label before the rules.
     form_rules = (
-        "csrf_token",
         rules.Header("Client"),
         "name", "email", "language", "active",
         rules.Header("Fulfilment portal"),

@@ -2,12 +2,24 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 
-from peewee import JOIN
+from peewee import JOIN, fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfilment.db import write_transaction
-from fulfilment.models import LANGUAGES, ApiKey, Client, PortalUser, StaffUser, utcnow
+from fulfilment.models import (
+    LANGUAGES,
+    ApiKey,
+    Client,
+    Order,
+    PortalUser,
+    Product,
+    PurchaseOrder,
+    StaffUser,
+    StockMutation,
+    utcnow,
+)
 from fulfilment.services import login_sessions
 from fulfilment.services.actors import describe_actor
 from fulfilment.services.errors import DomainError, UsernameTaken, ValidationFailed, WeakPassword
@@ -277,3 +289,24 @@ def authenticate_api_key(raw_key):
     if key is None or (key.client_id is not None and not key.client.active):
         return None
     return key
+
+
+# The records that show a client's history with the warehouse began: its first product, order,
+# purchase order or stock change (imported or back-dated ones included).
+FIRST_RECORD_MODELS = (Product, Order, PurchaseOrder, StockMutation)
+
+
+def client_since(client):
+    """The day the client's history begins: its earliest record, or when the client was created."""
+    parts = [model.select(fn.MIN(model.created_at).alias("first")).where(model.client == client.id)
+             for model in FIRST_RECORD_MODELS]
+    union = parts[0]
+    for part in parts[1:]:
+        union = union + part  # UNION ALL: one query for all of them
+    moments = [client.created_at]
+    for (moment,) in union.tuples():
+        if isinstance(moment, str):  # SQLite answers a MIN() across a UNION as text
+            moment = datetime.fromisoformat(moment)
+        if moment is not None:
+            moments.append(moment)
+    return min(moments)

@@ -66,9 +66,11 @@ STOCK_HISTORY_COLUMNS = [
 ]
 
 
-def export_stock_history(client, *, max_rows, date_from=None, date_to=None, product=None, today=None):
-    """Client's stock history for a date range (optionally one product), with what caused each change."""
-    listing = listings.StockHistory(client, date_from=date_from, date_to=date_to, product=product)
+def export_stock_history(client, *, max_rows, date_from=None, date_to=None, product=None, change_type="",
+                         today=None):
+    """Client's stock history for a date range (optionally one product, one type), with what caused each change."""
+    listing = listings.StockHistory(client, date_from=date_from, date_to=date_to, product=product,
+                                    change_type=change_type)
     return export_rows("Stock history", STOCK_HISTORY_COLUMNS, listing.export_rows(), max_rows=max_rows,
                        today=today)
 

@@ -22,6 +22,7 @@ from peewee import JOIN, fn
 
 from fulfilment import search
 from fulfilment.models import (
+    CHANGE_TYPES,
     OPEN_PURCHASE_ORDER_STATUSES,
     ORDER_SOURCES,
     ORDER_STATUSES,
@@ -45,8 +46,11 @@ from fulfilment.models import (
     Webshop,
 )
 from fulfilment.services.errors import UnknownProduct, ValidationFailed
+from fulfilment.services.orders import OPEN_STATUSES
 
 STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
+# Order list filters: each status, or "open" for every status before shipping (the dashboard's tile).
+ORDER_STATUS_FILTERS = ("open",) + tuple(ORDER_STATUSES)
 
 
 def matching(text, *fields):
@@ -212,16 +216,19 @@ class ProductList(Listing):
 class StockHistory(Listing):
     """Client's stock mutations (of one product, from date_from to date_to, both days included)."""
 
-    def __init__(self, client, *, product=None, date_from=None, date_to=None, newest_first=False):
+    def __init__(self, client, *, product=None, date_from=None, date_to=None, change_type="", newest_first=False):
         if date_from and date_to and date_from > date_to:
             raise ValidationFailed("The start date is after the end date.")
         if product is not None and product.client_id != getattr(client, "id", client):
             raise UnknownProduct("Unknown product.")
         self.client, self.product = client, product
         self.date_from, self.date_to = date_from, date_to
+        self.change_type = _allowed(change_type, CHANGE_TYPES, "change type")
         self.newest_first = newest_first
 
     def _where(self, query):
+        if self.change_type:
+            query = query.where(StockMutation.change_type == self.change_type)
         if self.date_from:
             query = query.where(StockMutation.created_at >= datetime.combine(self.date_from, time.min))
         if self.date_to:
@@ -249,7 +256,7 @@ class StockHistory(Listing):
 
     def rows(self):
         """Mutations with their warehouse and what caused them (picklist and order, receipt, return)."""
-        return self._filtered(StockMutation, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
+        return self._filtered(StockMutation, Product, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
 
     def count_query(self):
         return self._where(StockMutation.for_client(self.client))
@@ -271,12 +278,14 @@ class OrderList(Listing):
 
     def __init__(self, client, *, status="", source="", search=""):
         self.client = client
-        self.status = _allowed(status, ORDER_STATUSES, "order status")
+        self.status = _allowed(status, ORDER_STATUS_FILTERS, "order status")
         self.source = _allowed(source, ORDER_SOURCES, "order source")
         self.search = (search or "").strip()
 
     def _filtered(self, query):
-        if self.status:
+        if self.status == "open":
+            query = query.where(Order.status.in_(OPEN_STATUSES))
+        elif self.status:
             query = query.where(Order.status == self.status)
         if self.source:
             query = query.where(Order.source == self.source)

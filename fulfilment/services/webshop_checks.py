@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fulfilment.db import write_transaction
+from fulfilment.formatting import count_of
 from fulfilment.models import PortalUser, Product, Webshop, utcnow
 from fulfilment.services import webshop_health, webshops
 from fulfilment.services.connectors.base import ConnectorError
@@ -191,3 +192,20 @@ def last_test_checks(webshop):
     except (TypeError, ValueError):
         return []
 
+
+
+def connection_test_summary(checks):
+    """The outcome of a connection test in one sentence, each count with its own words.
+
+    'All 7 checks passed.' or '1 check failed, 5 could not be run after it; 1 of 7 passed.'
+    """
+    total = len(checks)
+    failed = sum(1 for check in checks if check.status == FAILED)
+    skipped = sum(1 for check in checks if check.status == SKIPPED)
+    passed = total - failed - skipped
+    if failed == 0 and skipped == 0:
+        return f"All {total} checks passed." if total != 1 else "The check passed."
+    parts = [f"{count_of(failed, 'check')} failed" if failed else ""]
+    if skipped:
+        parts.append(f"{skipped} could not be run after it" if failed == 1 else f"{count_of(skipped, 'check')} not run")
+    return f"{', '.join(part for part in parts if part)}; {passed} of {total} passed."

@@ -28,6 +28,7 @@ from fulfilment.views import (  # noqa: F401
     scope,
     settings,
     shipments,
+    stock_history,
     webshop_connection,
     webshops,
 )

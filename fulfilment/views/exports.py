@@ -5,18 +5,17 @@ services.client_exports, which scopes every query to current_client(). A refused
 many rows, a wrong date range) goes back to the page it came from with the reason.
 """
 
-from datetime import date
-
 from flask import current_app, flash, redirect, request, url_for
 
 from fulfilment.downloads import spreadsheet_response
-from fulfilment.models import ORDER_SOURCES, ORDER_STATUSES, PURCHASE_ORDER_STATUSES, Product, ReturnStatus
-from fulfilment.services import client_exports
+from fulfilment.models import ORDER_SOURCES, PURCHASE_ORDER_STATUSES, ReturnStatus
+from fulfilment.services import client_exports, listings
 from fulfilment.services.errors import DomainError
 from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, search_text
-from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.views.scope import current_client
+from fulfilment.views.stock_history import BadFilter, stock_history_filters
 
 
 def _download(export, back_to, **filters):
@@ -46,32 +45,23 @@ def products_export():
 
 @bp.route("/stock-history/export.xlsx")
 def stock_history_export():
-    """Stock history of all the client's products, or of one (?product=id), between ?from= and ?to=."""
-    client = current_client()
-    product = None
-    back_to = url_for("portal.products")
-    if request.args.get("product"):
-        product_id = request.args.get("product", type=int) or 0
-        product = get_owned_or_404(Product.for_client(client), product_id)
-        back_to = url_for("portal.product", product_id=product.id, _anchor="history")
+    """The stock history as the stock history page filters it (?product=, ?type=, ?from=, ?to=)."""
+    back_to = url_for("portal.stock_history", **{k: v for k, v in request.args.items() if k != "back"})
+    if request.args.get("back") == "product" and request.args.get("product", type=int):
+        # The export form on a product's page: a refusal is shown there, under its history.
+        back_to = url_for("portal.product", product_id=request.args.get("product", type=int), _anchor="history")
     try:
-        date_from, date_to = _requested_date("from"), _requested_date("to")
-    except ValueError:
-        flash("Enter the dates of the stock history as YYYY-MM-DD.", "error")
+        filters = stock_history_filters(current_client())
+    except BadFilter as error:
+        flash(str(error), "error")
         return redirect(back_to)
-    return _download(client_exports.export_stock_history, back_to, date_from=date_from, date_to=date_to,
-                     product=product)
-
-
-def _requested_date(arg):
-    value = (request.args.get(arg) or "").strip()
-    return date.fromisoformat(value) if value else None
+    return _download(client_exports.export_stock_history, back_to, **filters)
 
 
 @bp.route("/orders/export.xlsx")
 def orders_export():
     return _download(client_exports.export_orders, _list_url("portal.orders"), search=search_text(),
-                     status=choice("status", ORDER_STATUSES), source=choice("source", ORDER_SOURCES))
+                     status=choice("status", listings.ORDER_STATUS_FILTERS), source=choice("source", ORDER_SOURCES))
 
 
 @bp.route("/shipments/export.xlsx")

@@ -30,11 +30,12 @@ from fulfilment.views.scope import current_client, get_owned_or_404
 
 @bp.route("/orders")
 def orders():
-    listing = listings.OrderList(current_client(), status=choice("status", ORDER_STATUSES),
+    listing = listings.OrderList(current_client(), status=choice("status", listings.ORDER_STATUS_FILTERS),
                                  source=choice("source", ORDER_SOURCES), search=search_text())
     page = paginate_listing(listing)
     return render_template("portal/orders.html", page=page, q=listing.search, status=listing.status,
-                           source=listing.source, statuses=ORDER_STATUSES, sources=ORDER_SOURCES)
+                           source=listing.source, sources=ORDER_SOURCES,
+                           statuses=[("open", "open (not shipped yet)")] + list(ORDER_STATUSES))
 
 
 def owned_order(client, order_id):

@@ -51,7 +51,7 @@ def settings_page(details_form=None, password_form=None, api_key_form=None, new_
     client = current_client()
     user = portal_actor()
     return render_template(
-        "portal/settings.html", account=client, user=user,
+        "portal/settings.html", account=client, user=user, client_since=accounts.client_since(client),
         language=dict(LANGUAGES).get(client.language, client.language),
         details_form=details_form or LoginDetailsForm(formdata=None, obj=user),
         password_form=password_form or PasswordForm(formdata=None),

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from fulfilment.models import PLATFORMS, Webshop
 from fulfilment.services import webshops as webshop_service
-from fulfilment.services.webshop_checks import last_test_checks, run_connection_test
+from fulfilment.services.webshop_checks import connection_test_summary, last_test_checks, run_connection_test
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
@@ -71,11 +71,10 @@ def test_webshop_connection(webshop_id):
         abort(400)
     with refusal_shown_on(lambda: webshop_page(shop.id)):
         checks = run_connection_test(shop, actor=portal_actor())
-    failed = [check for check in checks if not check.passed]
-    if failed:
-        flash(f"Connection test: {len(failed)} of {len(checks)} checks did not pass; see what to do below.", "error")
+    if all(check.passed for check in checks):
+        flash(f"Connection test: {connection_test_summary(checks)}", "success")
     else:
-        flash(f"Connection test: all {len(checks)} checks passed.", "success")
+        flash(f"Connection test: {connection_test_summary(checks)} See what to do below.", "error")
     return redirect(url_for("portal.webshop", webshop_id=shop.id))
 
 

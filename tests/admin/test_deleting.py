@@ -53,3 +53,14 @@ def test_delete_without_csrf_token_is_refused(staff_client):
     response = staff_client.post("/admin/product/delete/", data={"id": product.id})
     assert response.status_code == 400
     assert Product.get_or_none(Product.id == product.id) is not None
+
+
+def test_refusal_counts_history_in_plain_words(app, staff_client):
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=5)
+    factories.make_order(client, lines=[(product, 1)])
+    response = _delete(staff_client, "product", product.id)
+    page = response.get_data(as_text=True)
+    assert " rows" not in page.split("cannot be deleted", 1)[1].split("Deactivate", 1)[0]
+    assert "1 order line" in page and "stock mutation" in page
+    assert Product.get_or_none(Product.id == product.id) is not None

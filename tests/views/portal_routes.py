@@ -69,6 +69,8 @@ ROUTES = {
     # Excel downloads of the lists: each client gets its own rows (tests/views/test_exports.py).
     "portal.products_export": ("page", None),
     "portal.stock_history_export": ("page", None),
+    # The ledger of all the client's products, filtered by product, type and dates.
+    "portal.stock_history": ("page", None),
     "portal.orders_export": ("page", None),
     "portal.shipments_export": ("page", None),
     "portal.backorders_export": ("page", None),

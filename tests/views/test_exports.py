@@ -104,7 +104,7 @@ def test_stock_history_of_another_clients_product_is_404(app, world):
 ])
 def test_stock_history_export_refuses_a_wrong_range_on_the_product_page(app, world, query, message):
     test_client = portal_login(app, world.a_user)
-    response = test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}&{query}")
+    response = test_client.get(f"{PREFIX}/stock-history/export.xlsx?product={world.product.id}&back=product&{query}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"{PREFIX}/products/{world.product.id}#history"
     assert message in test_client.get(response.headers["Location"]).get_data(as_text=True)

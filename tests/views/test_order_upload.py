@@ -203,7 +203,7 @@ def test_ten_thousand_lines_are_previewed_and_confirmed_in_a_bounded_number_of_s
                            reason="Opening stock")
     rows = [(f"LONG-{n:05d}", 2) for n in range(10_000)]
     page = text_of(upload(portal_client, long_order_file(rows)))
-    assert "10000 product(s)" in page
+    assert "10\u202f000 products" in page
     with count_queries() as counter:
         response = confirm(portal_client, preview_token(page))
     order = Order.get()

@@ -58,3 +58,22 @@ def test_a_password_change_is_refused_with_the_reason(app, portal_client, curren
     assert message in page
     assert NEW_PASSWORD not in page and (not current or current not in page)  # passwords are never echoed
     assert snapshot() == before
+
+
+def test_client_since_is_the_clients_first_record(app):
+    from datetime import datetime
+
+    from fulfilment.models import Client, Order
+    from fulfilment.services import accounts
+    from tests import factories
+    from tests.conftest import portal_login
+
+    user = factories.make_portal_user(factories.make_client(name="Since"))
+    client = user.client
+    assert accounts.client_since(client) == Client.get_by_id(client.id).created_at
+    product = factories.make_product(client, stock_amount=1)
+    order = factories.make_order(client, lines=[(product, 1)])
+    Order.update(created_at=datetime(2021, 6, 15, 10, 0)).where(Order.id == order.id).execute()
+    assert accounts.client_since(Client.get_by_id(client.id)) == datetime(2021, 6, 15, 10, 0)
+    page = portal_login(app, user).get("/fulfilmentportal/settings").get_data(as_text=True)
+    assert "2021-06-15" in page

@@ -115,7 +115,7 @@ def test_a_client_tests_a_passing_and_a_failing_shop_in_the_portal(live_server, 
     page.get_by_role("link", name="Good shop").click()
     page.get_by_role("button", name="Test connection").click()
     _assert_passing(_checks_on_page(page))
-    assert "all 7 checks passed" in page.content()
+    assert "All 7 checks passed." in page.content()
 
     page.goto(f"{live_server}/fulfilmentportal/webshops")
     page.get_by_role("link", name="Broken shop").click()
