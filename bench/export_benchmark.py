@@ -87,8 +87,9 @@ def export_with_bare_openpyxl(client_id, rows):
     from openpyxl import Workbook
     from peewee import fn
 
+    from fulfilment.models import Picklist, Receipt, Return
+    from fulfilment.models import Warehouse as W
     from fulfilment.services.client_exports import stock_history_query
-    from fulfilment.models import Picklist, Receipt, Return, Warehouse as W
 
     query = stock_history_query(client_id).select(
         StockMutation.created_at, Product.product_code, Product.name, W.name, StockMutation.old_stock,

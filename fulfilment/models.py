@@ -4,7 +4,7 @@ Every table a client owns carries a non-null, indexed ``client`` column, and its
 with it, because every portal query starts from one client's scope.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from peewee import (
@@ -27,7 +27,7 @@ from fulfilment.db import database
 
 def utcnow():
     """Naive UTC now: what every timestamp column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def money(**kwargs):

@@ -1,8 +1,8 @@
 """What every back-office view shares: staff-only access, CSRF, bounded list queries, safe deletes,
 spreadsheet exports."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose

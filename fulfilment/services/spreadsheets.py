@@ -10,11 +10,12 @@ always a text cell, so nothing a client or webshop typed can become a formula.
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -143,7 +144,7 @@ def _cell(sheet, value, money=False):
         return _formatted_cell(sheet, value, MONEY_FORMAT) if money else value
     if isinstance(value, datetime):
         if value.tzinfo is not None:  # Excel has no time zones; we store and show UTC
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return _formatted_cell(sheet, value, DATETIME_FORMAT)
     if isinstance(value, date):
         return _formatted_cell(sheet, value, DATE_FORMAT)

@@ -6,7 +6,7 @@ Each check returns a list of readable problems, so a failing assertion says what
 
 import operator
 import weakref
-from functools import lru_cache, reduce
+from functools import cache, reduce
 
 from peewee import SQL, ForeignKeyField
 
@@ -96,7 +96,7 @@ def client_owned_references():
     return pairs
 
 
-@lru_cache(maxsize=None)
+@cache
 def foreign_references_sql():
     """One UNION ALL query of (problem, row id): each reference to another client's row, and each line
     whose order line belongs to another order than the line's own parent."""

@@ -7,7 +7,7 @@ picked order, receiving too much …); a refused step must leave every table unc
 exception fails the test.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -59,7 +59,7 @@ ACTIONABLE = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def actionable_sql(engine):
     return Select(columns=[fn.EXISTS(query()) for query in ACTIONABLE.values()]).bind(database.obj).sql()
 

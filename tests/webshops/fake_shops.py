@@ -17,7 +17,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -223,7 +223,7 @@ class FakeWooCommerce(FakeShop):
         """Add an order as WooCommerce would return it; lines are (sku, quantity[, name])."""
         self._next_id += 1
         order_id = overrides.pop("id", self._next_id)
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         order = {
             "id": order_id, "parent_id": 0, "number": str(order_id), "order_key": f"wc_order_{order_id}",
             "created_via": "checkout", "version": "9.4.0", "status": status, "currency": "EUR",
@@ -344,7 +344,7 @@ class FakeWooCommerce(FakeShop):
                 return _json(200, order)
             if len(rest) == 2 and method == "PUT":
                 order.update({key: value for key, value in payload.items() if key in ("status",)})
-                order["date_modified_gmt"] = _iso(datetime.now(timezone.utc).replace(tzinfo=None))
+                order["date_modified_gmt"] = _iso(datetime.now(UTC).replace(tzinfo=None))
                 return _json(200, order)
             if rest[2:] == ["notes"] and method == "POST":
                 note = {"id": len(self.notes.get(order["id"], [])) + 1, "author": "WooCommerce",
@@ -396,11 +396,11 @@ class FakeShopify(FakeShop):
         order = {
             "id": f"gid://shopify/Order/{number}", "name": f"#{number}", "email": "piet@example.com",
             "phone": None, "note": "Leave at the door",
-            "cancelledAt": _iso(datetime.now(timezone.utc)) if cancelled else None,
+            "cancelledAt": _iso(datetime.now(UTC)) if cancelled else None,
             "displayFinancialStatus": "PAID" if paid else "PENDING",
             "displayFulfillmentStatus": "UNFULFILLED",
-            "updatedAt": _iso(datetime.now(timezone.utc).replace(tzinfo=None)),
-            "createdAt": _iso(datetime.now(timezone.utc).replace(tzinfo=None)),
+            "updatedAt": _iso(datetime.now(UTC).replace(tzinfo=None)),
+            "createdAt": _iso(datetime.now(UTC).replace(tzinfo=None)),
             "shippingAddress": {"name": "Piet Jansen", "firstName": "Piet", "lastName": "Jansen",
                                 "company": "Jansen BV",
                                 "address1": "Dorpsstraat 5", "address2": None, "city": "Utrecht", "zip": "3511 AB",
@@ -618,7 +618,7 @@ def make_certificate(directory, names=("127.0.0.1",), days=30, expired=False):
 
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fake shop")])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     start, end = (now - timedelta(days=60), now - timedelta(days=1)) if expired else (now - timedelta(days=1),
                                                                                       now + timedelta(days=days))
     alternative = []

@@ -22,7 +22,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -459,7 +459,7 @@ def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
         ) from None
     except OSError:
         raise ShopUnreachable(f"{host} did not complete a secure connection within {timeout:g} seconds.") from None
-    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), timezone.utc)
+    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), UTC)
     return f"The certificate of {host} is valid until {expires:%d %B %Y}."
 
 
