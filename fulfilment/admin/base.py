@@ -92,6 +92,7 @@ class RecordAction:
     style: str = "secondary"
     shown: Callable = field(default=lambda record: True)
     form_endpoint: str = ""
+    reason: Callable = None
 
 
 @dataclass
@@ -235,6 +236,18 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     def actions_for(self, record):
         return [action for action in self.record_actions if action.shown(record)]
+
+    def work_actions(self, record):
+        """[(action, reason it is refused or "")]: allowed actions, and refused ones that say why."""
+        offered = []
+        for action in self.record_actions:
+            if action.shown(record):
+                offered.append((action, ""))
+            elif action.reason is not None:
+                why = action.reason(record)
+                if why:
+                    offered.append((action, why))
+        return offered
 
     @expose("/do/<action_name>/<int:record_id>", methods=["POST"])
     def record_action(self, action_name, record_id):

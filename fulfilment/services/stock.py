@@ -263,3 +263,12 @@ def release(product, warehouse, amount):
         )
         if released != 1:
             raise InsufficientStock(f"Cannot release {amount} allocated unit(s) of {product.product_code}.")
+
+
+def free_by_product(product_ids, warehouse):
+    """{product id: free units (stock - allocated)} in warehouse, in one query."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    return dict(Stock.select(Stock.product, Stock.stock - Stock.allocated)
+                .where(Stock.product.in_(ids) & (Stock.warehouse == warehouse)).tuples())
