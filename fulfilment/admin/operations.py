@@ -13,6 +13,7 @@ from fulfilment.admin.base import (
     RelatedTable,
 )
 from fulfilment.admin.work import (
+    ConditionFilter,
     Link,
     WorkPageMixin,
     WorkPage,
@@ -40,7 +41,7 @@ from fulfilment.models import (
     Shipment,
     Warehouse,
 )
-from fulfilment.services import backorders, catalog, orders, picking, stock, webshop_tracking
+from fulfilment.services import backorders, catalog, orders, picking, stock, todays_work, webshop_tracking
 from fulfilment.services.addresses import DELIVERY_FIELDS
 
 
@@ -64,7 +65,8 @@ class OrderView(WorkPageMixin, ReadOnlyModelView):
     column_list = ("id", "number", "client", "reference", "delivery_name", "status", "source", "webshop",
                    "created_at")
     column_searchable_list = ("number", "reference", "delivery_name", "email")
-    column_filters = (Client.name, "status", "source", "created_at")
+    column_filters = (Client.name, "status", "source", "created_at",
+                      ConditionFilter(Order, "To pick", todays_work.orders_to_pick))
     column_default_sort = ("id", True)
     column_labels = {"delivery_name": "Recipient", "created_at": "Created"}
     column_formatters = {"status": status_formatter}
@@ -183,7 +185,8 @@ class OrderEventView(ReadOnlyModelView):
 
 class BackorderView(ReadOnlyModelView):
     column_list = ("id", "created_at", "client", "order", "product", "warehouse", "amount")
-    column_filters = (Client.name, Warehouse.name)
+    column_filters = (Client.name, Warehouse.name,
+                      ConditionFilter(Backorder, "Stock can serve", todays_work.servable_backorders))
     column_default_sort = ("id", False)
     record_actions = (
         RecordAction("cancel", "Cancel this backorder", lambda b, a: backorders.cancel_backorder(b, a),
@@ -206,7 +209,8 @@ class PicklistView(WorkPageMixin, ReadOnlyModelView):
     simple_list_pager = True
     column_list = ("id", "number", "client", "order", "return_", "warehouse", "status", "created_at", "closed_at")
     column_searchable_list = ("number", "delivery_name")
-    column_filters = (Client.name, "status", Warehouse.name)
+    column_filters = (Client.name, "status", Warehouse.name,
+                      ConditionFilter(Picklist, "Not closed", todays_work.open_picklists))
     column_default_sort = ("id", True)
     column_labels = {"return_": "Return"}
     column_formatters = {"status": status_formatter}
@@ -295,7 +299,8 @@ class ShipmentView(ReadOnlyModelView):
     column_list = ("id", "shipped_at", "client", "picklist", "order", "carrier", "tracking_code",
                    "webshop_push_status")
     column_searchable_list = ("tracking_code", "carrier")
-    column_filters = (Client.name, "carrier", "webshop_push_status")
+    column_filters = (Client.name, "carrier", "webshop_push_status",
+                      ConditionFilter(Shipment, "Webshop not told", todays_work.failed_tracking_pushes))
     column_default_sort = ("id", True)
     column_formatters = {"webshop_push_status": status_formatter}
     column_labels = {"webshop_push_status": "Webshop told", "webshop_push_error": "Webshop's answer",

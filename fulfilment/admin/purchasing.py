@@ -14,7 +14,7 @@ from fulfilment.admin.base import (
     StaffForm,
 )
 from fulfilment.admin.forms import PurchaseOrderHeaderForm, with_client_lookup
-from fulfilment.admin.work import WorkPage, WorkPageMixin, record_link, status_badge, status_formatter
+from fulfilment.admin.work import ConditionFilter, WorkPage, WorkPageMixin, record_link, status_badge, status_formatter
 from fulfilment.models import (
     Client,
     Product,
@@ -23,7 +23,7 @@ from fulfilment.models import (
     Receipt,
     ReceiptLine,
 )
-from fulfilment.services import catalog, purchasing
+from fulfilment.services import catalog, purchasing, todays_work
 
 
 def _actor():
@@ -39,7 +39,8 @@ class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
     column_list = ("id", "number", "client", "supplier_name", "supplier_orderid", "delivery_date", "status",
                    "created_at")
     column_searchable_list = ("number", "supplier_name", "supplier_orderid")
-    column_filters = (Client.name, "status", "delivery_date")
+    column_filters = (Client.name, "status", "delivery_date",
+                      ConditionFilter(PurchaseOrder, "Expected by today", todays_work.purchase_orders_due))
     column_default_sort = ("id", True)
     column_labels = {"supplier_orderid": "Reference", "delivery_date": "Expected"}
     column_formatters = {"status": status_formatter}

@@ -12,6 +12,7 @@ from fulfilment.admin.base import (
     StaffModelView,
 )
 from fulfilment.admin.work import (
+    ConditionFilter,
     WorkPage,
     WorkPageMixin,
     address_lines,
@@ -35,7 +36,7 @@ from fulfilment.models import (
     ReturnStatus,
 )
 from fulfilment.routing import record_id
-from fulfilment.services import catalog, returns
+from fulfilment.services import catalog, returns, todays_work
 from fulfilment.services.errors import ValidationFailed
 
 
@@ -51,7 +52,7 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
     can_create = True
     column_list = ("id", "number", "client", "order", "status", "name", "tracking_code", "created_at")
     column_searchable_list = ("number", "name", "tracking_code")
-    column_filters = (Client.name,)
+    column_filters = (Client.name, ConditionFilter(Return, "Announced", todays_work.announced_returns))
     column_default_sort = ("id", True)
     column_formatters = {"status": status_formatter}
     form_ajax_refs = {"client": CLIENT_LOOKUP}

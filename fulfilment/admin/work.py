@@ -5,6 +5,7 @@ lists filtered by their named filters."""
 from dataclasses import dataclass, field
 
 from flask import current_app, url_for
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from markupsafe import Markup, escape
 
 # One colour per status (styles in static/backoffice.css, AA contrast): the family a status belongs to.
@@ -117,3 +118,18 @@ class WorkPageMixin:
 
     def work_page(self, record):
         raise NotImplementedError
+
+
+class ConditionFilter(BasePeeweeFilter):
+    """A named list filter "<name> is yes": the rows matching ``condition()`` (a services/todays_work
+    function), so a dashboard tile and the list it links to count the same rows."""
+
+    def __init__(self, model, name, condition):
+        super().__init__(model.id, name, options=(("1", "yes"),))
+        self.condition = condition
+
+    def apply(self, query, value):
+        return query.where(self.condition())
+
+    def operation(self):
+        return "is"
