@@ -240,13 +240,13 @@ class StaffModelView(StaffAccessMixin, ModelView):
     def work_actions(self, record):
         """[(action, reason it is refused or "")]: allowed actions, and refused ones that say why."""
         offered = []
-        for action in self.record_actions:
-            if action.shown(record):
-                offered.append((action, ""))
-            elif action.reason is not None:
-                why = action.reason(record)
+        for button in self.record_actions:
+            if button.shown(record):
+                offered.append((button, ""))
+            elif button.reason is not None:
+                why = button.reason(record)
                 if why:
-                    offered.append((action, why))
+                    offered.append((button, why))
         return offered
 
     @expose("/do/<action_name>/<int:record_id>", methods=["POST"])

@@ -12,21 +12,21 @@ from fulfilment.admin.base import (
     RecordAction,
     RelatedTable,
 )
-from fulfilment.admin.work import (
-    ConditionFilter,
-    Link,
-    WorkPageMixin,
-    WorkPage,
-    address_lines,
-    record_link,
-    status_badge,
-    status_formatter,
-)
 from fulfilment.admin.forms import (
     OrderForm,
     PauseForm,
     ShipmentForm,
     with_client_lookup,
+)
+from fulfilment.admin.work import (
+    ConditionFilter,
+    Link,
+    WorkPage,
+    WorkPageMixin,
+    address_lines,
+    record_link,
+    status_badge,
+    status_formatter,
 )
 from fulfilment.models import (
     Backorder,

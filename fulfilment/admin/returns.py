@@ -11,6 +11,12 @@ from fulfilment.admin.base import (
     RelatedTable,
     StaffModelView,
 )
+from fulfilment.admin.forms import (
+    ReturnForm,
+    ReturnStatusForm,
+    parse_lines,
+    with_client_lookup,
+)
 from fulfilment.admin.work import (
     ConditionFilter,
     WorkPage,
@@ -18,12 +24,6 @@ from fulfilment.admin.work import (
     address_lines,
     record_link,
     status_formatter,
-)
-from fulfilment.admin.forms import (
-    ReturnForm,
-    ReturnStatusForm,
-    parse_lines,
-    with_client_lookup,
 )
 from fulfilment.models import (
     Client,
