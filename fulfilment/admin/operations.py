@@ -181,6 +181,7 @@ class OrderEventView(ReadOnlyModelView):
     column_list = ("id", "created_at", "order", "client", "status", "message", "actor")
     column_filters = (Client.name, "status")
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
 
 
 class BackorderView(ReadOnlyModelView):

@@ -155,6 +155,7 @@ class ReturnLogView(ReadOnlyModelView):
     column_list = ("id", "created_at", "return_", "client", "status", "message", "actor")
     column_filters = (Client.name,)
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
     column_labels = {"return_": "Return"}
 
 

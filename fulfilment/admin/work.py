@@ -97,8 +97,11 @@ def list_url(endpoint, *filters, **args):
     """
     view = _view(endpoint)
     for number, (name, operation, value) in enumerate(filters):
-        index, flt = next((i, f) for i, f in enumerate(view._filters)
-                          if str(f.name) == name and str(f.operation()) == operation)
+        found = [(i, f) for i, f in enumerate(view._filters or ())
+                 if str(f.name) == name and str(f.operation()) == operation]
+        if not found:
+            raise LookupError(f"The {endpoint} list has no filter {name!r} {operation!r}.")
+        index, flt = found[0]
         args[f"flt{number}_{view.get_filter_arg(index, flt)}"] = value
     return url_for(f"{endpoint}.index_view", **args)
 

@@ -120,3 +120,22 @@ def test_closing_a_picklist_takes_it_off_the_dashboard(app, staff_client):
     picking.close_picklist(factories.open_picklist(order))
     tiles, _ = _tiles(staff_client)
     assert tiles["Orders to pick"][0] == 0 and tiles["Picklists not closed"][0] == 0
+
+
+def test_dashboard_query_count_does_not_grow_with_the_work(app, staff_client):
+    from tests.conftest import count_queries
+
+    def queries():
+        staff_client.get("/admin/")
+        with count_queries() as counter:
+            assert staff_client.get("/admin/").status_code == 200
+        return counter.n
+
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=100)
+    factories.make_order(client, lines=[(product, 1)], process=True)
+    few = queries()
+    for _ in range(20):
+        factories.make_order(client, lines=[(product, 1)], process=True)
+        factories.make_return(client, returned=[(product, 1, "")])
+    assert queries() == few

@@ -191,3 +191,13 @@ def test_work_page_query_count_does_not_grow_with_lines(app, staff_client, view)
     small = _queries(staff_client, f"/admin/{view}/details/?id={record(2)}")
     large = _queries(staff_client, f"/admin/{view}/details/?id={record(30)}")
     assert small == large, f"{view}: {small} queries for 2 lines, {large} for 30"
+
+
+@pytest.mark.parametrize("url, badge", [
+    ("/admin/picklist/", "status-done\">closed"), ("/admin/purchaseorder/", "status-done\">received"),
+    ("/admin/receipt/", "status-done\">completed"), ("/admin/return/", "status-done\">received"),
+    ("/admin/orderevent/", "status-done\">completed"), ("/admin/returnlog/", "status-open\">announced"),
+    ("/admin/product/", "status-done\">active"), ("/admin/client/", "status-done\">active"),
+])
+def test_every_status_column_shows_badges(app, staff_client, one_of_everything, url, badge):
+    assert badge in staff_client.get(url).get_data(as_text=True)
