@@ -82,6 +82,8 @@ class RecordAction:
 
     ``run(record, actor)`` calls the service; ``shown(record)`` decides whether the button is
     offered; ``form_endpoint`` makes the button a link to a form page instead of a POST.
+    ``reason(record)`` says why a button that is not offered cannot be used now: on a work page
+    it is then shown disabled with that reason (an empty reason: not worth mentioning, hidden).
     """
 
     name: str
