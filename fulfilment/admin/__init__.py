@@ -21,12 +21,14 @@ from fulfilment.admin import (
     webshops,
 )
 from fulfilment.admin.base import StaffIndexView
+from fulfilment.admin.work import status_badge
 
 AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing, account)
 
 
 def init_app(app):
     """Build a fresh back office for app (Flask-Admin views cannot be shared between apps)."""
+    app.add_template_filter(status_badge, "status_badge")
     admin = Admin(
         app,
         name="Fulfilment",

@@ -102,6 +102,8 @@ class RecordAction:
 
     ``run(record, actor)`` calls the service; ``shown(record)`` decides whether the button is
     offered; ``form_endpoint`` makes the button a link to a form page instead of a POST.
+    ``reason(record)`` says why a button that is not offered cannot be used now: on a work page
+    it is then shown disabled with that reason (an empty reason: not worth mentioning, hidden).
     """
 
     name: str
@@ -112,6 +114,7 @@ class RecordAction:
     style: str = "secondary"
     shown: Callable = field(default=lambda record: True)
     form_endpoint: str = ""
+    reason: Callable = None
 
 
 @dataclass
@@ -356,6 +359,18 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     def actions_for(self, record):
         return [action for action in self.record_actions if action.shown(record)]
+
+    def work_actions(self, record):
+        """[(action, reason it is refused or "")]: allowed actions, and refused ones that say why."""
+        offered = []
+        for button in self.record_actions:
+            if button.shown(record):
+                offered.append((button, ""))
+            elif button.reason is not None:
+                why = button.reason(record)
+                if why:
+                    offered.append((button, why))
+        return offered
 
     @expose("/do/<action_name>/<int:record_id>", methods=["POST"])
     def record_action(self, action_name, record_id):

@@ -15,6 +15,7 @@ from fulfilment.admin.base import (
     StaffModelView,
 )
 from fulfilment.admin.forms import StockCorrectionForm
+from fulfilment.admin.work import WorkPage, WorkPageMixin, active_formatter, record_link
 from fulfilment.images import image_response
 from fulfilment.models import (
     Client,
@@ -29,7 +30,12 @@ from fulfilment.services import catalog, locations, stock, stock_corrections
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active") + catalog.DETAIL_FIELDS
 
 
-class ProductView(StaffModelView):
+# The product page's ledger shows the latest changes; the full ledger is the stock ledger list.
+LEDGER_ROWS = 50
+
+
+class ProductView(WorkPageMixin, StaffModelView):
+    details_template = "admin/work/product.html"
     column_list = ("id", "client", "product_code", "name", "barcode", "price", "fixed_stock_price", "active")
     column_searchable_list = ("product_code", "name", "barcode")
     column_filters = (Client.name, "active")
@@ -39,24 +45,41 @@ class ProductView(StaffModelView):
                      "customs_description": "Customs description",
                      "weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
                      "height_mm": "Height (mm)"}
+    column_formatters = {"active": active_formatter}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS
     form_ajax_refs = {"client": CLIENT_LOOKUP}
 
-    def related_tables(self, product):
-        return [
-            RelatedTable("Stock per warehouse", [("Warehouse", lambda s: s.warehouse.name), ("Stock", "stock"),
-                                                 ("Allocated", "allocated"), ("Free", "free")],
-                         stock.stock_levels(product)),
-            RelatedTable("Locations", [("Warehouse", lambda link: link.location.warehouse.name),
-                                       ("Location", lambda link: link.location.name),
-                                       ("Preferred", lambda link: "yes" if link.preferred else "no")],
-                         locations.product_locations(product)),
-            RelatedTable("Latest stock changes", [("When", "created_at"), ("Change", "change"),
-                                                  ("New stock", "new_stock"), ("Type", "change_type"),
-                                                  ("Reason", "reason"), ("Who", "actor")],
-                         list(StockMutation.select().where(StockMutation.product == product)
-                              .order_by(StockMutation.id.desc()).limit(20))),
-        ]
+    def work_page(self, product):
+        from fulfilment.views.stock_chart import stock_chart
+
+        levels = stock.stock_levels(product)
+        ledger = list(StockMutation.select(StockMutation, Warehouse).join(Warehouse)
+                      .where(StockMutation.product == product)
+                      .order_by(StockMutation.created_at.desc(), StockMutation.id.desc()).limit(LEDGER_ROWS))
+        facts = [("Client", record_link("client", product.client, product.client.name)),
+                 ("Barcode", product.barcode), ("Price", product.price),
+                 ("Stock", sum(level.stock for level in levels)),
+                 ("Free", sum(level.stock - level.allocated for level in levels)),
+                 ("HS code", product.hs_code), ("Country of origin", product.country_of_origin),
+                 ("Weight (grams)", product.weight_grams)]
+        return WorkPage(
+            title=f"Product {product.product_code} {product.name}",
+            status="active" if product.active else "inactive",
+            facts=[(label, value) for label, value in facts if value not in (None, "")],
+            tables=[
+                RelatedTable("Stock per warehouse", [("Warehouse", lambda s: s.warehouse.name), ("Stock", "stock"),
+                                                     ("Allocated", "allocated"), ("Free", "free")], levels),
+                RelatedTable("Locations", [("Warehouse", lambda link: link.location.warehouse.name),
+                                           ("Location", lambda link: link.location.name),
+                                           ("Preferred", lambda link: "yes" if link.preferred else "no")],
+                             locations.product_locations(product)),
+                RelatedTable(f"Stock ledger (latest {LEDGER_ROWS})",
+                             [("When", "created_at"), ("Warehouse", lambda m: m.warehouse.name),
+                              ("Change", "change"), ("New stock", "new_stock"), ("Type", "change_type"),
+                              ("Reason", "reason"), ("Who", "actor")], ledger),
+            ],
+            chart=stock_chart(product.client_id, product, sum(level.stock for level in levels)),
+        )
 
     def on_form_prefill(self, form, id):
         # The product code is fixed once the product exists.

@@ -4,19 +4,21 @@ from flask_admin.form import rules
 from wtforms import PasswordField, StringField
 from wtforms.validators import Optional
 
-from fulfilment.admin.base import CLIENT_LOOKUP, StaffModelView
-from fulfilment.models import Client, PortalUser
+from fulfilment.admin.base import CLIENT_LOOKUP, RelatedTable, StaffModelView
+from fulfilment.admin.work import Link, WorkPage, WorkPageMixin, active_formatter, list_url
+from fulfilment.models import Backorder, Client, Order, PortalUser, Product, PurchaseOrder, Return
 from fulfilment.services import accounts
 
 CLIENT_FIELDS = ("name", "email", "portal_access", "product_management", "language", "active")
 
 
-class ClientView(StaffModelView):
+class ClientView(WorkPageMixin, StaffModelView):
     column_list = ("id", "name", "email", "portal_access", "product_management", "language", "active", "created_at")
     column_searchable_list = ("name", "email")
     column_filters = ("portal_access", "product_management", "language", "active")
     column_default_sort = "name"
     column_labels = {"portal_access": "Access to portal", "product_management": "Access to product management"}
+    column_formatters = {"active": active_formatter}
     form_columns = CLIENT_FIELDS
     form_extra_fields = {
         "login_username": StringField("Username", validators=[Optional()]),
@@ -32,6 +34,30 @@ class ClientView(StaffModelView):
         rules.Header("Fulfilment portal"),
         "portal_access", "login_username", "login_password", "product_management",
     )
+
+    def work_page(self, client):
+        users = list(PortalUser.select().where(PortalUser.client == client).order_by(PortalUser.id))
+        by_client = ("Client / Name", "equals", client.name)
+        work = [
+            ("Orders", Order, "order"), ("Backorders", Backorder, "backorder"), ("Products", Product, "product"),
+            ("Purchase orders", PurchaseOrder, "purchaseorder"), ("Returns", Return, "return"),
+        ]
+        rows = [(Link(label, list_url(endpoint, by_client)), model.select().where(model.client == client).count())
+                for label, model, endpoint in work]
+        facts = [("E-mail", client.email), ("Language", client.language),
+                 ("Access to portal", "yes" if client.portal_access else "no"),
+                 ("Access to product management", "yes" if client.product_management else "no"),
+                 ("Client since", client.created_at)]
+        return WorkPage(
+            title=f"Client {client.name}", status="active" if client.active else "inactive",
+            facts=[(label, value) for label, value in facts if value],
+            tables=[
+                RelatedTable("Work", [("List", lambda r: r[0]), ("Rows", lambda r: r[1])], rows),
+                RelatedTable("Portal logins", [("Username", "username"), ("E-mail", "notification_email"),
+                                               ("Active", lambda u: "yes" if u.active else "no"),
+                                               ("Last login", "last_login_at")], users),
+            ],
+        )
 
     def on_form_prefill(self, form, id):
         user = PortalUser.select().where(PortalUser.client == id).order_by(PortalUser.id).first()

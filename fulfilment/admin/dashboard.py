@@ -1,19 +1,42 @@
-"""Figures on the back office's front page."""
+"""The back office's front page: today's work, each tile a link to the list of exactly its rows."""
 
-from fulfilment.models import Backorder, Client, Order, Picklist, PurchaseOrder, Return
+from dataclasses import dataclass
+
+from fulfilment.admin.work import list_url
+from fulfilment.models import Backorder, Order, Picklist, PurchaseOrder, Return, Shipment, WebshopOrder
+from fulfilment.services import todays_work
+
+
+@dataclass
+class Tile:
+    label: str
+    count: int
+    url: str
+    note: str = ""
+    attention: bool = False  # something went wrong: shown in the error colour when not zero
+
+
+# (label, model, condition, list endpoint, the list's filter of the same name, needs attention)
+TILES = (
+    ("Orders to pick", Order, todays_work.orders_to_pick, "order", "To pick", False),
+    ("Picklists not closed", Picklist, todays_work.open_picklists, "picklist", "Not closed", False),
+    ("Backorders stock can serve", Backorder, todays_work.servable_backorders, "backorder", "Stock can serve",
+     False),
+    ("Purchase orders expected today or overdue", PurchaseOrder, todays_work.purchase_orders_due, "purchaseorder",
+     "Expected by today", False),
+    ("Returns announced", Return, todays_work.announced_returns, "return", "Announced", False),
+    ("Webshop imports with errors", WebshopOrder, todays_work.failed_imports, "webshoporder", "Import failed", True),
+    ("Tracking pushes that failed", Shipment, todays_work.failed_tracking_pushes, "shipment", "Webshop not told",
+     True),
+)
 
 
 def dashboard_figures():
-    """Counts staff look at first; each is one indexed COUNT query."""
-    return [
-        ("Active clients", Client.select().where(Client.active == True).count(), "client.index_view"),  # noqa: E712
-        ("Orders processing", Order.select().where(Order.status == "processing").count(), "order.index_view"),
-        ("Open picklists", Picklist.select().where(Picklist.status == "new").count(), "picklist.index_view"),
-        ("Backorders", Backorder.select().count(), "backorder.index_view"),
-        (
-            "Purchase orders expected",
-            PurchaseOrder.select().where(PurchaseOrder.status == "purchased").count(),
-            "purchaseorder.index_view",
-        ),
-        ("Returns", Return.select().count(), "return.index_view"),
-    ]
+    """The tiles: one COUNT per tile (and one SUM for the units to pick)."""
+    tiles = []
+    for label, model, condition, endpoint, filter_name, attention in TILES:
+        count = model.select().where(condition()).count()
+        tiles.append(Tile(label, count, list_url(endpoint, (filter_name, "is", "1")), attention=attention))
+    units = todays_work.units_to_pick()
+    tiles[0].note = f"{units} unit(s) to pick"
+    return tiles

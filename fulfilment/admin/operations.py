@@ -19,6 +19,16 @@ from fulfilment.admin.forms import (
     shipment_form,
     with_client_lookup,
 )
+from fulfilment.admin.work import (
+    ConditionFilter,
+    Link,
+    WorkPage,
+    WorkPageMixin,
+    address_lines,
+    record_link,
+    status_badge,
+    status_formatter,
+)
 from fulfilment.models import (
     Backorder,
     Client,
@@ -28,10 +38,21 @@ from fulfilment.models import (
     Picklist,
     PicklistLine,
     Product,
+    Return,
     Shipment,
     Warehouse,
 )
-from fulfilment.services import backorders, carriers, catalog, locations, orders, picking, webshop_tracking
+from fulfilment.services import (
+    backorders,
+    carriers,
+    catalog,
+    locations,
+    orders,
+    picking,
+    stock,
+    todays_work,
+    webshop_tracking,
+)
 from fulfilment.services.addresses import DELIVERY_FIELDS
 
 
@@ -39,15 +60,27 @@ def _actor():
     return current_user._get_current_object()
 
 
-class OrderView(ReadOnlyModelView):
+def _product_label(product):
+    return f"{product.product_code} {product.name}"
+
+
+def _tracking(shipment):
+    if shipment.tracking_url and shipment.tracking_url.startswith(("https://", "http://")):
+        return Link(shipment.tracking_code or shipment.tracking_url, shipment.tracking_url)
+    return shipment.tracking_code
+
+
+class OrderView(WorkPageMixin, ReadOnlyModelView):
     can_create = True
     simple_list_pager = True
     column_list = ("id", "number", "client", "reference", "delivery_name", "status", "source", "webshop",
                    "created_at")
     column_searchable_list = ("number", "reference", "delivery_name", "email")
-    column_filters = (Client.name, "status", "source", "created_at")
+    column_filters = (Client.name, "status", "source", "created_at",
+                      ConditionFilter(Order, "To pick", todays_work.orders_to_pick))
     column_default_sort = ("id", True)
     column_labels = {"delivery_name": "Recipient", "created_at": "Created"}
+    column_formatters = {"status": status_formatter}
     column_export_extra = ("delivery_address", "delivery_zipcode", "delivery_city", "delivery_country", "email",
                            "telephone")
     form_ajax_refs = {"client": CLIENT_LOOKUP}
@@ -55,32 +88,67 @@ class OrderView(ReadOnlyModelView):
         RecordAction("process", "Process", lambda o, a: orders.process_order(o, a), style="primary",
                      success="Order processed: free stock allocated, the rest backordered.",
                      shown=orders.can_process),
-        RecordAction("pause", "Pause", form_endpoint="order.pause_form", shown=orders.can_pause),
+        RecordAction("pause", "Pause", form_endpoint="order.pause_form", shown=orders.can_pause,
+                     reason=orders.why_not_pause),
         RecordAction("resume", "Resume", lambda o, a: orders.resume_order(o, a), success="Order resumed.",
                      shown=orders.can_resume),
         RecordAction("duplicate", "Duplicate", lambda o, a: orders.duplicate_order(o, a, source="staff"),
                      success="Order copied into a new concept order (see the order list)."),
         RecordAction("cancel", "Cancel order", lambda o, a: orders.cancel_order(o, a), style="danger",
                      confirm="Cancel this order? Allocated stock is released and backorders are removed.",
-                     success="Order cancelled.", shown=orders.can_cancel),
+                     success="Order cancelled.", shown=orders.can_cancel, reason=orders.why_not_cancel),
     )
 
-    def related_tables(self, order):
-        return [
-            RelatedTable("Lines", [("Product", "product"), ("Amount", "amount"), ("Cancelled", "amount_cancelled"),
-                                   ("Price", "price")], orders.order_lines(order)),
-            RelatedTable("Picklists", [("Picklist", "number"), ("Status", "status"), ("Created", "created_at"),
-                                       ("Closed", "closed_at")],
-                         list(Picklist.select().where(Picklist.order == order).order_by(Picklist.id))),
-            RelatedTable("Shipments", [("Carrier", "carrier"), ("Tracking code", "tracking_code"),
-                                       ("Shipped", "shipped_at"), ("Webshop told", "webshop_push_status")],
-                         list(Shipment.select().where(Shipment.order == order).order_by(Shipment.id))),
-            RelatedTable("Backorders", [("Product", "product"), ("Amount", "amount"), ("Since", "created_at")],
-                         list(Backorder.select(Backorder, Product).join(Product).where(Backorder.order == order))),
-            RelatedTable("History", [("When", "created_at"), ("Status", "status"), ("What", "message"),
-                                     ("Who", "actor")],
-                         list(OrderEvent.select().where(OrderEvent.order == order).order_by(OrderEvent.id))),
-        ]
+    def work_page(self, order):
+        progress = orders.line_progress(order)
+        free = stock.free_by_product({row["line"].product_id for row in progress},
+                                     order.warehouse_id or Warehouse.default().id)
+        for row in progress:
+            line = row["line"]
+            row["ordered"] = line.amount - line.amount_cancelled
+            row["free"] = free.get(line.product_id, 0)
+        picklists = list(Picklist.select().where(Picklist.order == order).order_by(Picklist.id))
+        shipments = list(Shipment.select().where(Shipment.order == order).order_by(Shipment.id))
+        waiting = list(Backorder.select(Backorder, Product).join(Product).where(Backorder.order == order)
+                       .order_by(Backorder.id))
+        order_returns = list(Return.select().where(Return.order == order).order_by(Return.id))
+        events = list(OrderEvent.select().where(OrderEvent.order == order).order_by(OrderEvent.id))
+        facts = [("Client", record_link("client", order.client, order.client.name)),
+                 ("Source", order.source),
+                 ("Webshop", record_link("webshop", order.webshop, order.webshop.name) if order.webshop_id else None),
+                 ("Reference", order.reference), ("Webshop number", order.foreign_number),
+                 ("E-mail", order.email), ("Telephone", order.telephone),
+                 ("Created", order.created_at)]
+        if order.pause_reason:
+            facts.append(("Paused because", order.pause_reason))
+        return WorkPage(
+            title=f"Order {order.number}", status=order.status,
+            facts=[(label, value) for label, value in facts if value],
+            address=address_lines(order.delivery_name, " ".join(filter(None, (order.delivery_address,
+                                                                                order.delivery_address2))),
+                                  order.delivery_zipcode, order.delivery_city, order.delivery_country),
+            tables=[
+                RelatedTable("Lines", [("Product", lambda r: record_link("product", r["line"].product,
+                                                                         _product_label(r["line"].product))),
+                                       ("Ordered", lambda r: r["ordered"]), ("Allocated", lambda r: r["allocated"]),
+                                       ("Backordered", lambda r: r["backordered"]), ("Picked", lambda r: r["picked"]),
+                                       ("Shipped", lambda r: r["shipped"]), ("Free stock", lambda r: r["free"])],
+                             progress),
+                RelatedTable("Picklists", [("Picklist", lambda p: record_link("picklist", p)),
+                                           ("Status", lambda p: status_badge(p.status)), ("Created", "created_at"),
+                                           ("Closed", "closed_at")], picklists),
+                RelatedTable("Shipments", [("Shipment", lambda sh: record_link("shipment", sh, f"#{sh.id}")),
+                                           ("Carrier", "carrier"), ("Tracking code", _tracking),
+                                           ("Shipped", "shipped_at"), ("Webshop told", "webshop_push_status")],
+                             shipments),
+                RelatedTable("Backorders", [("Backorder", lambda b: record_link("backorder", b, f"#{b.id}")),
+                                            ("Product", lambda b: _product_label(b.product)), ("Amount", "amount"),
+                                            ("Since", "created_at")], waiting),
+                RelatedTable("Returns", [("Return", lambda r: record_link("return", r)), ("Created", "created_at")],
+                             order_returns),
+            ],
+            timeline=[(e.created_at, e.status, e.message, e.actor) for e in events],
+        )
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
@@ -124,11 +192,13 @@ class OrderEventView(ReadOnlyModelView):
     column_list = ("id", "created_at", "order", "client", "status", "message", "actor")
     column_filters = (Client.name, "status")
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
 
 
 class BackorderView(ReadOnlyModelView):
     column_list = ("id", "created_at", "client", "order", "product", "warehouse", "amount")
-    column_filters = (Client.name, Warehouse.name)
+    column_filters = (Client.name, Warehouse.name,
+                      ConditionFilter(Backorder, "Stock can serve", todays_work.servable_backorders))
     column_default_sort = ("id", False)
     record_actions = (
         RecordAction("cancel", "Cancel this backorder", lambda b, a: backorders.cancel_backorder(b, a),
@@ -147,13 +217,15 @@ class BackorderView(ReadOnlyModelView):
     list_template = "admin/backorder_list.html"
 
 
-class PicklistView(ReadOnlyModelView):
+class PicklistView(WorkPageMixin, ReadOnlyModelView):
     simple_list_pager = True
     column_list = ("id", "number", "client", "order", "return_", "warehouse", "status", "created_at", "closed_at")
     column_searchable_list = ("number", "delivery_name")
-    column_filters = (Client.name, "status", Warehouse.name)
+    column_filters = (Client.name, "status", Warehouse.name,
+                      ConditionFilter(Picklist, "Not closed", todays_work.open_picklists))
     column_default_sort = ("id", True)
     column_labels = {"return_": "Return"}
+    column_formatters = {"status": status_formatter}
     record_actions = (
         RecordAction("pick", "Pick and ship (scan)", form_endpoint="picklist.pick_view", style="primary",
                      shown=lambda p: p.status == "new"),
@@ -163,20 +235,37 @@ class PicklistView(ReadOnlyModelView):
                      shown=lambda p: p.status == "closed"),
         RecordAction("cancel", "Cancel picklist", lambda p, a: picking.cancel_picklist(p, a), style="danger",
                      confirm="Cancel this picklist? Its allocation is released and its products wait as backorders.",
-                     success="Picklist cancelled.", shown=lambda p: p.status == "new"),
+                     success="Picklist cancelled.", shown=picking.can_cancel, reason=picking.why_not_cancel),
     )
 
-    def related_tables(self, picklist):
-        return [
-            RelatedTable("Products in picking order",
-                         [("Location", lambda item: item[1].name if item[1] else "–"),
-                          ("Product", lambda item: item[0].product), ("Amount", lambda item: item[0].amount),
-                          ("Picked", lambda item: item[0].amount_picked)],
-                         locations.picking_route(picking.picklist_lines(picklist), picklist.warehouse_id)),
-            RelatedTable("Shipments", [("Carrier", "carrier"), ("Tracking code", "tracking_code"),
-                                       ("Tracking URL", "tracking_url"), ("Shipped", "shipped_at")],
-                         list(Shipment.select().where(Shipment.picklist == picklist).order_by(Shipment.id))),
-        ]
+    def work_page(self, picklist):
+        lines = picking.picklist_lines(picklist)
+        free = stock.free_by_product({line.product_id for line in lines}, picklist.warehouse_id)
+        shipments = list(Shipment.select().where(Shipment.picklist == picklist).order_by(Shipment.id))
+        facts = [("Client", record_link("client", picklist.client, picklist.client.name)),
+                 ("Order", record_link("order", picklist.order) if picklist.order_id else None),
+                 ("Return", record_link("return", picklist.return_) if picklist.return_id else None),
+                 ("Warehouse", picklist.warehouse.name), ("Created", picklist.created_at),
+                 ("Closed", picklist.closed_at), ("Closed by", picklist.closed_by)]
+        return WorkPage(
+            title=f"Picklist {picklist.number}", status=picklist.status,
+            facts=[(label, value) for label, value in facts if value],
+            address=address_lines(picklist.delivery_name, picklist.delivery_address, picklist.delivery_zipcode,
+                                  picklist.delivery_city, picklist.delivery_country),
+            tables=[
+                RelatedTable("Products in picking order",
+                             [("Location", lambda item: item[1].name if item[1] else "–"),
+                              ("Product", lambda item: record_link("product", item[0].product,
+                                                                   _product_label(item[0].product))),
+                              ("To pick", lambda item: item[0].amount),
+                              ("Picked", lambda item: item[0].amount_picked if picklist.status == "closed" else None),
+                              ("Free stock", lambda item: free.get(item[0].product_id, 0))],
+                             locations.picking_route(lines, picklist.warehouse_id)),
+                RelatedTable("Shipments", [("Shipment", lambda sh: record_link("shipment", sh, f"#{sh.id}")),
+                                           ("Carrier", "carrier"), ("Tracking code", _tracking),
+                                           ("Shipped", "shipped_at")], shipments),
+            ],
+        )
 
     @expose("/close/<int:record_id>", methods=["GET", "POST"])
     def close_form(self, record_id):
@@ -272,8 +361,10 @@ class ShipmentView(ReadOnlyModelView):
     column_list = ("id", "shipped_at", "client", "picklist", "order", "carrier", "tracking_code",
                    "webshop_push_status")
     column_searchable_list = ("tracking_code", "carrier")
-    column_filters = (Client.name, "carrier", "webshop_push_status")
+    column_filters = (Client.name, "carrier", "webshop_push_status",
+                      ConditionFilter(Shipment, "Webshop not told", todays_work.failed_tracking_pushes))
     column_default_sort = ("id", True)
+    column_formatters = {"webshop_push_status": status_formatter}
     column_labels = {"webshop_push_status": "Webshop told", "webshop_push_error": "Webshop's answer",
                      "webshop_push_attempts": "Attempts to tell the webshop", "webshop_pushed_at": "Webshop told at",
                      "webshop_push_next_at": "Next attempt"}

@@ -14,47 +14,65 @@ from fulfilment.admin.base import (
     StaffForm,
 )
 from fulfilment.admin.forms import PurchaseOrderHeaderForm, with_client_lookup
+from fulfilment.admin.work import ConditionFilter, WorkPage, WorkPageMixin, record_link, status_badge, status_formatter
 from fulfilment.models import (
     Client,
+    Product,
     PurchaseOrder,
     PurchaseOrderLine,
     Receipt,
     ReceiptLine,
 )
-from fulfilment.services import catalog, purchasing
+from fulfilment.services import catalog, purchasing, todays_work
 
 
 def _actor():
     return current_user._get_current_object()
 
 
-class PurchaseOrderView(ReadOnlyModelView):
+def _product(row):
+    return record_link("product", row.product, f"{row.product.product_code} {row.product.name}")
+
+
+class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
     can_create = True
     column_list = ("id", "number", "client", "supplier_name", "supplier_orderid", "delivery_date", "status",
                    "created_at")
     column_searchable_list = ("number", "supplier_name", "supplier_orderid")
-    column_filters = (Client.name, "status", "delivery_date")
+    column_filters = (Client.name, "status", "delivery_date",
+                      ConditionFilter(PurchaseOrder, "Expected by today", todays_work.purchase_orders_due))
     column_default_sort = ("id", True)
     column_labels = {"supplier_orderid": "Reference", "delivery_date": "Expected"}
+    column_formatters = {"status": status_formatter}
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("receive", "Register receipt", form_endpoint="purchaseorder.receipt_form", style="primary",
-                     shown=purchasing.can_receive),
+                     shown=purchasing.can_receive, reason=purchasing.why_not_receive),
         RecordAction("purchased", "Mark as purchased", lambda po, a: purchasing.mark_purchased(po, a),
                      success="Marked as purchased.", shown=purchasing.can_mark_purchased),
         RecordAction("cancel", "Cancel purchase order", lambda po, a: purchasing.cancel_purchase_order(po, a),
                      style="danger", confirm="Cancel this purchase order?", success="Purchase order cancelled.",
-                     shown=purchasing.can_cancel),
+                     shown=purchasing.can_cancel, reason=purchasing.why_not_cancel),
     )
 
-    def related_tables(self, purchase_order):
-        return [
-            RelatedTable("Lines", [("Product", "product"), ("Ordered", "amount"), ("Received", "amount_received"),
-                                   ("Price", "price")], purchasing.purchase_order_lines(purchase_order)),
-            RelatedTable("Receipts", [("Receipt", "number"), ("Status", "status"), ("By", "actor"),
-                                      ("Created", "created_at")],
-                         list(Receipt.select().where(Receipt.purchase_order == purchase_order).order_by(Receipt.id))),
-        ]
+    def work_page(self, purchase_order):
+        receipts = list(Receipt.select().where(Receipt.purchase_order == purchase_order).order_by(Receipt.id))
+        facts = [("Client", record_link("client", purchase_order.client, purchase_order.client.name)),
+                 ("Supplier", purchase_order.supplier_name), ("Supplier's reference", purchase_order.supplier_orderid),
+                 ("Expected", purchase_order.delivery_date), ("Created", purchase_order.created_at),
+                 ("Purchased", purchase_order.purchased_at), ("Remarks", purchase_order.remarks)]
+        return WorkPage(
+            title=f"Purchase order {purchase_order.number}", status=purchase_order.status,
+            facts=[(label, value) for label, value in facts if value],
+            tables=[
+                RelatedTable("Lines", [("Product", _product), ("Ordered", "amount"), ("Received", "amount_received"),
+                                       ("Outstanding", lambda line: max(line.amount - line.amount_received, 0)),
+                                       ("Price", "price")], purchasing.purchase_order_lines(purchase_order)),
+                RelatedTable("Receipts", [("Receipt", lambda r: record_link("receipt", r)),
+                                          ("Status", lambda r: status_badge(r.status)), ("By", "actor"),
+                                          ("Created", "created_at")], receipts),
+            ],
+        )
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
@@ -109,11 +127,26 @@ class PurchaseOrderLineView(ReadOnlyModelView):
     column_default_sort = ("id", True)
 
 
-class ReceiptView(ReadOnlyModelView):
+class ReceiptView(WorkPageMixin, ReadOnlyModelView):
     column_list = ("id", "number", "client", "purchase_order", "status", "actor", "created_at", "completed_at")
     column_searchable_list = ("number",)
     column_filters = (Client.name, "status")
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
+
+    def work_page(self, receipt):
+        lines = list(ReceiptLine.select(ReceiptLine, Product).join(Product).where(ReceiptLine.receipt == receipt)
+                     .order_by(ReceiptLine.id))
+        facts = [("Client", record_link("client", receipt.client, receipt.client.name)),
+                 ("Purchase order", record_link("purchaseorder", receipt.purchase_order)),
+                 ("Supplier", receipt.purchase_order.supplier_name), ("By", receipt.actor),
+                 ("Created", receipt.created_at), ("Completed", receipt.completed_at), ("Remarks", receipt.remarks)]
+        return WorkPage(
+            title=f"Receipt {receipt.number}", status=receipt.status,
+            facts=[(label, value) for label, value in facts if value],
+            tables=[RelatedTable("Received products", [("Product", _product), ("Received", "amount"),
+                                                       ("When", "created_at")], lines)],
+        )
 
 
 class ReceiptLineView(ReadOnlyModelView):

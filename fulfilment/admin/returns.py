@@ -17,9 +17,18 @@ from fulfilment.admin.forms import (
     parse_lines,
     with_client_lookup,
 )
+from fulfilment.admin.work import (
+    ConditionFilter,
+    WorkPage,
+    WorkPageMixin,
+    address_lines,
+    record_link,
+    status_formatter,
+)
 from fulfilment.models import (
     Client,
     Order,
+    Product,
     ReplacementProduct,
     Return,
     ReturnedProduct,
@@ -27,7 +36,7 @@ from fulfilment.models import (
     ReturnStatus,
 )
 from fulfilment.routing import record_id
-from fulfilment.services import catalog, returns
+from fulfilment.services import catalog, returns, todays_work
 from fulfilment.services.errors import ValidationFailed
 
 
@@ -35,19 +44,24 @@ def _actor():
     return current_user._get_current_object()
 
 
-class ReturnView(ReadOnlyModelView):
+def _product(row):
+    return record_link("product", row.product, f"{row.product.product_code} {row.product.name}")
+
+
+class ReturnView(WorkPageMixin, ReadOnlyModelView):
     can_create = True
     column_list = ("id", "number", "client", "order", "status", "name", "tracking_code", "created_at")
     column_searchable_list = ("number", "name", "tracking_code")
-    column_filters = (Client.name,)
+    column_filters = (Client.name, ConditionFilter(Return, "Announced", todays_work.announced_returns))
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
         RecordAction("status", "Change status", form_endpoint="return.status_form", style="primary"),
         RecordAction("receive", "Receive all returned products", lambda r, a: returns.receive_return(r, actor=a),
                      confirm="Book every outstanding returned product back into stock?",
                      success="Returned products received into stock.",
-                     shown=lambda r: not r.status.is_completed),
+                     shown=lambda r: not r.status.is_completed, reason=returns.why_not_receive),
     )
 
     def get_one(self, id):
@@ -55,19 +69,30 @@ class ReturnView(ReadOnlyModelView):
             return None
         return Return.select(Return, ReturnStatus).join(ReturnStatus).where(Return.id == id).first()
 
-    def related_tables(self, ret):
-        return [
-            RelatedTable("Returned products", [("Product", "product"), ("Amount", "amount"),
-                                               ("Received", "amount_received"), ("Reason", "reason")],
-                         returns.returned_products(ret)),
-            RelatedTable("Replacement products", [("Product", "product"), ("Amount", "amount"),
-                                                  ("Picklist", "picklist")],
-                         list(ReplacementProduct.select().where(ReplacementProduct.return_ == ret))),
-            RelatedTable("Status log", [("When", "created_at"), ("Status", "status"), ("Message", "message"),
-                                        ("Who", "actor")],
-                         list(ReturnLog.select(ReturnLog, ReturnStatus).join(ReturnStatus)
-                              .where(ReturnLog.return_ == ret).order_by(ReturnLog.id))),
-        ]
+    def work_page(self, ret):
+        replacements = list(ReplacementProduct.select(ReplacementProduct, Product).join(Product)
+                            .where(ReplacementProduct.return_ == ret).order_by(ReplacementProduct.id))
+        logs = list(ReturnLog.select(ReturnLog, ReturnStatus).join(ReturnStatus)
+                    .where(ReturnLog.return_ == ret).order_by(ReturnLog.id))
+        facts = [("Client", record_link("client", ret.client, ret.client.name)),
+                 ("Order", record_link("order", ret.order) if ret.order_id else None),
+                 ("Tracking code", ret.tracking_code), ("E-mail", ret.email), ("Created", ret.created_at),
+                 ("Received", ret.received_at), ("Remarks", ret.remarks)]
+        return WorkPage(
+            title=f"Return {ret.number}", status=ret.status.name,
+            facts=[(label, value) for label, value in facts if value],
+            address_title="Sender",
+            address=address_lines(ret.name, ret.address, ret.zipcode, ret.city, ret.country),
+            tables=[
+                RelatedTable("Returned products", [("Product", _product), ("Announced", "amount"),
+                                                   ("Received", "amount_received"), ("Reason", "reason")],
+                             returns.returned_products(ret)),
+                RelatedTable("Replacement products", [("Product", _product), ("Amount", "amount"),
+                                                      ("Picklist", lambda r: record_link("picklist", r.picklist)
+                                                       if r.picklist_id else None)], replacements),
+            ],
+            timeline=[(log.created_at, log.status.name, log.message, log.actor) for log in logs],
+        )
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
@@ -130,6 +155,7 @@ class ReturnLogView(ReadOnlyModelView):
     column_list = ("id", "created_at", "return_", "client", "status", "message", "actor")
     column_filters = (Client.name,)
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
     column_labels = {"return_": "Return"}
 
 

@@ -6,9 +6,10 @@ from wtforms import PasswordField
 from wtforms.validators import Optional
 
 from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, RecordAction, StaffModelView
+from fulfilment.admin.work import ConditionFilter, status_formatter
 from fulfilment.jobs import enqueue_import
 from fulfilment.models import Client, Webshop, WebshopOrder
-from fulfilment.services import webshops
+from fulfilment.services import todays_work, webshops
 from fulfilment.services.webshop_checks import last_test_checks, run_connection_test
 from fulfilment.services.webshop_import import retry_webshop_order
 
@@ -77,8 +78,9 @@ class WebshopOrderView(ReadOnlyModelView):
     simple_list_pager = True
     column_list = ("id", "created_at", "client", "webshop", "foreign_number", "status", "reason", "order")
     column_searchable_list = ("foreign_id", "foreign_number", "reason")
-    column_filters = (Client.name, "status")
+    column_filters = (Client.name, "status", ConditionFilter(WebshopOrder, "Import failed", todays_work.failed_imports))
     column_default_sort = ("id", True)
+    column_formatters = {"status": status_formatter}
     column_labels = {"foreign_number": "Number in the shop", "created_at": "First seen"}
     record_actions = (
         RecordAction("retry", "Try again", lambda seen, actor: retry_webshop_order(seen, actor), style="primary",

@@ -282,6 +282,33 @@ can_cancel = can_change
 can_change_address = can_change
 
 
+# Why an action is not possible right now ("" when it is), in words staff can act on; the back
+# office shows a refused action disabled with this reason.
+
+
+def why_not_process(order):
+    return "" if can_process(order) else f"Order {order.number} is {order.status}; only concept or expected " \
+        "orders can be processed."
+
+
+def why_not_pause(order):
+    """Said only while pausing may still come (a concept or expected order); a finished or paused
+    order does not mention it."""
+    return "An order can be paused once it is processing." if order.status in CONCEPT_STATUSES else ""
+
+
+def why_not_resume(order):
+    return "" if can_resume(order) else "Only paused orders can be resumed."
+
+
+def why_not_cancel(order):
+    if order.status not in OPEN_STATUSES:
+        return f"Order {order.number} is {order.status}."
+    if is_picked(order):
+        return f"Order {order.number} has been picked and can no longer be changed or cancelled."
+    return ""
+
+
 def cancel_order(order, actor=None):
     """Cancel an order that has not been picked: allocations are released, backorders removed."""
     with write_transaction():

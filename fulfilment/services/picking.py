@@ -119,6 +119,19 @@ def _clean_picked_amounts(picked, lines):
     return cleaned
 
 
+def can_close(picklist):
+    return picklist.status == "new"
+
+
+can_cancel = can_close
+
+
+def why_not_cancel(picklist):
+    """Why the picklist cannot be cancelled now ("" when it can)."""
+    return "" if can_cancel(picklist) else f"Picklist {picklist.number} is {picklist.status}; only new picklists " \
+        "can be cancelled."
+
+
 def cancel_picklist(picklist, actor=None):
     """Cancel a new picklist: its allocation is released and its order lines wait as backorders again."""
     with write_transaction():

@@ -95,6 +95,24 @@ def can_change(purchase_order):
 can_cancel = can_change
 
 
+def why_not_cancel(purchase_order):
+    """Why the purchase order cannot be cancelled now ("" when it can)."""
+    if purchase_order.status not in OPEN_PURCHASE_ORDER_STATUSES:
+        return f"Purchase order {purchase_order.number} is {purchase_order.status}."
+    if has_receipt(purchase_order):
+        return "A receipt has been registered on this purchase order; it can no longer be cancelled."
+    return ""
+
+
+def why_not_receive(purchase_order):
+    return "" if can_receive(purchase_order) else \
+        f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing more is expected."
+
+
+def why_not_mark_purchased(purchase_order):
+    return "" if can_mark_purchased(purchase_order) else "Only concept purchase orders can be marked as purchased."
+
+
 def can_mark_purchased(purchase_order):
     return purchase_order.status == "concept"
 

@@ -113,6 +113,12 @@ def _check_open(ret):
         raise WrongStatus(f"Return {ret.number} is {status.name}; its products can no longer change.")
 
 
+def why_not_receive(ret):
+    """Why the return's products cannot be received now ("" when they can)."""
+    status = ret.status
+    return f"Return {ret.number} is {status.name}; its products can no longer change." if status.is_completed else ""
+
+
 def update_return(ret, fields, actor=None):
     """Change a return's name, address, e-mail, tracking code or remarks."""
     unknown = set(fields) - set(ADDRESS_FIELDS)

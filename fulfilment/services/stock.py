@@ -274,3 +274,12 @@ def _stock_events(stock_change, free_change):
     """The product events a ledger line causes: stock changed, and free stock when it changed too."""
     return (("products.stock_changed",) if stock_change else ()) + (
         ("products.free_stock_changed",) if free_change else ())
+
+
+def free_by_product(product_ids, warehouse):
+    """{product id: free units (stock - allocated)} in warehouse, in one query."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    return dict(Stock.select(Stock.product, Stock.stock - Stock.allocated)
+                .where(Stock.product.in_(ids) & (Stock.warehouse == warehouse)).tuples())

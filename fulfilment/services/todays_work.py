@@ -1,0 +1,74 @@
+"""Today's work in the warehouse: which rows each of the back office's dashboard tiles counts.
+
+Each function returns a condition on one model; the dashboard counts the rows it matches and the
+list the tile links to filters with the very same condition, so a tile's number is the list's rows.
+"""
+
+from peewee import fn
+
+from fulfilment.models import (
+    OPEN_PURCHASE_ORDER_STATUSES,
+    Backorder,
+    Order,
+    Picklist,
+    PicklistLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Return,
+    ReturnStatus,
+    Shipment,
+    Stock,
+    WebshopOrder,
+    utcnow,
+)
+
+
+def orders_to_pick():
+    """Processing orders with a picklist not yet closed (a paused order's picklists wait)."""
+    return (Order.status == "processing") & Order.id.in_(
+        Picklist.select(Picklist.order).where((Picklist.status == "new") & Picklist.order.is_null(False)))
+
+
+def units_to_pick():
+    """Units on the open picklists of the orders to pick."""
+    total = (PicklistLine.select(fn.SUM(PicklistLine.amount)).join(Picklist).join(Order)
+             .where((Picklist.status == "new") & (Order.status == "processing")).scalar())
+    return int(total or 0)
+
+
+def open_picklists():
+    """Picklists made but not closed or cancelled (for orders and for return replacements)."""
+    return Picklist.status == "new"
+
+
+def servable_backorders():
+    """Backorders whose product has free stock in their warehouse now, or units still expected on
+    an open purchase order (incoming stock that will serve them when it is received)."""
+    free_now = (Backorder.select(Backorder.id)
+                .join(Stock, on=((Stock.product == Backorder.product) & (Stock.warehouse == Backorder.warehouse)))
+                .where(Stock.stock > Stock.allocated))
+    incoming = (PurchaseOrderLine.select(PurchaseOrderLine.product).join(PurchaseOrder)
+                .where(PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES)
+                       & (PurchaseOrderLine.amount > PurchaseOrderLine.amount_received)))
+    return Backorder.id.in_(free_now) | Backorder.product.in_(incoming)
+
+
+def purchase_orders_due(today=None):
+    """Purchased purchase orders expected today or earlier (overdue) whose goods have not all arrived."""
+    today = today or utcnow().date()
+    return (PurchaseOrder.status == "purchased") & (PurchaseOrder.delivery_date <= today)
+
+
+def announced_returns():
+    """Returns still in the status a new return gets (announced: the goods are on their way)."""
+    return Return.status.in_(ReturnStatus.select(ReturnStatus.id).where(ReturnStatus.is_default == True))  # noqa: E712
+
+
+def failed_imports():
+    """Webshop orders the import could not turn into orders."""
+    return WebshopOrder.status == "error"
+
+
+def failed_tracking_pushes():
+    """Shipments whose tracking code the webshop has not accepted after its retries."""
+    return Shipment.webshop_push_status == "failed"
