@@ -60,7 +60,7 @@ def test_order_page_leads_with_number_status_client_address_and_line_figures(app
     assert "/admin/backorder/details/?id=" in html
     assert "Processed; 3 unit(s) backordered" in html  # the timeline
     # The raw fields only behind the disclosure.
-    assert html.index("<summary>All fields</summary>") < html.index("Invoice Name")
+    assert html.index("<summary>All fields</summary>") < html.index("Invoice name")
 
 
 def test_picked_order_offers_no_cancel_and_says_why(app, staff_client):

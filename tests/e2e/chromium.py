@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fulfilment.db import database
+from fulfilment.security_headers import CONTENT_SECURITY_POLICY
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -79,3 +80,56 @@ def served(app):
         # The next test's app fixture binds the shared database proxy back to the test database.
         if not database.is_closed():
             database.close()
+
+
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.reportPolicyViolation({
+    page: document.location.href, directive: event.violatedDirective, blocked: event.blockedURI,
+    where: event.sourceFile + ":" + event.lineNumber, sample: event.sample,
+  });
+});
+"""
+
+
+class PolicyWatch:
+    """Records policy violations, script errors and documents served without the policy in one context."""
+
+    def __init__(self, context):
+        self.violations = []
+        self.script_errors = []
+        self.documents = []
+        self.unprotected = []
+        context.expose_binding("reportPolicyViolation", lambda source, report: self.violations.append(report))
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("page", self.watch)
+
+    def watch(self, page):
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            self.violations.append({"console": message.text})
+
+    def _response(self, response):
+        if response.request.resource_type == "document":
+            self.documents.append(response.url)
+            if response.headers.get("content-security-policy") != CONTENT_SECURITY_POLICY:
+                self.unprotected.append(response.url)
+
+    def assert_clean(self):
+        assert self.documents, "no page was loaded"
+        assert self.unprotected == []
+        assert self.violations == []
+        assert self.script_errors == []
+
+
+def staff_log_in(page, base_url, logins):
+    _, username, password = next(login for login in logins if login[0].startswith("Staff"))
+    page.goto(f"{base_url}/admin/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")

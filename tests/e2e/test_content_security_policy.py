@@ -10,60 +10,15 @@ with the policy, and the JavaScript features must still do their work.
 
 import pytest
 
-from fulfilment.security_headers import CONTENT_SECURITY_POLICY
-from tests.e2e.chromium import demo_client_login, log_in, nav_link, order_file
+from tests.e2e.chromium import PolicyWatch, demo_client_login, log_in, nav_link, order_file, staff_log_in
 
 pytestmark = pytest.mark.browser
 
 SECTIONS = ["Dashboard", "Products", "Orders", "Shipments", "Backorders", "Purchase orders", "Returns", "Webshops",
             "Address book"]
 
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.reportPolicyViolation({
-    page: document.location.href, directive: event.violatedDirective, blocked: event.blockedURI,
-    where: event.sourceFile + ":" + event.lineNumber, sample: event.sample,
-  });
-});
-"""
-
-
-class PolicyWatch:
-    """Records policy violations, script errors and documents served without the policy in one context."""
-
-    def __init__(self, context):
-        self.violations = []
-        self.script_errors = []
-        self.documents = []
-        self.unprotected = []
-        context.expose_binding("reportPolicyViolation", lambda source, report: self.violations.append(report))
-        context.add_init_script(REPORT_VIOLATIONS)
-        context.on("page", self.watch)
-
-    def watch(self, page):
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
-        page.on("response", self._response)
-
-    def _console(self, message):
-        if "Content Security Policy" in message.text or "Refused to" in message.text:
-            self.violations.append({"console": message.text})
-
-    def _response(self, response):
-        if response.request.resource_type == "document":
-            self.documents.append(response.url)
-            if response.headers.get("content-security-policy") != CONTENT_SECURITY_POLICY:
-                self.unprotected.append(response.url)
-
-    def assert_clean(self):
-        assert self.documents, "no page was loaded"
-        assert self.unprotected == []
-        assert self.violations == []
-        assert self.script_errors == []
-
-
 @pytest.fixture
-def watched(browser):  # noqa: F811
+def watched(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     watch = PolicyWatch(context)
@@ -72,7 +27,7 @@ def watched(browser):  # noqa: F811
     context.close()
 
 
-def test_inline_script_handlers_and_javascript_links_are_blocked_and_recorded(demo_server, watched):  # noqa: F811
+def test_inline_script_handlers_and_javascript_links_are_blocked_and_recorded(demo_server, watched):
     """The watch itself works: what Flask-Admin's own templates hold is refused by the policy and reported."""
     base_url, _ = demo_server
     page, watch = watched
@@ -103,7 +58,7 @@ def test_inline_script_handlers_and_javascript_links_are_blocked_and_recorded(de
     assert any("console" in report for report in watch.violations)
 
 
-def test_client_walks_the_portal_and_uses_its_forms_without_a_policy_violation(demo_server, watched, tmp_path):  # noqa: F811
+def test_client_walks_the_portal_and_uses_its_forms_without_a_policy_violation(demo_server, watched, tmp_path):
     base_url, logins = demo_server
     page, watch = watched
     log_in(page, base_url, *demo_client_login(logins))
@@ -187,15 +142,6 @@ def test_client_walks_the_portal_and_uses_its_forms_without_a_policy_violation(d
     assert len(watch.documents) > 25
 
 
-def staff_log_in(page, base_url, logins):
-    _, username, password = next(login for login in logins if login[0].startswith("Staff"))
-    page.goto(f"{base_url}/admin/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-
-
 def open_menu(page, category, entry):
     """Open a main-menu dropdown (Bootstrap's script) and follow one of its entries."""
     item = page.locator("#admin-navbar-collapse li.dropdown",
@@ -207,7 +153,7 @@ def open_menu(page, category, entry):
     page.wait_for_load_state()
 
 
-def test_staff_walk_the_back_office_without_a_policy_violation(demo_server, watched):  # noqa: F811
+def test_staff_walk_the_back_office_without_a_policy_violation(demo_server, watched):
     base_url, logins = demo_server
     page, watch = watched
     staff_log_in(page, base_url, logins)

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_content_security_policy import PolicyWatch, staff_log_in
-from tests.e2e.test_portal_browser import browser, demo_server  # noqa: F401 (fixtures)
+from tests.e2e.chromium import PolicyWatch, staff_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,7 @@ WIDTHS = [1366, 390]
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
-def staff_page(request, browser, demo_server):  # noqa: F811
+def staff_page(request, browser, demo_server):
     base_url, logins = demo_server
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     context.set_default_timeout(15_000)
