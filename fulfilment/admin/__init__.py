@@ -22,7 +22,8 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 
-AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing, account)
+AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing,
+         account)
 
 
 def init_app(app):
