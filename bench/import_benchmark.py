@@ -159,7 +159,7 @@ def main():
 
         for label, hostile in (("hostile: claims 16,384 columns", wide_claim_file()),
                                ("hostile: wide sheet, no dimension", many_cells_file(2_000, 400))):
-            def refused():
+            def refused(hostile=hostile):
                 response = browser.post("/fulfilmentportal/orders/import", data={
                     **ADDRESS, "file": (io.BytesIO(hostile), "order.xlsx")}, content_type="multipart/form-data")
                 return response.status_code

@@ -88,7 +88,8 @@ def portal_pages(raw, client_id):
     pages = []
     products = raw.value('SELECT COUNT(*) FROM "product" WHERE client_id = ?', c)
     product_sql = ('SELECT p.*, s.stock, s.stock - s.allocated FROM "product" p LEFT JOIN "stock" s '
-                   'ON s.product_id = p.id WHERE p.client_id = ? {where} ORDER BY p.product_code LIMIT 25 OFFSET {offset}')
+                   'ON s.product_id = p.id WHERE p.client_id = ? {where} ORDER BY p.product_code '
+                   'LIMIT 25 OFFSET {offset}')
     code = raw.value('SELECT product_code FROM "product" WHERE client_id = ? ORDER BY id LIMIT 1 OFFSET 7', c)
     like = ("AND (p.product_code LIKE ? OR p.name LIKE ? OR p.barcode LIKE ?)")
     pages += [
@@ -113,7 +114,8 @@ def portal_pages(raw, client_id):
                    "WHERE m.client_id = ? AND m.product_id = ? ORDER BY m.created_at DESC, m.id DESC "
                    "LIMIT 25 OFFSET {offset}")
     pages += [
-        Page("product page", f"/fulfilmentportal/products/{product}", history_sql.format(offset=0), (client_id, product)),
+        Page("product page", f"/fulfilmentportal/products/{product}", history_sql.format(offset=0),
+             (client_id, product)),
         Page(f"product page, history last page ({history} rows)", f"/fulfilmentportal/products/{product}?page=100000",
              history_sql.format(offset=last_offset(history, PORTAL_PAGE)), (client_id, product)),
     ]
@@ -161,7 +163,8 @@ def portal_pages(raw, client_id):
                                  "AND tracking_code LIKE ?)", offset=0), c + (client_id, f"%{tracking}%")),
         Page("shipment page", f"/fulfilmentportal/shipments/{picklist}",
              'SELECT p.*, l.*, s.* FROM "picklist" p JOIN "picklist_line" l ON l.picklist_id = p.id '
-             'LEFT JOIN "shipment" s ON s.picklist_id = p.id WHERE p.client_id = ? AND p.id = ?', (client_id, picklist)),
+             'LEFT JOIN "shipment" s ON s.picklist_id = p.id WHERE p.client_id = ? AND p.id = ?',
+             (client_id, picklist)),
         Page("backorders, page 1", "/fulfilmentportal/backorders",
              'SELECT b.*, p.product_code, p.name, o.number, s.stock - s.allocated FROM "backorder" b '
              'JOIN "product" p ON p.id = b.product_id JOIN "order" o ON o.id = b.order_id '
@@ -178,7 +181,8 @@ def portal_pages(raw, client_id):
         Page("purchase orders, last page", "/fulfilmentportal/purchase-orders?page=1000000",
              po_sql.format(offset=last_offset(purchase_orders, PORTAL_PAGE)), c),
         Page("purchase order page", f"/fulfilmentportal/purchase-orders/{purchase_order}",
-             'SELECT po.*, l.*, r.* FROM "purchase_order" po JOIN "purchase_order_line" l ON l.purchase_order_id = po.id '
+             'SELECT po.*, l.*, r.* FROM "purchase_order" po '
+             'JOIN "purchase_order_line" l ON l.purchase_order_id = po.id '
              'LEFT JOIN "receipt" r ON r.purchase_order_id = po.id WHERE po.client_id = ? AND po.id = ?',
              (client_id, purchase_order)),
         Page("returns, page 1", "/fulfilmentportal/returns",
@@ -213,18 +217,23 @@ def admin_pages(raw, app, big_client_name):
                     "ORDER BY p.id DESC LIMIT 50 OFFSET {offset}"),
         "stockmutation": ('SELECT m.*, c.name, p.product_code, w.name FROM "stock_mutation" m '
                           'LEFT JOIN "client" c ON c.id = m.client_id LEFT JOIN "product" p ON p.id = m.product_id '
-                          'LEFT JOIN "warehouse" w ON w.id = m.warehouse_id {where} ORDER BY m.id DESC LIMIT 50 OFFSET {offset}'),
+                          'LEFT JOIN "warehouse" w ON w.id = m.warehouse_id {where} '
+                          "ORDER BY m.id DESC LIMIT 50 OFFSET {offset}"),
         "picklist": ('SELECT p.*, c.name, o.number FROM "picklist" p LEFT JOIN "client" c ON c.id = p.client_id '
                      'LEFT JOIN "order" o ON o.id = p.order_id {where} ORDER BY p.id DESC LIMIT 50 OFFSET {offset}'),
-        "shipment": ('SELECT s.*, c.name, p.number, o.number FROM "shipment" s LEFT JOIN "client" c ON c.id = s.client_id '
+        "shipment": ('SELECT s.*, c.name, p.number, o.number FROM "shipment" s '
+                     'LEFT JOIN "client" c ON c.id = s.client_id '
                      'LEFT JOIN "picklist" p ON p.id = s.picklist_id LEFT JOIN "order" o ON o.id = s.order_id {where} '
                      "ORDER BY s.id DESC LIMIT 50 OFFSET {offset}"),
-        "orderline": ('SELECT l.*, o.number, c.name, p.product_code FROM "order_line" l LEFT JOIN "order" o ON o.id = l.order_id '
+        "orderline": ('SELECT l.*, o.number, c.name, p.product_code FROM "order_line" l '
+                      'LEFT JOIN "order" o ON o.id = l.order_id '
                       'LEFT JOIN "client" c ON c.id = l.client_id LEFT JOIN "product" p ON p.id = l.product_id {where} '
                       "ORDER BY l.id DESC LIMIT 50 OFFSET {offset}"),
-        "purchaseorder": ('SELECT po.*, c.name FROM "purchase_order" po LEFT JOIN "client" c ON c.id = po.client_id {where} '
+        "purchaseorder": ('SELECT po.*, c.name FROM "purchase_order" po '
+                          'LEFT JOIN "client" c ON c.id = po.client_id {where} '
                           "ORDER BY po.id DESC LIMIT 50 OFFSET {offset}"),
-        "backorder": ('SELECT b.*, c.name, o.number, p.product_code FROM "backorder" b LEFT JOIN "client" c ON c.id = b.client_id '
+        "backorder": ('SELECT b.*, c.name, o.number, p.product_code FROM "backorder" b '
+                      'LEFT JOIN "client" c ON c.id = b.client_id '
                       'LEFT JOIN "order" o ON o.id = b.order_id LEFT JOIN "product" p ON p.id = b.product_id {where} '
                       "ORDER BY b.id LIMIT 50 OFFSET {offset}"),
         "webshoporder": ('SELECT x.*, c.name FROM "webshop_order" x LEFT JOIN "client" c ON c.id = x.client_id {where} '
@@ -271,7 +280,8 @@ def admin_pages(raw, app, big_client_name):
             if value:
                 condition = " OR ".join(f"{a}.{name} LIKE ?" for name in searchable)
                 pages.append(Page(f"admin {endpoint}, search {column}", f"{base}?search={value}",
-                                  sql.format(where=f"WHERE ({condition})", offset=0), (f"%{value}%",) * len(searchable)))
+                                  sql.format(where=f"WHERE ({condition})", offset=0),
+                                  (f"%{value}%",) * len(searchable)))
     for endpoint, table in (("order", "order"), ("product", "product"), ("picklist", "picklist"),
                             ("stockmutation", "stock_mutation"), ("purchaseorder", "purchase_order"),
                             ("shipment", "shipment"), ("client", "client")):
@@ -363,7 +373,8 @@ def main(argv=None):
         "small": (log_in(app, "/fulfilmentportal/login", f"client{small.id:02d}"), portal_pages(raw, small.id)),
         "staff": (log_in(app, "/admin/login", "bench-staff"), admin_pages(raw, app, big.name) + api_pages(raw, key)),
     }
-    print(f"{'who':6} {'page':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'raw p50':>8} {'raw p95':>8} {'ratio':>6}")
+    print(f"{'who':6} {'page':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} "
+          f"{'raw p50':>8} {'raw p95':>8} {'ratio':>6}")
     worst = []
     for who, (http, pages) in users.items():
         for page in pages:

@@ -149,7 +149,8 @@ def insert_in_batches(model, rows, batch_rows=BULK_BATCH_ROWS):
     placeholder = "(" + ", ".join([database.param] * len(fields)) + ")"
     for start in range(0, len(rows), batch_rows):
         batch = rows[start:start + batch_rows]
-        params = [convert(value) for row in batch for convert, value in zip(converters, [*row.values(), *extra])]
+        params = [convert(value) for row in batch
+                  for convert, value in zip(converters, [*row.values(), *extra], strict=True)]
         database.execute_sql(f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([placeholder] * len(batch))}',
                              params)
 

@@ -31,7 +31,7 @@ def cells(data):
 def records(data):
     """The data rows as {header: value} dicts."""
     header, *body = rows(data)
-    return [dict(zip(header, row)) for row in body]
+    return [dict(zip(header, row, strict=True)) for row in body]
 
 
 def sheet_xml(data):

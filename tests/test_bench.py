@@ -97,7 +97,8 @@ def test_pages_benchmark_visits_every_page_and_prints_the_table(bench_database):
     assert "pages measured:" in output
 
 
-@pytest.mark.skipif(not shutil.which("gunicorn", path=str(Path(sys.executable).parent)) and not shutil.which("gunicorn"),
+@pytest.mark.skipif(not shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+                    and not shutil.which("gunicorn"),
                     reason="gunicorn is not installed (pip install -e '.[bench]')")
 def test_throughput_benchmark_compares_products_page_with_minimal_page(bench_database):
     url, _ = bench_database

@@ -23,7 +23,8 @@ from fulfilment.admin import (
 from fulfilment.admin.base import StaffIndexView
 from fulfilment.admin.work import status_badge
 
-AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing, account)
+AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing,
+         account)
 
 
 def init_app(app):

@@ -181,10 +181,10 @@ class StaffModelView(StaffAccessMixin, ModelView):
     def get_query(self):
         # Lists never load blobs (image bytes); a preview column fetches them by URL.
         query = self.model.select(*[f for f in self.model._meta.sorted_fields if not isinstance(f, BlobField)])
-        for field in self._shown_foreign_keys():
-            related = field.rel_model.alias(f"rel_{field.name}")
+        for foreign_key in self._shown_foreign_keys():
+            related = foreign_key.rel_model.alias(f"rel_{foreign_key.name}")
             query = query.select_extend(related).switch(self.model).join(
-                related, JOIN.LEFT_OUTER, on=(field == related.id), attr=field.name
+                related, JOIN.LEFT_OUTER, on=(foreign_key == related.id), attr=foreign_key.name
             )
         return query.switch(self.model)
 

@@ -336,11 +336,10 @@ class InvoiceView(ReadOnlyModelView):
             flash(billing.InvoiceLocked.default_message, "error")
             return redirect(self.details_url(invoice))
         form = LineForm(request.form if request.method == "POST" else None)
-        if request.method == "POST" and form.validate():
-            if self.call_service(billing.add_line, invoice, form.description.data, form.quantity.data,
-                                 form.unit_price.data, _actor()):
-                flash("Line added.", "success")
-                return redirect(self.details_url(invoice))
+        if request.method == "POST" and form.validate() and self.call_service(
+                billing.add_line, invoice, form.description.data, form.quantity.data, form.unit_price.data, _actor()):
+            flash("Line added.", "success")
+            return redirect(self.details_url(invoice))
         return self.render_form_page(f"Add a line to {invoice}", form, invoice)
 
 
@@ -377,11 +376,10 @@ class InvoiceLineView(ReadOnlyModelView):
             flash(billing.InvoiceLocked.default_message, "error")
             return redirect(url_for("invoice.details_view", id=line.invoice_id))
         form = LineForm(request.form if request.method == "POST" else None, obj=line)
-        if request.method == "POST" and form.validate():
-            if self.call_service(billing.update_line, line, form.description.data, form.quantity.data,
-                                 form.unit_price.data, _actor()):
-                flash("Line changed; a re-run keeps it as it is now.", "success")
-                return redirect(url_for("invoice.details_view", id=line.invoice_id))
+        if request.method == "POST" and form.validate() and self.call_service(
+                billing.update_line, line, form.description.data, form.quantity.data, form.unit_price.data, _actor()):
+            flash("Line changed; a re-run keeps it as it is now.", "success")
+            return redirect(url_for("invoice.details_view", id=line.invoice_id))
         return self.render_form_page(f"Change a line of {line.invoice}", form, line)
 
 

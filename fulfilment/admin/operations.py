@@ -173,10 +173,10 @@ class OrderView(WorkPageMixin, ReadOnlyModelView):
     def pause_form(self, record_id):
         order = self.get_one(record_id) or abort(404)
         form = PauseForm(request.form if request.method == "POST" else None)
-        if request.method == "POST" and form.validate():
-            if self.call_service(orders.pause_order, order, form.reason.data, _actor()):
-                flash("Order paused; its picklists cannot be picked until it resumes.", "success")
-                return redirect(self.details_url(order))
+        if (request.method == "POST" and form.validate()
+                and self.call_service(orders.pause_order, order, form.reason.data, _actor())):
+            flash("Order paused; its picklists cannot be picked until it resumes.", "success")
+            return redirect(self.details_url(order))
         return self.render_form_page(f"Pause order {order.number}", form, order)
 
 

@@ -160,7 +160,7 @@ def create_order():
     line_bodies = body.objects("products", required=True)
     products = products_of_lines(client, line_bodies)
     lines = [(product, line.integer("amount", required=True), line.money("price"), line.text("remarks") or "")
-             for product, line in zip(products, line_bodies)]
+             for product, line in zip(products, line_bodies, strict=True)]
     with address_errors_in_api_words():
         order = orders.create_order(client, lines, source="api", actor=current_key(), fields=_fields(body))
     return created(_one(order))

@@ -94,7 +94,7 @@ def create_purchase_order():
     line_bodies = body.objects("products", required=True)
     products = products_of_lines(client, line_bodies)
     lines = [(product, line.integer("amount", required=True), line.money("price"))
-             for product, line in zip(products, line_bodies)]
+             for product, line in zip(products, line_bodies, strict=True)]
     purchase_order = purchasing.create_purchase_order(client, lines, actor=current_key(), **_header(body))
     return created(_one(purchase_order))
 

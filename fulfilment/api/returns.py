@@ -93,12 +93,12 @@ def _fields(body):
 def _returned_lines(client, bodies):
     products = products_of_lines(client, bodies, goods_coming_back=True)
     return [(product, line.integer("amount", required=True), line.text("reason") or "")
-            for product, line in zip(products, bodies)]
+            for product, line in zip(products, bodies, strict=True)]
 
 
 def _replacement_lines(client, bodies):
     products = products_of_lines(client, bodies)
-    return [(product, line.integer("amount", required=True)) for product, line in zip(products, bodies)]
+    return [(product, line.integer("amount", required=True)) for product, line in zip(products, bodies, strict=True)]
 
 
 @bp.get("/return_statuses")

@@ -18,7 +18,7 @@ REPLACED = {Picklist: "picklist_client_id_status_closed_at"}
 
 
 def upgrade(database):
-    for model, index in REPLACED.items():
+    for index in REPLACED.values():
         database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
     for model in MODELS:
         # Tables of later migrations (built with their indexes there) do not exist yet here.

@@ -27,7 +27,10 @@ from fulfilment.services.errors import DomainError, UsernameTaken, ValidationFai
 MIN_PASSWORD_LENGTH = 12
 # A short list of the passwords people pick most often; the length rule catches the rest.
 COMMON_PASSWORDS = frozenset(
-    ["123456789012", "1234567890123", "password1234", "password12345", "passwordpassword", "qwertyuiopas", "qwerty123456", "111111111111", "000000000000", "letmein12345", "welcome12345", "iloveyou1234", "administrator", "adminadmin123", "changeme1234", "fulfilment123", "monkey123456", "dragon123456", "abc123456789", "abcdefghijkl", "1q2w3e4r5t6y", "qwertyqwerty", "aaaaaaaaaaaa"]
+    ["123456789012", "1234567890123", "password1234", "password12345", "passwordpassword", "qwertyuiopas",
+     "qwerty123456", "111111111111", "000000000000", "letmein12345", "welcome12345", "iloveyou1234",
+     "administrator", "adminadmin123", "changeme1234", "fulfilment123", "monkey123456", "dragon123456",
+     "abc123456789", "abcdefghijkl", "1q2w3e4r5t6y", "qwertyqwerty", "aaaaaaaaaaaa"]
 )
 
 # Hash used to spend the same time on unknown usernames as on known ones.

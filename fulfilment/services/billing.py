@@ -658,7 +658,8 @@ def export_invoice(invoice, today=None, max_labels=1000):
          "amount": invoice.vat_amount, "records": ""},
         {"description": "Total", "quantity": None, "unit_price": None, "amount": invoice.total, "records": ""},
     ]
-    target = tempfile.TemporaryFile(suffix=".xlsx")
+    # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
         written = write_workbook(target, f"Invoice {invoice}", INVOICE_COLUMNS, rows)
     except BaseException:

@@ -191,7 +191,7 @@ def _products(rows, columns):
     names = [column.name for column in columns]
     for row in rows:
         product = Product(__no_default__=True)
-        product.__data__ = dict(zip(names, row))
+        product.__data__ = dict(zip(names, row, strict=True))
         product._dirty = set()
         yield product
 

@@ -412,7 +412,8 @@ def export_report(client, period, today=None):
     import tempfile
 
     report = build_report(client, period)
-    target = tempfile.TemporaryFile(suffix=".xlsx")
+    # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
         rows = write_workbook(target, "Customer report", SUMMARY_COLUMNS, summary_rows(report))
     except BaseException:

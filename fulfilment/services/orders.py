@@ -167,9 +167,11 @@ def process_order(order, actor=None):
             raise ValidationFailed("An order needs at least one product before it can be processed.")
         warehouse_id = order.warehouse_id or Warehouse.default().id
         wanted = [amount - cancelled for _, _, amount, cancelled in lines]
-        taken = stock.allocate_many([(product_id, amount) for (_, product_id, _, _), amount in zip(lines, wanted)],
+        taken = stock.allocate_many([(product_id, amount)
+                                     for (_, product_id, _, _), amount in zip(lines, wanted, strict=True)],
                                     warehouse_id)
-        to_pick = [(product_id, took, line_id) for (line_id, product_id, _, _), took in zip(lines, taken) if took]
+        to_pick = [(product_id, took, line_id)
+                   for (line_id, product_id, _, _), took in zip(lines, taken, strict=True) if took]
         allocated_ids = sorted({product_id for product_id, _, _ in to_pick})
         events.emit_for_each("products.free_stock_changed", order.client_id,
                              lambda: Product.select().where(Product.id.in_(allocated_ids)).order_by(Product.id))
@@ -177,7 +179,7 @@ def process_order(order, actor=None):
         waiting = [
             {"client": order.client_id, "order": order.id, "order_line": line_id, "product": product_id,
              "warehouse": warehouse_id, "amount": amount - took, "created_at": now}
-            for (line_id, product_id, _, _), amount, took in zip(lines, wanted, taken) if amount > took
+            for (line_id, product_id, _, _), amount, took in zip(lines, wanted, taken, strict=True) if amount > took
         ]
         insert_in_batches(Backorder, waiting)
         if to_pick:

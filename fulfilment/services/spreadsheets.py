@@ -92,7 +92,8 @@ def export_rows(list_name, columns, query, *, max_rows, today=None):
                 f"{list_name} has {total:,} rows; one export holds at most {max_rows:,}. "
                 "Narrow the list down with a search or filter and export again."
             )
-        target = tempfile.TemporaryFile(suffix=".xlsx")
+        # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
+        target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
         try:
             written = write_workbook(target, list_name, columns, streamed(query, FETCH_BATCH_SIZE), max_rows)
         except BaseException:
@@ -122,7 +123,7 @@ def write_workbook(target, title, columns, rows, max_rows=None):
     rest = ([column.value(row) for column in columns] for row in rows)
     money = [column.money for column in columns]
     for values in chain(sample, rest):
-        sheet.append([_cell(sheet, value, is_money) for value, is_money in zip(values, money)])
+        sheet.append([_cell(sheet, value, is_money) for value, is_money in zip(values, money, strict=True)])
         written += 1
     workbook.save(target)
     return written

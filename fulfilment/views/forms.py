@@ -65,7 +65,7 @@ def too_many_rows(formdata, prefixes=("lines", "existing")):
     FieldList's max_entries would drop the rows beyond it without a word.
     """
     rows = set()
-    for name in formdata.keys():
+    for name in formdata:
         match = _ROW_KEY.match(name)
         if match and match.group(1) in prefixes:
             rows.add((match.group(1), match.group(2)))

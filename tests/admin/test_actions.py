@@ -134,7 +134,8 @@ def test_staff_creates_a_client_with_a_portal_login(staff_client):
 
     factories.admin_post(staff_client, "/admin/client/new/", "/admin/client/new/", {
         "name": "Nieuwe Klant", "email": "info@klant.example", "language": "nl", "active": "y",
-        "portal_access": "y", "product_management": "y", "login_username": "klant", "login_password": "long-password-123",
+        "portal_access": "y", "product_management": "y", "login_username": "klant",
+        "login_password": "long-password-123",
     })
     client = Client.get(Client.name == "Nieuwe Klant")
     user = PortalUser.get(PortalUser.client == client)

@@ -247,7 +247,7 @@ def test_smtp_url_forms():
     assert outbox.parse_smtp_url("smtps://anna:pw@mail.example") == outbox.SmtpServer(
         "mail.example", 465, "ssl", "anna", "pw")
     assert outbox.parse_smtp_url("smtp://127.0.0.1:2525?starttls=no").security == "none"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         outbox.parse_smtp_url("http://mail.example")
 
 

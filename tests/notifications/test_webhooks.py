@@ -139,7 +139,7 @@ def test_hook_is_deactivated_after_five_failed_deliveries_and_reactivated_by_its
     for _ in range(5):
         factories.make_order(shop)
     now = utcnow()
-    for attempt in range(16):  # the first attempt and Picqer's 15 retries
+    for _attempt in range(16):  # the first attempt and Picqer's 15 retries
         webhooks.deliver_due(now=now)
         now += timedelta(hours=3)
     assert len(receiver.requests) == 5 * 16

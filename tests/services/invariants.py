@@ -37,7 +37,7 @@ def table_contents():
         contents = fetch_prepared("table_contents", "SELECT " + ", ".join(
             f'(SELECT array_agg(t::text ORDER BY t.id) FROM "{table}" t)' for table in tables
         ))[0]
-    return dict(zip((model.__name__ for model in MODELS), contents))
+    return dict(zip((model.__name__ for model in MODELS), contents, strict=True))
 
 
 STOCK_ROWS_SQL = """

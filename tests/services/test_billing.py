@@ -179,7 +179,8 @@ def test_a_rerun_racing_an_issue_never_changes_the_issued_invoice(shipped):
     client, period = shipped
     for _ in range(3):
         draft = billing.run_billing(client, period)
-        outcomes = run_together(lambda: billing.issue_invoice(draft), lambda: billing.run_billing(client, period))
+        outcomes = run_together(lambda draft=draft: billing.issue_invoice(draft),
+                                lambda: billing.run_billing(client, period))
         assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
         issued = Invoice.get_by_id(draft.id)
         assert issued.status == "issued"

@@ -66,8 +66,8 @@ def test_cancel_and_pick_of_one_order_end_in_one_allowed_state(app):
         ledger_lines = StockMutation.select().count()
 
         (cancelled, cancel_result), (picked, pick_result) = run_together(
-            lambda: orders.cancel_order(order),
-            lambda: picking.close_picklist(picklist, shipments=[{"carrier": "PostNL"}]),
+            lambda order=order: orders.cancel_order(order),
+            lambda picklist=picklist: picking.close_picklist(picklist, shipments=[{"carrier": "PostNL"}]),
         )
 
         order = Order.get_by_id(order.id)
@@ -94,8 +94,10 @@ def test_purchase_order_change_and_receipt_end_in_one_allowed_state(app):
         old_line = PurchaseOrderLine.get(PurchaseOrderLine.purchase_order == purchase_order)
 
         (changed, change_result), (received, receipt_result) = run_together(
-            lambda: purchasing.update_purchase_order(purchase_order, lines=[(new_product, 7)]),
-            lambda: purchasing.register_receipt(purchase_order, {old_line.id: 4}),
+            lambda purchase_order=purchase_order: purchasing.update_purchase_order(purchase_order,
+                                                                                   lines=[(new_product, 7)]),
+            lambda purchase_order=purchase_order, old_line=old_line: purchasing.register_receipt(purchase_order,
+                                                                                                 {old_line.id: 4}),
         )
 
         lines = [(line.product_id, line.amount, line.amount_received)
@@ -137,7 +139,8 @@ def test_orders_taking_two_products_in_opposite_order_both_get_processed(app):
         first = factories.make_order(client, lines=[(shoes, 1), (socks, 1)])
         second = factories.make_order(client, lines=[(socks, 1), (shoes, 1)])
 
-        outcomes = run_together(lambda: orders.process_order(first), lambda: orders.process_order(second))
+        outcomes = run_together(lambda first=first: orders.process_order(first),
+                                lambda second=second: orders.process_order(second))
 
         assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
     assert (factories.stock_levels(shoes), factories.stock_levels(socks)) == ((20, 2 * ROUNDS), (20, 2 * ROUNDS))
@@ -153,8 +156,10 @@ def test_a_receipt_serving_an_orders_backorder_and_cancelling_that_order_leave_n
         purchase_order = factories.make_purchase_order(client, lines=[(product, 1)])
         line = PurchaseOrderLine.get(PurchaseOrderLine.purchase_order == purchase_order)
 
-        outcomes = run_together(lambda: purchasing.register_receipt(purchase_order, {line.id: 1}),
-                                lambda: orders.cancel_order(order))
+        outcomes = run_together(
+            lambda purchase_order=purchase_order, line=line: purchasing.register_receipt(purchase_order, {line.id: 1}),
+            lambda order=order: orders.cancel_order(order),
+        )
 
         assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
         assert Order.get_by_id(order.id).status == "cancelled"
@@ -174,8 +179,11 @@ def test_a_receipt_and_picking_an_order_it_serves_do_not_deadlock(app):
         purchase_order = factories.make_purchase_order(client, lines=[(socks, 1), (shoes, 1)])
         received = {line.id: 1 for line in purchase_order.lines}
 
-        outcomes = run_together(lambda: purchasing.register_receipt(purchase_order, received),
-                                lambda: picking.close_picklist(picklist))
+        outcomes = run_together(
+            lambda purchase_order=purchase_order, received=received: purchasing.register_receipt(purchase_order,
+                                                                                                 received),
+            lambda picklist=picklist: picking.close_picklist(picklist),
+        )
 
         assert [outcome for outcome, _ in outcomes] == ["ok", "ok"]
         assert not Backorder.select().where(Backorder.order == order).exists()

@@ -67,7 +67,7 @@ def actionable_sql(engine):
 def actionable():
     """{what: whether its query has rows}, asked in one statement (built once: building took longer)."""
     row = database.execute_sql(*actionable_sql(type(database.obj))).fetchone()
-    return dict(zip(ACTIONABLE, map(bool, row)))
+    return dict(zip(ACTIONABLE, map(bool, row), strict=True))
 
 
 def needs(what):

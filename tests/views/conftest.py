@@ -65,7 +65,8 @@ def build_client_with_everything(name, user_name, marker=MARKER):
     hook = Hook.create(client=client, name=f"{marker} hook", event="orders.created",
                        address=f"https://{marker.lower()}.example/hook")
     draft_invoice, invoice = factories.make_invoices(client)
-    return dict(hook=hook, invoice=invoice, invoice_line=invoice.lines.get(), draft_invoice=draft_invoice, api_key=api_key, user=user, product=product, image=image, order=order, order_line=order.lines.get(),
+    return dict(hook=hook, invoice=invoice, invoice_line=invoice.lines.get(), draft_invoice=draft_invoice,
+                api_key=api_key, user=user, product=product, image=image, order=order, order_line=order.lines.get(),
                 shipped_order=shipped_order,
                 shipment=Picklist.get_by_id(shipment.id), purchase_order=purchase_order, ret=ret, webshop=webshop,
                 address=address)
@@ -81,7 +82,8 @@ def build_world():
         a_user=a["user"], b_user=b["user"], no_access_user=no_access, product=a["product"], image=a["image"],
         order=a["order"], order_line=a["order_line"], shipped_order=a["shipped_order"], shipment=a["shipment"],
         purchase_order=a["purchase_order"], ret=a["ret"], webshop=a["webshop"], address=a["address"],
-        api_key=a["api_key"], invoice=a["invoice"], invoice_line=a["invoice_line"], draft_invoice=a["draft_invoice"], hook=a["hook"],
+        api_key=a["api_key"], invoice=a["invoice"], invoice_line=a["invoice_line"], draft_invoice=a["draft_invoice"],
+        hook=a["hook"],
     )
 
 

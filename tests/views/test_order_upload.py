@@ -73,7 +73,7 @@ def test_a_good_file_is_previewed_then_imported_exactly(app, portal_client, shop
     before = snapshot()
     page = text_of(upload(portal_client, make_file(), reference="Shop export 12"))
     assert "Create this order" in page and "Deliver to: <strong>Jansen BV</strong>" in page
-    for code, amount in expected:
+    for code, _amount in expected:
         assert f"{code} <span" in page
     assert snapshot() == before  # a preview creates nothing
 

@@ -589,8 +589,9 @@ class FakeShopify(FakeShop):
             for fulfillment in order["fulfillments"]:
                 if fulfillment["id"] == variables["fulfillmentId"]:
                     urls = tracking.get("urls") or [None] * len(tracking.get("numbers") or [])
+                    numbers = tracking.get("numbers") or []
                     fulfillment["trackingInfo"] = [{"company": tracking.get("company"), "number": number, "url": url}
-                                                   for number, url in zip(tracking.get("numbers") or [], urls)]
+                                                   for number, url in zip(numbers, urls, strict=False)]
                     fulfillment["notifyCustomer"] = variables.get("notifyCustomer")
                     return _json(200, {"data": {"fulfillmentTrackingInfoUpdate": {
                         "fulfillment": {"id": fulfillment["id"]}, "userErrors": []}}})

@@ -24,7 +24,7 @@ from tests.webshops.shopify_cost import MAX_QUERY_COST, UnknownSize, requested_c
 def _graphql_strings(module):
     """Every module-level string of the connector that is a GraphQL operation."""
     found = {}
-    for name, value in vars(module).items():
+    for _name, value in vars(module).items():
         if not isinstance(value, str) or not ("query " in value or "mutation " in value):
             continue
         try:

@@ -96,7 +96,7 @@ def test_over_http_each_request_is_signed_with_oauth_and_the_secret_never_travel
     assert authorizations and all(value.startswith("OAuth ") for value in authorizations)
     assert 'oauth_signature_method="HMAC-SHA256"' in authorizations[0]
     assert len(woo.nonces) == len(woo.requests) - 1  # every answered request had a nonce of its own
-    for headers, (_, _, query, body) in zip(woo.headers, woo.requests):
+    for headers, (_, _, query, body) in zip(woo.headers, woo.requests, strict=True):
         sent = str(headers) + str(query) + body.decode()
         assert woo.consumer_secret not in sent
         assert "Basic " not in sent

@@ -447,9 +447,8 @@ def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
     addresses = checked_addresses(url, allow_private_network)
     context = ssl.create_default_context(cafile=ca_bundle or requests.certs.where())
     try:
-        with open_first(addresses, port, timeout) as raw:
-            with context.wrap_socket(raw, server_hostname=host) as secure:
-                certificate = secure.getpeercert()
+        with open_first(addresses, port, timeout) as raw, context.wrap_socket(raw, server_hostname=host) as secure:
+            certificate = secure.getpeercert()
     except ssl.SSLCertVerificationError as error:
         raise InsecureConnection(explain_certificate_error(error, host)) from None
     except ssl.SSLError:
