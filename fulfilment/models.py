@@ -15,7 +15,7 @@ from peewee import (
     DateField,
     DateTimeField,
     DecimalField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -913,7 +913,8 @@ class RateLimitCounter(BaseModel):
 
     name = CharField(unique=True)
     hits = IntegerField(default=0)
-    expires_at = FloatField(index=True)  # Unix time at which the window ends
+    # Unix time at which the window ends: DOUBLE PRECISION (PostgreSQL's REAL would round it by minutes).
+    expires_at = DoubleField(index=True)
 
 
 class SecuritySetting(BaseModel):
