@@ -227,6 +227,35 @@ def run_billing_command(start, end):
         raise click.ClickException(f"{refused} client(s) could not be billed; see above.")
 
 
+@click.group("translations")
+def translations_command():
+    """Keep the Dutch and English catalogues in step with the code (fulfilment/catalogues.py)."""
+
+
+@translations_command.command("update")
+def translations_update_command():
+    """Add new texts to the catalogues and drop gone ones; lists what still needs a translation."""
+    from fulfilment import catalogues
+
+    for language, missing in catalogues.update().items():
+        click.echo(f"{language}: {len(missing)} text(s) to translate")
+        for text in missing:
+            click.echo(f"  {text!r}")
+
+
+@translations_command.command("check")
+def translations_check_command():
+    """Fail when a text in the code lacks a translation, or a translation is fuzzy or does not fit."""
+    from fulfilment import catalogues
+
+    found = catalogues.problems()
+    for problem in found:
+        click.echo(problem, err=True)
+    if found:
+        raise click.ClickException(f"{len(found)} problem(s) in the catalogues.")
+    click.echo("The catalogues are complete.")
+
+
 def _print_logins(logins):
     click.echo("Demo warehouse ready. Logins:")
     for role, username, password in logins:
@@ -236,5 +265,5 @@ def _print_logins(logins):
 def init_app(app):
     for command in (init_db_command, create_staff_command, create_api_key_command, demo_data_command,
                     serve_command, worker_command, sync_webshops_command, storage_snapshot_command,
-                    run_billing_command):
+                    run_billing_command, translations_command):
         app.cli.add_command(command)

@@ -73,6 +73,8 @@ DEFAULTS = {
     "WEBHOOK_MAX_ATTEMPTS": 16,
     "WEBHOOK_TIMEOUT": 10.0,
     "WEBHOOK_DEACTIVATE_AFTER": 5,
+    # The time zone dates and times are shown in (they are stored in UTC), e.g. Europe/Amsterdam.
+    "TIMEZONE": "UTC",
 }
 
 
@@ -122,6 +124,7 @@ _ENV_TYPES = {
     "WEBHOOK_MAX_ATTEMPTS": int,
     "WEBHOOK_TIMEOUT": float,
     "WEBHOOK_DEACTIVATE_AFTER": int,
+    "TIMEZONE": str,
 }
 
 SECRET_KEY_FILE = "secret_key"

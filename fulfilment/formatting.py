@@ -1,39 +1,56 @@
 """How numbers, money and dates read, everywhere: Jinja filters for the portal and the back office's
 templates, and Flask-Admin's column formatters, all from the functions below.
 
-Dates read YYYY-MM-DD and times YYYY-MM-DD HH:MM (to the minute, never seconds or microseconds);
-money reads "€ 1,234.50" (currency and two decimals); amounts are whole numbers.
+Everything follows the language of the request (fulfilment/i18n.py) through Babel: money reads
+"€ 1,234.50" in English and "€ 1.234,50" in Dutch (currency and two decimals), amounts are whole
+numbers with thousands separators, dates read "30 Nov 2026" / "30 nov 2026" and times add the hour
+and minute on a 24-hour clock (never seconds), in the configured time zone (TIMEZONE; stored in UTC).
+Outside a request they read as in English.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
+import flask_babel
+from babel import Locale, dates, numbers
+
 CURRENCY_SIGN = "€\u00a0"
+DATE_PATTERN = "d MMM y"
+DATETIME_PATTERN = "d MMM y HH:mm"
+_ENGLISH = Locale("en")
+
+
+def _locale():
+    return flask_babel.get_locale() or _ENGLISH
+
+
+def _decimal(value, pattern):
+    return numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
 def format_number(value):
     if value is None:
         return "–"
-    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else f"{value:,.2f}"
+    return _decimal(value, "#,##0" if isinstance(value, int) else "#,##0.00")
 
 
 def format_money(value):
     if value is None:
         return "–"
-    return CURRENCY_SIGN + f"{Decimal(value):,.2f}"
+    return CURRENCY_SIGN + _decimal(Decimal(value), "#,##0.00")
 
 
 def format_rate(value):
     """A price per unit with four decimals (storage per unit per day is often a fraction of a cent)."""
     if value is None:
         return "–"
-    return CURRENCY_SIGN + f"{Decimal(value):,.4f}"
+    return CURRENCY_SIGN + _decimal(Decimal(value), "#,##0.0000")
 
 
 def format_percent(value):
     if value is None:
         return "–"
-    return f"{Decimal(value):.2f}\u00a0%"
+    return _decimal(Decimal(value), "0.00") + "\u00a0%"
 
 
 def format_datetime(value):
@@ -41,18 +58,17 @@ def format_datetime(value):
         return "–"
     if not isinstance(value, datetime):
         return format_date(value)
-    return value.strftime("%Y-%m-%d %H:%M")
+    if flask_babel.get_locale() is None:
+        return dates.format_datetime(value, DATETIME_PATTERN, locale=_ENGLISH)
+    return flask_babel.format_datetime(value, DATETIME_PATTERN)
 
 
 def format_date(value):
-    return value.strftime("%Y-%m-%d") if value else "–"
-
-
-def count_of(number, singular, plural=None):
-    """'1 product', '2 products', '0 products': a count in a sentence."""
-    if number == 1:
-        return f"1 {singular}"
-    return f"{format_number(number)} {plural or singular + 's'}"
+    if not value:
+        return "–"
+    if isinstance(value, datetime) and flask_babel.get_locale() is not None:
+        return flask_babel.format_date(value, DATE_PATTERN)  # the day in the shown time zone
+    return dates.format_date(value, DATE_PATTERN, locale=_locale())
 
 
 def format_decimal_column(name, field, value):
@@ -64,7 +80,7 @@ def format_decimal_column(name, field, value):
         return format_rate(value)
     if places == 2:
         return format_money(value)
-    return f"{value:,.{places}f}"
+    return _decimal(value, "#,##0." + "0" * places)
 
 
 def _admin_datetime(view, value, name):
@@ -81,7 +97,7 @@ def _admin_decimal(view, value, name):
 
 
 def _admin_float(view, value, name):
-    return f"{value:,.2f}"
+    return _decimal(value, "#,##0.00")
 
 
 def admin_type_formatters(base):
@@ -97,4 +113,3 @@ def init_app(app):
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
-    app.add_template_filter(count_of, "count_of")

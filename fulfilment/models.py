@@ -23,6 +23,7 @@ from peewee import (
 )
 
 from fulfilment.db import database
+from fulfilment.i18n import LANGUAGES
 
 
 def utcnow():
@@ -110,6 +111,8 @@ class StaffUser(LoginIdentity, BaseModel):
     totp_enabled_at = DateTimeField(null=True)
     totp_last_step = IntegerField(default=0)
     recovery_code_hashes = TextField(default="")
+    # The language this person reads the back office in (None: the browser's); migration 9.
+    language = CharField(null=True, choices=LANGUAGES)
 
     def __str__(self):
         return self.username
@@ -117,9 +120,6 @@ class StaffUser(LoginIdentity, BaseModel):
     @property
     def two_factor_enabled(self):
         return self.totp_enabled_at is not None
-
-
-LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
 
 class Client(BaseModel):
@@ -150,6 +150,8 @@ class PortalUser(LoginIdentity, ClientOwned):
     active = BooleanField(default=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # The language this person reads the portal in (None: its client's); migration 9.
+    language = CharField(null=True, choices=LANGUAGES)
 
     def __str__(self):
         return self.username

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 
-from fulfilment import auth, db, routing, security_headers
+from fulfilment import auth, db, i18n, routing, security_headers
 from fulfilment.config import load_config
 from fulfilment.extensions import csrf
 
@@ -14,17 +14,19 @@ def create_app(config=None):
     routing.init_app(app)  # before any route: ids beyond what a table holds answer 404
     security_headers.init_app(app)
 
+    i18n.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
 
-    from fulfilment import admin, api, cli, formatting, jobs, views
+    from fulfilment import admin, api, cli, formatting, jobs, views, vocabulary
     from fulfilment.services import outbox, webshops
 
     webshops.init_app(app)
     outbox.init_app(app)
     jobs.init_app(app)
     formatting.init_app(app)
+    vocabulary.init_app(app)
     admin.init_app(app)
     views.init_app(app)
     cli.init_app(app)

@@ -44,7 +44,7 @@ def init_app(app):
 
 
 class AdminBaseWithLanguage(BaseLoader):
-    """Flask-Admin's Bootstrap 4 base layout with lang="en" on its <html> (it has no block there), so
+    """Flask-Admin's Bootstrap 4 base layout with the page's language on its <html> (it has no block there), so
     screen readers pronounce the back office in the right language."""
 
     NAME = "admin/base.html"
@@ -56,4 +56,4 @@ class AdminBaseWithLanguage(BaseLoader):
         source = self.SOURCE.read_text(encoding="utf-8")
         if "<html>" not in source:
             raise RuntimeError(f"{self.SOURCE} has changed: set the page language another way")
-        return source.replace("<html>", '<html lang="en">', 1), str(self.SOURCE), lambda: True
+        return source.replace("<html>", '<html lang="{{ current_language() }}">', 1), str(self.SOURCE), lambda: True

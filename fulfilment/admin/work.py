@@ -8,6 +8,8 @@ from flask import current_app, url_for
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from markupsafe import Markup, escape
 
+from fulfilment.vocabulary import status_label
+
 # One colour per status (styles in static/backoffice.css, AA contrast): the family a status belongs to.
 BADGE_TONES = {
     "concept": "draft", "draft": "draft", "ignored": "draft", "pending": "draft",
@@ -22,11 +24,11 @@ BADGE_TONES = {
 
 def status_badge(status):
     """A status as a badge: one colour per status, the word always written out."""
-    text = str(status or "").strip()
-    if not text:
+    code = str(status or "").strip()
+    if not code:
         return Markup("")
-    tone = BADGE_TONES.get(text.lower(), "other")
-    return Markup(f'<span class="badge status-badge status-{tone}">{escape(text)}</span>')
+    tone = BADGE_TONES.get(code.lower(), "other")
+    return Markup(f'<span class="badge status-badge status-{tone}">{escape(status_label(code))}</span>')
 
 
 def status_formatter(view, context, model, name):

@@ -22,6 +22,7 @@ MIGRATIONS = [
     (6, "m0006_indexes_and_search"),
     (7, "m0007_notifications"),
     (8, "m0008_billing"),
+    (9, "m0009_personal_language"),
     (12, "m0012_locations_carriers_customs"),
 ]
 

@@ -8,6 +8,7 @@ from peewee import JOIN, fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.models import (
     LANGUAGES,
     ApiKey,
@@ -310,3 +311,16 @@ def client_since(client):
         if moment is not None:
             moments.append(moment)
     return min(moments)
+
+
+def set_language(user, language):
+    """Choose the language user (a portal user or staff) reads; empty goes back to the default
+    (a portal user's client's language, staff's browser's). Returns the language stored."""
+    language = (language or "").strip() or None
+    if language is not None and language not in dict(LANGUAGES):
+        raise ValidationFailed(_("Unknown language %(code)s: choose one of %(choices)s.", code=language,
+                                 choices=", ".join(dict(LANGUAGES))))
+    with write_transaction():
+        type(user).update(language=language).where(type(user).id == user.id).execute()
+    user.language = language
+    return language

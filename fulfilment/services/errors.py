@@ -11,7 +11,8 @@ class DomainError(Exception):
     default_message = "This action is not allowed."
 
     def __init__(self, message=None):
-        self.message = message or self.default_message
+        # Read now, in the language of the request that raised it (the API's is always English).
+        self.message = str(message or self.default_message)
         super().__init__(self.message)
 
 

@@ -25,6 +25,8 @@ from flask import current_app, has_app_context, has_request_context, request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fulfilment.db import write_transaction
+from fulfilment.formatting import format_date, format_datetime, format_money, format_number
+from fulfilment.i18n import LANGUAGE_CODES, force_locale
 from fulfilment.models import OutboxMail, utcnow
 from fulfilment.services.errors import ValidationFailed, WrongStatus
 
@@ -33,7 +35,6 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
-LANGUAGES = ("en", "nl")
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,9 @@ def _template_environment():
             autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
             trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
         )
-        _templates.filters["date"] = lambda value: value.strftime("%d-%m-%Y") if value else ""
-        _templates.filters["datetime"] = lambda value: value.strftime("%d-%m-%Y %H:%M") if value else ""
+        # the portal's formats, in the mail's language (render_mail sets it)
+        _templates.filters.update(date=format_date, datetime=format_datetime, money=format_money,
+                                  number=format_number)
     return _templates
 
 
@@ -116,14 +118,15 @@ def _render_block(template, block, context):
 
 def render_mail(kind, language, context):
     """(subject, text, html) of a kind of e-mail in a language, from templates/mail/<language>/<kind>.*"""
-    language = language if language in LANGUAGES else "en"
+    language = language if language in LANGUAGE_CODES else "en"
     env = _template_environment()
     base = f"mail/{language}/{kind}"
     context = {**context, "language": language}
-    text_template = env.get_template(f"{base}.txt")
-    subject = " ".join(_render_block(text_template, "subject", context).split())
-    text = _render_block(text_template, "body", context) + "\n"
-    html = env.get_template(f"{base}.html").render(context)
+    with force_locale(language):
+        text_template = env.get_template(f"{base}.txt")
+        subject = " ".join(_render_block(text_template, "subject", context).split())
+        text = _render_block(text_template, "body", context) + "\n"
+        html = env.get_template(f"{base}.html").render(context)
     return subject, text, html
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fulfilment.db import write_transaction
-from fulfilment.formatting import count_of
+from fulfilment.i18n import _, ngettext
 from fulfilment.models import PortalUser, Product, Webshop, utcnow
 from fulfilment.services import webshop_health, webshops
 from fulfilment.services.connectors.base import ConnectorError
@@ -69,7 +69,7 @@ class _Run:
         return True
 
     def skip_rest(self, reason):
-        for key, _ in CHECKS:
+        for key, _title in CHECKS:
             if key not in self.results:
                 self.record(key, SKIPPED, reason)
 
@@ -204,8 +204,9 @@ def connection_test_summary(checks):
     skipped = sum(1 for check in checks if check.status == SKIPPED)
     passed = total - failed - skipped
     if failed == 0 and skipped == 0:
-        return f"All {total} checks passed." if total != 1 else "The check passed."
-    parts = [f"{count_of(failed, 'check')} failed" if failed else ""]
+        return ngettext("The check passed.", "All %(num)s checks passed.", total)
+    parts = [ngettext("%(num)s check failed", "%(num)s checks failed", failed)] if failed else []
     if skipped:
-        parts.append(f"{skipped} could not be run after it" if failed == 1 else f"{count_of(skipped, 'check')} not run")
-    return f"{', '.join(part for part in parts if part)}; {passed} of {total} passed."
+        parts.append(ngettext("%(num)s could not be run after it", "%(num)s could not be run after it", skipped)
+                     if failed == 1 else ngettext("%(num)s check not run", "%(num)s checks not run", skipped))
+    return _("%(failures)s; %(passed)s of %(total)s passed.", failures=", ".join(parts), passed=passed, total=total)

@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from fulfilment.formatting import count_of
+from fulfilment.i18n import ngettext
 from fulfilment.services import catalog, idempotency, orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
@@ -126,7 +126,9 @@ def confirm_order_import():
         order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
                                    save_to_address_book={} if preview["save_address"] else None,
                                    once_key=preview["import_key"])
-    flash(f"Order {order.number} has been created from your file ({count_of(len(lines), 'product')}).", "success")
+    flash(ngettext("Order %(number)s has been created from your file (%(num)s product).",
+                   "Order %(number)s has been created from your file (%(num)s products).",
+                   len(lines), number=order.number), "success")
     flash(processing_summary(client, order), "success")
     return redirect(url_for("portal.order", order_id=order.id))
 
