@@ -7,16 +7,22 @@ from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium, served
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """Serve the portal on 127.0.0.1 on a free port, on a fresh SQLite demo warehouse; yield (url, logins)."""
+def demo_server(request, tmp_path_factory):
+    """Serve the portal on 127.0.0.1 on a free port, on a fresh SQLite demo warehouse; yield (url, logins).
+
+    The demo's first client is Dutch; the browser tests are written in English, so its portal user
+    reads English unless the module sets PORTAL_LANGUAGE (test_dutch_browser.py walks in Dutch).
+    """
     require_chromium()
     from fulfilment.demo import build_demo_warehouse
+    from fulfilment.models import PortalUser
 
     folder = tmp_path_factory.mktemp("browser")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "SECRET_KEY": "browser-test-secret"})
     with app.app_context():
         migrations.upgrade()
         logins = build_demo_warehouse()
+        PortalUser.update(language=getattr(request.module, "PORTAL_LANGUAGE", "en")).execute()
     with served(app) as url:
         yield url, logins
 
