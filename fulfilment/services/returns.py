@@ -1,6 +1,7 @@
 """Returns: returned products back into stock, replacement products on a picklist, a status log."""
 
 from fulfilment.db import locked, write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     Order,
     Product,
@@ -20,8 +21,11 @@ from fulfilment.services.errors import ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.picking import create_picklist
 from fulfilment.services.quantities import clean_amount
+from fulfilment.vocabulary import status_label
 
 ADDRESS_FIELDS = ("name", "address", "zipcode", "city", "country", "email", "tracking_code", "remarks")
+FIELD_LABELS = {"name": _l("name"), "address": _l("address"), "zipcode": _l("zip code"), "city": _l("city"),
+                "country": _l("country"), "email": _l("e-mail"), "tracking_code": _l("tracking code")}
 
 
 def default_status():
@@ -33,7 +37,7 @@ def status_named(name):
 
 
 def _clean_amount(amount, product):
-    return clean_amount(amount, f"Amount of {product.product_code}")
+    return clean_amount(amount, product.product_code)
 
 
 def _address_from(order, fields):
@@ -57,12 +61,12 @@ def create_return(client, returned, replacements=(), order=None, actor=None, **f
     the return is refused and nothing is created.
     """
     if order is not None and order.client_id != client.id:
-        raise ValidationFailed("Unknown order.")
+        raise ValidationFailed(_("Unknown order."))
     if not returned and not replacements:
-        raise ValidationFailed("A return needs at least one returned or replacement product.")
+        raise ValidationFailed(_("A return needs at least one returned or replacement product."))
     unknown = set(fields) - set(ADDRESS_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown return field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown return field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     status = default_status()
     with write_transaction():
         ret = Return.create(client=client, order=order, status=status, warehouse=Warehouse.default(),
@@ -93,11 +97,11 @@ def add_replacement_products(ret, replacements, actor=None):
         _check_open(ret)
         warehouse = ret.warehouse_id or Warehouse.default()
         lines = [(usable_product(ret.client, product), amount, None) for product, amount in replacements]
-        stock.lock_stock_rows([product for product, _, _ in lines], warehouse)
-        for product, amount, _ in lines:
+        stock.lock_stock_rows([product for product, _amount, _line in lines], warehouse)
+        for product, amount, _line in lines:
             stock.allocate(product, warehouse, _clean_amount(amount, product))
         picklist = create_picklist(ret.client_id, warehouse, lines, return_=ret)
-        for product, amount, _ in lines:
+        for product, amount, _line in lines:
             ReplacementProduct.create(client=ret.client_id, return_=ret, product=product, amount=amount,
                                       picklist=picklist)
         return picklist
@@ -110,24 +114,29 @@ def lock_return(ret):
 def _check_open(ret):
     status = ReturnStatus.get_by_id(ret.status_id)
     if status.is_completed:
-        raise WrongStatus(f"Return {ret.number} is {status.name}; its products can no longer change.")
+        raise WrongStatus(_("Return %(number)s is %(status)s; its products can no longer change.",
+                            number=ret.number, status=status_label(status.name)))
 
 
 def why_not_receive(ret):
     """Why the return's products cannot be received now ("" when they can)."""
     status = ret.status
-    return f"Return {ret.number} is {status.name}; its products can no longer change." if status.is_completed else ""
+    if not status.is_completed:
+        return ""
+    return _("Return %(number)s is %(status)s; its products can no longer change.", number=ret.number,
+             status=status_label(status.name))
 
 
 def update_return(ret, fields, actor=None):
     """Change a return's name, address, e-mail, tracking code or remarks."""
     unknown = set(fields) - set(ADDRESS_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown return field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown return field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     address = _address_from(None, fields)
     too_long = [name for name, value in address.items() if name != "remarks" and len(value) > 255]
     if too_long:
-        raise ValidationFailed(f"Too long: {', '.join(too_long)}.")
+        raise ValidationFailed(_("Too long: %(fields)s.",
+                                 fields=", ".join(str(FIELD_LABELS.get(name, name)) for name in too_long)))
     with write_transaction():
         ret = lock_return(ret)
         for name, value in address.items():
@@ -144,7 +153,7 @@ def change_return_status(ret, status, message="", actor=None, notify_client=True
     The client is mailed about it unless ``notify_client`` is off (a receipt mails what arrived instead).
     """
     if not isinstance(status, ReturnStatus):
-        raise ValidationFailed("Unknown return status.")
+        raise ValidationFailed(_("Unknown return status."))
     with write_transaction():
         ret = lock_return(ret)
         ret.status = status
@@ -171,7 +180,8 @@ def receive_return(ret, received=None, actor=None):
     with write_transaction():
         ret = lock_return(ret)
         if ret.status.is_completed:
-            raise WrongStatus(f"Return {ret.number} is {ret.status.name}; nothing can be received on it.")
+            raise WrongStatus(_("Return %(number)s is %(status)s; nothing can be received on it.",
+                                number=ret.number, status=status_label(ret.status.name)))
         lines = {line.id: line for line in returned_products(ret)}
         if received is None:
             received = {line.id: line.amount - line.amount_received for line in lines.values()}
@@ -179,15 +189,15 @@ def receive_return(ret, received=None, actor=None):
         for line_id, amount in received.items():
             line = lines.get(int(line_id))
             if line is None:
-                raise ValidationFailed(f"Line {line_id} is not on this return.")
+                raise ValidationFailed(_("Line %(line)s is not on this return.", line=line_id))
             outstanding = line.amount - line.amount_received
             if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= outstanding:
-                raise ValidationFailed(f"Received amount of {line.product.product_code} must be between 0 and "
-                                       f"{outstanding}.")
+                raise ValidationFailed(_("Received amount of %(code)s must be between 0 and %(outstanding)s.",
+                                         code=line.product.product_code, outstanding=outstanding))
             if amount:
                 amounts[line.id] = amount
         if not amounts:
-            raise ValidationFailed("Nothing left to receive on this return.")
+            raise ValidationFailed(_("Nothing left to receive on this return."))
         warehouse = ret.warehouse_id or Warehouse.default()
         stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
