@@ -3,11 +3,13 @@
 from collections import defaultdict
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.models import Backorder, Order, OrderLine, Product
 from fulfilment.services import events, stock
 from fulfilment.services.errors import WrongStatus
 from fulfilment.services.order_state import lock_order, log_order_event, settle_order
 from fulfilment.services.picking import create_picklist
+from fulfilment.vocabulary import status_label
 
 
 def serve_backorders(products=None, orders=None, actor=None):
@@ -67,10 +69,11 @@ def cancel_backorder(backorder, actor=None):
     with write_transaction():
         order = lock_order(backorder.order)
         if order.status not in ("processing", "paused"):
-            raise WrongStatus(f"Order {order.number} is {order.status}; its backorders cannot be cancelled.")
+            raise WrongStatus(_("Order %(number)s is %(status)s; its backorders cannot be cancelled.",
+                                number=order.number, status=status_label(order.status)))
         backorder = Backorder.get_or_none(Backorder.id == backorder.id)
         if backorder is None:
-            raise WrongStatus("This backorder was served or cancelled meanwhile.")
+            raise WrongStatus(_("This backorder was served or cancelled meanwhile."))
         OrderLine.update(amount_cancelled=OrderLine.amount_cancelled + backorder.amount).where(
             OrderLine.id == backorder.order_line_id
         ).execute()

@@ -30,5 +30,6 @@ def set_stock(product, warehouse, amount, reason, actor=None, change_type="corre
     with write_transaction():
         current = stock.stock_row(product, warehouse).stock
         if amount == current:
-            raise ValidationFailed(_("Stock of %(code)s is already %(amount)s.", code=product.product_code, amount=amount))
+            raise ValidationFailed(_("Stock of %(code)s is already %(amount)s.", code=product.product_code,
+                                     amount=amount))
         return change_stock(product, warehouse, amount - current, reason, actor, change_type)
