@@ -1,8 +1,13 @@
-"""Returns: returned products back into stock, replacement products on a picklist, a status log."""
+"""Returns: returned products back into stock, replacement products on a picklist, a status log.
+
+The log's own texts ("Return registered") are written in the client's language: the client reads
+them in the portal and in its e-mails.
+"""
 
 from fulfilment.db import locked, write_transaction
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import _, _l, force_locale, ngettext
 from fulfilment.models import (
+    Client,
     Order,
     Product,
     ReplacementProduct,
@@ -76,8 +81,9 @@ def create_return(client, returned, replacements=(), order=None, actor=None, **f
             add_returned_product(ret, product, amount, reason[0] if reason else "")
         if replacements:
             add_replacement_products(ret, replacements, actor)
-        ReturnLog.create(client=client, return_=ret, status=status, message="Return registered",
-                         actor=describe_actor(actor))
+        with force_locale(client.language or "en"):
+            registered = _("Return registered")
+        ReturnLog.create(client=client, return_=ret, status=status, message=registered, actor=describe_actor(actor))
         events.emit("returns.created", ret)
         return ret
 
@@ -211,8 +217,11 @@ def receive_return(ret, received=None, actor=None):
         ret.save()
         received_status = status_named("received")
         if received_status is not None and not ret.status.is_completed:
-            change_return_status(ret, received_status, f"{sum(amounts.values())} product(s) received back into "
-                                                       "stock", actor, notify_client=False)
+            language = Client.select(Client.language).where(Client.id == ret.client_id).scalar()
+            with force_locale(language or "en"):
+                message = ngettext("%(num)s product received back into stock",
+                                   "%(num)s products received back into stock", sum(amounts.values()))
+            change_return_status(ret, received_status, message, actor, notify_client=False)
         events.emit("returns.products_received", ret, received=amounts)
         serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
         return ret
