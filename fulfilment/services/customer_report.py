@@ -435,8 +435,8 @@ def export_report(client, period, today=None):
         target.close()
         raise
     target.seek(0)
-    name = _("customer report %(client)s %(start)s %(end)s", client=client.name, start=f"{period.start:%Y-%m-%d}",
-             end=f"{period.end:%Y-%m-%d}")
+    name = _("customer report %(client)s %(start)s %(end)s", client=client.name, start=period.start.isoformat(),
+             end=period.end.isoformat())
     return Spreadsheet(filename=export_filename(name, today), file=target, rows=rows)
 
 
