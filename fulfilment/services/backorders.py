@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from fulfilment.db import write_transaction
-from fulfilment.i18n import _
+from fulfilment.i18n import _, _l
 from fulfilment.models import Backorder, Order, OrderLine, Product
 from fulfilment.services import events, stock
 from fulfilment.services.errors import WrongStatus
@@ -48,7 +48,8 @@ def serve_backorders(products=None, orders=None, actor=None):
         for order, lines in served.items():
             warehouse = lines[0][3]
             picklist = create_picklist(order.client_id, warehouse, [line[:3] for line in lines], order=order)
-            log_order_event(order, order.status, f"Backorder served: picklist {picklist.number}", actor)
+            log_order_event(order, order.status, _l("Backorder served: picklist %(number)s", number=picklist.number),
+                            actor)
             events.emit("orders.backorders_served", order, picklist=picklist)
         return total
 
@@ -78,5 +79,6 @@ def cancel_backorder(backorder, actor=None):
             OrderLine.id == backorder.order_line_id
         ).execute()
         backorder.delete_instance()
-        log_order_event(order, order.status, f"Backorder of {backorder.amount} unit(s) cancelled", actor)
+        log_order_event(order, order.status, _l("Backorder of %(count)s unit(s) cancelled", count=backorder.amount),
+                        actor)
         settle_order(order, actor)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from peewee import fn
 
 from fulfilment.db import insert_in_batches, write_transaction
-from fulfilment.i18n import _
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     ORDER_SOURCES,
     Backorder,
@@ -48,6 +48,14 @@ HEADER_FIELDS = (
     "invoice_city", "invoice_region", "invoice_country",
 )
 CONCEPT_STATUSES = ("concept", "expected")
+# The first line of an order's history, per source (ORDER_SOURCES).
+CREATED = {
+    "portal": _l("Created (portal)"),
+    "import": _l("Created (import)"),
+    "webshop": _l("Created (webshop)"),
+    "api": _l("Created (api)"),
+    "staff": _l("Created (staff)"),
+}
 
 
 def _clean_header(fields):
@@ -100,7 +108,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
              "amount_cancelled": 0, "price": price, "remarks": remarks}
             for product, amount, price, remarks in cleaned_lines
         ])
-        log_order_event(order, status, f"Created ({source})", actor)
+        log_order_event(order, status, CREATED[source], actor)
         idempotency.record(claimed, order, order.number)
         events.emit("orders.created", order)
         return order
@@ -190,7 +198,8 @@ def process_order(order, actor=None):
         order.warehouse = warehouse_id
         order.processed_at = order.updated_at = now
         order.save()
-        message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
+        message = (_l("Processed; %(count)s unit(s) backordered", count=backordered) if backordered
+                   else _l("Processed"))
         log_order_event(order, "processing", message, actor)
         events.emit(("orders.closed", "orders.allocated", "orders.status_changed"), order)
         if waiting:
@@ -243,7 +252,7 @@ def resume_order(order, actor=None):
         order.pause_reason = ""
         order.updated_at = utcnow()
         order.save()
-        log_order_event(order, "processing", "Resumed", actor)
+        log_order_event(order, "processing", _l("Resumed"), actor)
         events.emit(("orders.resumed", "orders.status_changed"), order)
         serve_backorders(orders=[order], actor=actor)
         return order
@@ -330,7 +339,7 @@ def cancel_order(order, actor=None):
         order.status = "cancelled"
         order.cancelled_at = order.updated_at = utcnow()
         order.save()
-        log_order_event(order, "cancelled", "Cancelled", actor)
+        log_order_event(order, "cancelled", _l("Cancelled"), actor)
         events.emit("orders.status_changed", order)
         return order
 
@@ -358,7 +367,7 @@ def update_order(order, fields, actor=None):
             Picklist.update(**picklist_address(order)).where(
                 (Picklist.order == order) & (Picklist.status == "new")
             ).execute()
-            log_order_event(order, order.status, "Delivery address changed", actor)
+            log_order_event(order, order.status, _l("Delivery address changed"), actor)
         return order
 
 
@@ -386,7 +395,7 @@ def duplicate_order(order, actor=None, source="portal"):
         raise ValidationFailed(_("None of this order's products is active any more; nothing to copy."))
     with write_transaction():
         copy = create_order(order.client, lines, source=source, actor=actor, fields=fields)
-        log_order_event(copy, "concept", f"Copied from order {order.number}", actor)
+        log_order_event(copy, "concept", _l("Copied from order %(number)s", number=order.number), actor)
         return copy
 
 

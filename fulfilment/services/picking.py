@@ -1,7 +1,7 @@
 """Picklists and shipments: creating a picklist for allocated stock, closing it, shipping it."""
 
 from fulfilment.db import insert_in_batches, locked, write_transaction
-from fulfilment.i18n import _, ngettext
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.models import Backorder, Carrier, Order, Picklist, PicklistLine, Product, Shipment, utcnow
 from fulfilment.services import carriers, events, stock
 from fulfilment.services.actors import describe_actor
@@ -99,7 +99,7 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
         for shipment in shipments:
             add_shipment(picklist, actor=actor, **shipment)
         if order is not None:
-            log_order_event(order, "picked", f"Picklist {picklist.number} picked", actor)
+            log_order_event(order, "picked", _l("Picklist %(number)s picked", number=picklist.number), actor)
             if backordered:
                 events.emit("orders.backordered", order, lines=backordered)
             settle_order(order, actor)
@@ -152,8 +152,8 @@ def cancel_picklist(picklist, actor=None):
         picklist.save()
         events.emit("picklists.cancelled", picklist)
         if order is not None:
-            log_order_event(order, order.status, f"Picklist {picklist.number} cancelled; its products wait as "
-                                                 "backorders", actor)
+            log_order_event(order, order.status, _l("Picklist %(number)s cancelled; its products wait as backorders",
+                                                    number=picklist.number), actor)
         return picklist
 
 

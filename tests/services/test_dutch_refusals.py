@@ -10,7 +10,7 @@ import pytest
 
 from fulfilment import models
 from fulfilment.i18n import force_locale
-from fulfilment.models import Order, Product, PurchaseOrder, ReturnLog
+from fulfilment.models import Order, OrderEvent, Picklist, Product, PurchaseOrder, ReturnLog
 from fulfilment.services import (
     accounts,
     billing,
@@ -186,6 +186,20 @@ def test_a_dutch_clients_invoice_lines_and_return_log_are_dutch_whoever_runs_the
         ret = factories.make_return(koffie)
     assert [line.description for line in billing.invoice_lines(draft)] == ["Verwerkte bestellingen"]
     assert [log.message for log in ReturnLog.select().where(ReturnLog.return_ == ret)] == ["Retour aangemeld"]
+
+
+def test_an_orders_history_is_written_in_its_clients_language(app, koffie):
+    english = factories.make_client(name="Mug Company")
+    for client, expected in ((koffie, ["Aangemaakt (magazijn)", "Verwerkt", "Picklijst {number} gepickt",
+                                       "Afgerond: alles verzonden"]),
+                             (english, ["Created (staff)", "Processed", "Picklist {number} picked",
+                                        "Completed: everything shipped"])):
+        with app.app_context():  # as in the CLI and the worker's jobs: no request, no reader
+            order = factories.make_shipped_order(client, lines=[(factories.make_product(client, stock_amount=1), 1)])
+        number = Picklist.get(Picklist.order == order).number
+        history = [event.message for event in OrderEvent.select().where(OrderEvent.order == order)
+                   .order_by(OrderEvent.id)]
+        assert history == [line.format(number=number) for line in expected]
 
 
 def test_every_kind_of_history_has_a_counted_name():
