@@ -52,7 +52,7 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import customer_report
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import client_language, describe_actor
 from fulfilment.services.errors import DomainError, NotFound, ValidationFailed
 from fulfilment.services.spreadsheets import Column, Spreadsheet, export_filename, write_workbook
 
@@ -340,7 +340,7 @@ def _unbilled(kind, record_type, id_field):
 def compute_charges(client, period, card):
     """The charges of client's unbilled records in period, priced with card (lines at rate 0 left out),
     described in the client's language."""
-    with force_locale(client.language or "en"):
+    with force_locale(client_language(client)):
         return _compute_charges(client, period, card)
 
 
@@ -680,7 +680,7 @@ def invoice_columns():
 def export_invoice(invoice, today=None, max_labels=1000):
     """An invoice as an .xlsx file in the client's language: its lines (with the records each counts),
     subtotal, VAT and total."""
-    with force_locale(Client.get_by_id(invoice.client_id).language or "en"):
+    with force_locale(client_language(invoice.client_id)):
         return _export_invoice(invoice, today, max_labels)
 
 

@@ -1,16 +1,15 @@
 """An order's state that picking and backorders change too: its history log and settling.
 
 The history's own texts ("Processed", "Picklist P000012 picked") are written in the client's
-language: the client reads them on its order's page. Callers pass them marked with ``_l`` (with
-their values), so they are read here, once, in that language; a person's own words (a pause
-reason) are kept as typed.
+language (services.actors.written_for): callers pass them marked with ``_l``, with their values;
+a person's own words (a pause reason) are kept as typed.
 """
 
 from fulfilment.db import is_sqlite
-from fulfilment.i18n import _l, force_locale
-from fulfilment.models import Backorder, Client, Order, OrderEvent, Picklist, utcnow
+from fulfilment.i18n import _l
+from fulfilment.models import Backorder, Order, OrderEvent, Picklist, utcnow
 from fulfilment.services import events
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import describe_actor, written_for
 
 
 def lock_order(order):
@@ -32,10 +31,7 @@ def is_picked(order):
 
 def log_order_event(order, status, message="", actor=None):
     """Add a line to the order's history; a marked message is written in the client's language."""
-    if not isinstance(message, str):
-        language = Client.select(Client.language).where(Client.id == order.client_id).scalar()
-        with force_locale(language or "en"):
-            message = str(message)
+    message = written_for(order.client_id, message)
     OrderEvent.create(client=order.client_id, order=order, status=status, message=message[:255],
                       actor=describe_actor(actor))
 

@@ -1,10 +1,10 @@
 """Picklists and shipments: creating a picklist for allocated stock, closing it, shipping it."""
 
 from fulfilment.db import insert_in_batches, locked, write_transaction
-from fulfilment.i18n import _, _l, ngettext
+from fulfilment.i18n import _, _l, force_locale, ngettext
 from fulfilment.models import Backorder, Carrier, Order, Picklist, PicklistLine, Product, Shipment, utcnow
 from fulfilment.services import carriers, events, stock
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import client_language, describe_actor
 from fulfilment.services.addresses import picklist_address
 from fulfilment.services.errors import ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
@@ -71,19 +71,22 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
         lines = picklist_lines(picklist)
         stock.lock_stock_rows([line.product for line in lines], picklist.warehouse_id)
         picked = _clean_picked_amounts(picked, lines)
+        with force_locale(client_language(picklist.client_id)):  # the ledger's words are the client's
+            picked_reason = _("Picklist %(number)s", number=picklist.number)
+            missing_reason = _("Not found while picking %(number)s", number=picklist.number)
         backordered = []
         for line in lines:
             amount_picked = picked.get(line.id, line.amount)
             if amount_picked:
                 stock.record_mutation(
                     line.product, picklist.warehouse_id, -amount_picked, "picklist",
-                    reason=f"Picklist {picklist.number}", actor=actor, release=amount_picked, picklist=picklist,
+                    reason=picked_reason, actor=actor, release=amount_picked, picklist=picklist,
                 )
             missing = line.amount - amount_picked
             if missing:
                 stock.record_mutation(
                     line.product, picklist.warehouse_id, -missing, "correction",
-                    reason=f"Not found while picking {picklist.number}", actor=actor, release=missing,
+                    reason=missing_reason, actor=actor, release=missing,
                     picklist=picklist,
                 )
                 if line.order_line_id:

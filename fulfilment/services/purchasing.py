@@ -20,7 +20,7 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import events, idempotency, stock
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import describe_actor, written_for
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import PurchaseOrderLocked, UnknownProduct, ValidationFailed, WrongStatus
@@ -355,6 +355,8 @@ def _book_received(receipt, purchase_order, lines, amounts, actor):
     """Write the receipt lines and ledger mutations for amounts {line id: amount}, settle the purchase order
     and serve waiting backorders. ``lines`` holds every line of the purchase order as read before booking."""
     warehouse = purchase_order.warehouse_id or Warehouse.default()
+    reason = written_for(purchase_order.client_id, _l("Receipt %(receipt)s for %(purchase_order)s",
+                                                      receipt=receipt.number, purchase_order=purchase_order.number))
     stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
     for line_id, amount in amounts.items():
         line = lines[line_id]
@@ -364,7 +366,7 @@ def _book_received(receipt, purchase_order, lines, amounts, actor):
             PurchaseOrderLine.id == line_id
         ).execute()
         stock.record_mutation(line.product, warehouse, amount, "receipt",
-                              reason=f"Receipt {receipt.number} for {purchase_order.number}", actor=actor,
+                              reason=reason, actor=actor,
                               receipt=receipt)
     if all(line.amount_received + amounts.get(line.id, 0) >= line.amount for line in lines.values()):
         purchase_order.status = "received"

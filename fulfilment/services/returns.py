@@ -5,9 +5,8 @@ them in the portal and in its e-mails.
 """
 
 from fulfilment.db import locked, write_transaction
-from fulfilment.i18n import _, _l, force_locale, ngettext
+from fulfilment.i18n import _, _l, lazy_ngettext
 from fulfilment.models import (
-    Client,
     Order,
     Product,
     ReplacementProduct,
@@ -19,7 +18,7 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import events, stock
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import describe_actor, written_for
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import ValidationFailed, WrongStatus
@@ -81,9 +80,8 @@ def create_return(client, returned, replacements=(), order=None, actor=None, **f
             add_returned_product(ret, product, amount, reason[0] if reason else "")
         if replacements:
             add_replacement_products(ret, replacements, actor)
-        with force_locale(client.language or "en"):
-            registered = _("Return registered")
-        ReturnLog.create(client=client, return_=ret, status=status, message=registered, actor=describe_actor(actor))
+        ReturnLog.create(client=client, return_=ret, status=status,
+                         message=written_for(client, _l("Return registered")), actor=describe_actor(actor))
         events.emit("returns.created", ret)
         return ret
 
@@ -205,23 +203,22 @@ def receive_return(ret, received=None, actor=None):
         if not amounts:
             raise ValidationFailed(_("Nothing left to receive on this return."))
         warehouse = ret.warehouse_id or Warehouse.default()
+        reason = written_for(ret.client_id, _l("Return %(number)s", number=ret.number))
         stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
         for line_id, amount in amounts.items():
             line = lines[line_id]
             ReturnedProduct.update(amount_received=ReturnedProduct.amount_received + amount).where(
                 ReturnedProduct.id == line_id
             ).execute()
-            stock.record_mutation(line.product, warehouse, amount, "return", reason=f"Return {ret.number}",
-                                  actor=actor, return_=ret)
+            stock.record_mutation(line.product, warehouse, amount, "return", reason=reason, actor=actor, return_=ret)
         ret.received_at = ret.updated_at = utcnow()
         ret.save()
         received_status = status_named("received")
         if received_status is not None and not ret.status.is_completed:
-            language = Client.select(Client.language).where(Client.id == ret.client_id).scalar()
-            with force_locale(language or "en"):
-                message = ngettext("%(num)s product received back into stock",
-                                   "%(num)s products received back into stock", sum(amounts.values()))
-            change_return_status(ret, received_status, message, actor, notify_client=False)
+            message = lazy_ngettext("%(num)s product received back into stock",
+                                    "%(num)s products received back into stock", sum(amounts.values()))
+            change_return_status(ret, received_status, written_for(ret.client_id, message), actor,
+                                 notify_client=False)
         events.emit("returns.products_received", ret, received=amounts)
         serve_backorders(products=[lines[line_id].product for line_id in amounts], actor=actor)
         return ret

@@ -10,7 +10,7 @@ import pytest
 
 from fulfilment import models
 from fulfilment.i18n import force_locale
-from fulfilment.models import Order, OrderEvent, Picklist, Product, PurchaseOrder, ReturnLog
+from fulfilment.models import Order, OrderEvent, Picklist, Product, PurchaseOrder, ReturnLog, StockMutation
 from fulfilment.services import (
     accounts,
     billing,
@@ -200,6 +200,8 @@ def test_an_orders_history_is_written_in_its_clients_language(app, koffie):
         history = [event.message for event in OrderEvent.select().where(OrderEvent.order == order)
                    .order_by(OrderEvent.id)]
         assert history == [line.format(number=number) for line in expected]
+    picked = StockMutation.select().where(StockMutation.change_type == "picklist").order_by(StockMutation.id)
+    assert [mutation.reason.split()[0] for mutation in picked] == ["Picklijst", "Picklist"]  # the ledger too
 
 
 def test_every_kind_of_history_has_a_counted_name():
