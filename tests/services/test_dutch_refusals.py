@@ -5,6 +5,8 @@ Dutch reader of the portal or the back office, English outside a request and alw
 the REST API (integrators match on its messages).
 """
 
+from datetime import timedelta
+
 import peewee
 import pytest
 
@@ -23,10 +25,12 @@ from fulfilment.services import (
     stock,
 )
 from fulfilment.services.errors import (
+    HasHistory,
     InsufficientStock,
     OrderNotChangeable,
     PurchaseOrderLocked,
     UnknownProduct,
+    ValidationFailed,
     WeakPassword,
     WrongStatus,
 )
@@ -119,7 +123,7 @@ def test_a_status_in_a_refusal_is_said_in_dutch(dutch, koffie):
 
 def test_an_amount_names_its_maximum_with_dutch_thousands(dutch, koffie):
     mug = factories.make_product(koffie, product_code="MUG")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         orders.create_order(koffie, [(mug, 0)], source="portal", fields={"delivery_name": "Jan"})
     assert refused.value.message == "Het aantal van MUG moet een geheel getal zijn van 1 tot en met 1.000.000."
 
@@ -127,7 +131,7 @@ def test_an_amount_names_its_maximum_with_dutch_thousands(dutch, koffie):
 def test_deleting_a_record_with_history_counts_it_in_dutch(dutch, koffie):
     mug = factories.make_product(koffie, product_code="MUG", stock_amount=5)
     factories.make_order(koffie, lines=[(mug, 1)])
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(HasHistory) as refused:
         records.delete_record(mug)
     message = refused.value.message
     assert message.startswith("Product ") and "kan niet worden verwijderd" in message
@@ -202,6 +206,16 @@ def test_an_orders_history_is_written_in_its_clients_language(app, koffie):
         assert history == [line.format(number=number) for line in expected]
     picked = StockMutation.select().where(StockMutation.change_type == "picklist").order_by(StockMutation.id)
     assert [mutation.reason.split()[0] for mutation in picked] == ["Picklijst", "Picklist"]  # the ledger too
+
+
+def test_the_customer_reports_figures_are_named_in_dutch(dutch, koffie):
+    period = customer_report.make_period(billing.today_utc().replace(day=1), billing.today_utc())
+    rows = customer_report.summary_rows(customer_report.build_report(koffie, period))
+    assert ("Uitgaand", "Gepickte stuks", 0) in rows and ("Klant", "Naam", "Koffie BV") in rows
+    assert [column.title for column in customer_report.detail_columns("receipts")][:2] == ["Ontvangst", "Afgerond"]
+    with pytest.raises(ValidationFailed) as refused:
+        customer_report.make_period(period.end, period.start - timedelta(days=1))
+    assert refused.value.message == "De einddatum ligt voor de begindatum."
 
 
 def test_every_kind_of_history_has_a_counted_name():
