@@ -2,7 +2,8 @@
 
 A domain error reads its message when it is raised, in the language of the request: Dutch for a
 Dutch reader of the portal or the back office, English outside a request and always English in
-the REST API (integrators match on its messages).
+the REST API (integrators match on its messages). The words a client's records keep (order
+history, ledger reasons, return log, invoice lines) are written in that client's language.
 """
 
 from datetime import timedelta
