@@ -21,6 +21,7 @@ from limits.strategies import FixedWindowRateLimiter
 from peewee import Case, DatabaseError
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import ngettext
 from fulfilment.models import RateLimitCounter
 
 EXTENSION = "fulfilment_throttle"
@@ -83,10 +84,12 @@ class Throttled(Exception):
 
     @property
     def message(self):
-        minutes = math.ceil(self.retry_after / 60)
-        wait = f"{minutes} minute{'s' if minutes != 1 else ''}" if self.retry_after > 60 else \
-            f"{self.retry_after} seconds"
-        return f"Too many failed attempts. Try again in {wait}."
+        """What the person who is kept waiting reads, in the request's language."""
+        if self.retry_after > 60:
+            return ngettext("Too many failed attempts. Try again in %(num)s minute.",
+                            "Too many failed attempts. Try again in %(num)s minutes.", math.ceil(self.retry_after / 60))
+        return ngettext("Too many failed attempts. Try again in %(num)s second.",
+                        "Too many failed attempts. Try again in %(num)s seconds.", self.retry_after)
 
 
 @dataclass

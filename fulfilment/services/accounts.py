@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfilment.db import write_transaction
-from fulfilment.i18n import _
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     LANGUAGES,
     ApiKey,
@@ -46,9 +46,9 @@ def hash_password(password):
 def check_password_strength(password):
     """Refuse passwords that are short or among the most common ones."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise WeakPassword(_("The password must be at least %(minimum)s characters long.", minimum=MIN_PASSWORD_LENGTH))
     if password.lower() in COMMON_PASSWORDS:
-        raise WeakPassword("This password is too common; choose another.")
+        raise WeakPassword(_("This password is too common; choose another."))
 
 
 def _check_username_free(username, model, exclude_id=None):
@@ -56,7 +56,7 @@ def _check_username_free(username, model, exclude_id=None):
     name (another client, the same client, a deactivated login): it never says whose it is."""
     username = (username or "").strip()
     if not username:
-        raise ValidationFailed("A username is required.")
+        raise ValidationFailed(_("A username is required."))
     query = model.select().where(model.username == username)
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
@@ -67,7 +67,7 @@ def _check_username_free(username, model, exclude_id=None):
 
 class AdminsOnly(DomainError):
     http_status = 403
-    default_message = "Only an admin may manage staff users and staff API keys."
+    default_message = _l("Only an admin may manage staff users and staff API keys.")
 
 
 def _check_admin(actor):
@@ -102,7 +102,7 @@ def update_staff_user(user, username=None, password=None, is_admin=None, active=
         was_active_admin = StaffUser.select().where((StaffUser.id == user.id) & (StaffUser.is_admin == True)  # noqa: E712
                                                     & (StaffUser.active == True)).exists()  # noqa: E712
         if was_active_admin and not stays_admin and not _active_admins_besides(user):
-            raise ValidationFailed("This is the last active admin: make another staff user an admin first.")
+            raise ValidationFailed(_("This is the last active admin: make another staff user an admin first."))
         if username is not None:
             username = _check_username_free(username, StaffUser, exclude_id=user.id)
         if password:
@@ -166,9 +166,10 @@ def save_client(client=None, *, login_username=None, login_password=None, **fiel
         for name, value in fields.items():
             setattr(client, name, value)
         if not (client.name or "").strip():
-            raise ValidationFailed("A client needs a name.")
+            raise ValidationFailed(_("A client needs a name."))
         if client.language not in dict(LANGUAGES):
-            raise ValidationFailed(f"Unknown language {client.language!r}: choose one of {', '.join(dict(LANGUAGES))}.")
+            raise ValidationFailed(_("Unknown language %(code)s: choose one of %(choices)s.",
+                                     code=repr(client.language), choices=", ".join(dict(LANGUAGES))))
         client.updated_at = utcnow()
         client.save()
         if login_username:
@@ -220,9 +221,9 @@ def change_own_password(user, current_password, new_password, keep_token=None):
     change) stays logged in.
     """
     if not check_password_hash(user.password_hash, current_password or ""):
-        raise ValidationFailed("The current password is not right.")
+        raise ValidationFailed(_("The current password is not right."))
     if new_password == current_password:
-        raise WeakPassword("The new password must differ from the current one.")
+        raise WeakPassword(_("The new password must differ from the current one."))
     check_password_strength(new_password)
     with write_transaction():
         user.password_hash = hash_password(new_password)
@@ -236,7 +237,7 @@ def set_portal_login(client, username, password=None):
     user = client.portal_users.order_by(PortalUser.id).first()
     if user is None:
         if not password:
-            raise ValidationFailed("A new portal login needs a password.")
+            raise ValidationFailed(_("A new portal login needs a password."))
         return create_portal_user(client, username, password, notification_email=client.email)
     return update_portal_user(user, username=username, password=password)
 
@@ -260,9 +261,9 @@ def create_api_key(name, client=None, actor=None):
         _check_admin(actor)
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("Give the API key a name, e.g. the shop or tool that will use it.")
+        raise ValidationFailed(_("Give the API key a name, e.g. the shop or tool that will use it."))
     if len(name) > 255:
-        raise ValidationFailed("The name of the API key is too long.")
+        raise ValidationFailed(_("The name of the API key is too long."))
     raw_key = secrets.token_urlsafe(32)
     with write_transaction():
         key = ApiKey.create(client=client, name=name, key_hash=hash_api_key(raw_key),

@@ -1,6 +1,12 @@
-"""Who did something: the text written into audit columns (ledger, order history, return log)."""
+"""Who did something, and in what words: the texts written into audit columns (ledger, order history,
+return log, invoice lines).
 
-from fulfilment.models import ApiKey, PortalUser, StaffUser
+A record's own words ("Picklist P000012 picked") are kept in the language of the client whose
+record it is, whoever acted: the client reads them in its portal, its e-mails and its invoices.
+"""
+
+from fulfilment.i18n import DEFAULT_LANGUAGE, force_locale
+from fulfilment.models import ApiKey, Client, PortalUser, StaffUser
 
 SYSTEM = "system"
 
@@ -16,6 +22,24 @@ def describe_actor(actor):
     if isinstance(actor, ApiKey):
         return f"api key {actor.name}"
     return str(actor)
+
+
+def client_language(client):
+    """The language a client (or the client with this id) reads."""
+    language = getattr(client, "language", None)
+    if language is None:
+        language = Client.select(Client.language).where(Client.id == getattr(client, "id", client)).scalar()
+    return language or DEFAULT_LANGUAGE
+
+
+def written_for(client, text):
+    """text (marked with _l, with its values) read in client's language, to be stored in its records.
+
+    Text that is already a str (a person's own words) is kept as it is."""
+    if isinstance(text, str):
+        return text
+    with force_locale(client_language(client)):
+        return str(text)
 
 
 def client_of(actor):

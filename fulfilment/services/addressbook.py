@@ -1,6 +1,7 @@
 """A client's own address book: recipients it ships to often, used only in the portal."""
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import AddressBookEntry
 from fulfilment.services import idempotency
 from fulfilment.services.addresses import DELIVERY_FIELDS, clean_delivery_address
@@ -9,12 +10,13 @@ from fulfilment.services.errors import ValidationFailed
 # Address book field -> order field.
 ORDER_FIELDS = {entry: order for order, entry in DELIVERY_FIELDS.items()}
 FIELDS = (*ORDER_FIELDS, "email", "telephone")
+TOO_LONG = {"email": _l("E-mail is too long."), "telephone": _l("Telephone is too long.")}
 
 
 def _clean(fields):
     unknown = set(fields) - set(FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown address field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     as_order = clean_delivery_address({ORDER_FIELDS[name]: value for name, value in fields.items()
                                        if name in ORDER_FIELDS})
     cleaned = {DELIVERY_FIELDS[name]: value for name, value in as_order.items()}
@@ -22,7 +24,7 @@ def _clean(fields):
         if name in fields:
             value = (fields[name] or "").strip()
             if len(value) > 255:
-                raise ValidationFailed(f"{name.capitalize()} is too long.")
+                raise ValidationFailed(TOO_LONG[name])
             cleaned[name] = value
     return cleaned
 

@@ -1,5 +1,6 @@
 """Delivery addresses: the fields an order, a picklist and an address book entry share."""
 
+from fulfilment.i18n import _, _l
 from fulfilment.services.errors import IncompleteAddress, ValidationFailed
 
 # Order field -> address book field.
@@ -14,12 +15,15 @@ DELIVERY_FIELDS = {
     "delivery_country": "country",
 }
 REQUIRED = ("delivery_name", "delivery_address", "delivery_zipcode", "delivery_city", "delivery_country")
-LABELS = {
-    "delivery_name": "Name",
-    "delivery_address": "Address",
-    "delivery_zipcode": "Zip code",
-    "delivery_city": "City",
-    "delivery_country": "Country",
+TOO_LONG = {
+    "delivery_name": _l("Name is too long."),
+    "delivery_contact_name": _l("Contact name is too long."),
+    "delivery_address": _l("Address is too long."),
+    "delivery_address2": _l("Address line 2 is too long."),
+    "delivery_zipcode": _l("Zip code is too long."),
+    "delivery_city": _l("City is too long."),
+    "delivery_region": _l("Region is too long."),
+    "delivery_country": _l("Country is too long."),
 }
 
 
@@ -33,12 +37,12 @@ def clean_delivery_address(fields, require=True):
         if name in fields:
             value = (fields[name] or "").strip()
             if len(value) > 255:
-                raise ValidationFailed(f"{LABELS.get(name, name)} is too long.")
+                raise ValidationFailed(TOO_LONG[name])
             cleaned[name] = value
     if "delivery_country" in cleaned:
         country = cleaned["delivery_country"].upper()
         if len(country) != 2 or not country.isalpha():
-            raise ValidationFailed("Country must be a two-letter code such as NL, BE or DE.")
+            raise ValidationFailed(_("Country must be a two-letter code such as NL, BE or DE."))
         cleaned["delivery_country"] = country
     if require:
         missing = [name for name in REQUIRED if not cleaned.get(name)]

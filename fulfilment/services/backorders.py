@@ -3,11 +3,13 @@
 from collections import defaultdict
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import Backorder, Order, OrderLine, Product
 from fulfilment.services import events, stock
 from fulfilment.services.errors import WrongStatus
 from fulfilment.services.order_state import lock_order, log_order_event, settle_order
 from fulfilment.services.picking import create_picklist
+from fulfilment.vocabulary import status_label
 
 
 def serve_backorders(products=None, orders=None, actor=None):
@@ -46,7 +48,8 @@ def serve_backorders(products=None, orders=None, actor=None):
         for order, lines in served.items():
             warehouse = lines[0][3]
             picklist = create_picklist(order.client_id, warehouse, [line[:3] for line in lines], order=order)
-            log_order_event(order, order.status, f"Backorder served: picklist {picklist.number}", actor)
+            log_order_event(order, order.status, _l("Backorder served: picklist %(number)s", number=picklist.number),
+                            actor)
             events.emit("orders.backorders_served", order, picklist=picklist)
         return total
 
@@ -67,13 +70,15 @@ def cancel_backorder(backorder, actor=None):
     with write_transaction():
         order = lock_order(backorder.order)
         if order.status not in ("processing", "paused"):
-            raise WrongStatus(f"Order {order.number} is {order.status}; its backorders cannot be cancelled.")
+            raise WrongStatus(_("Order %(number)s is %(status)s; its backorders cannot be cancelled.",
+                                number=order.number, status=status_label(order.status)))
         backorder = Backorder.get_or_none(Backorder.id == backorder.id)
         if backorder is None:
-            raise WrongStatus("This backorder was served or cancelled meanwhile.")
+            raise WrongStatus(_("This backorder was served or cancelled meanwhile."))
         OrderLine.update(amount_cancelled=OrderLine.amount_cancelled + backorder.amount).where(
             OrderLine.id == backorder.order_line_id
         ).execute()
         backorder.delete_instance()
-        log_order_event(order, order.status, f"Backorder of {backorder.amount} unit(s) cancelled", actor)
+        log_order_event(order, order.status, _l("Backorder of %(count)s unit(s) cancelled", count=backorder.amount),
+                        actor)
         settle_order(order, actor)

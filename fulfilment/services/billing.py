@@ -11,6 +11,9 @@ then on the invoice never changes; a correction is a line on a new draft.
 
 Money: every line is quantity × unit price rounded half up to cents; the subtotal is the sum of
 the lines; VAT is the subtotal × the client's VAT rate, rounded half up to cents, once.
+
+An invoice is the client's document: its computed lines and its Excel file are written in the
+client's language, whoever runs the billing or downloads the file.
 """
 
 from collections import defaultdict
@@ -19,9 +22,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import itemgetter
 
+from flask_babel import format_decimal
 from peewee import fn
 
 from fulfilment.db import database, locked, write_transaction
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, _l, force_locale, ngettext
 from fulfilment.models import (
     RATE_FIELDS,
     Client,
@@ -46,7 +52,7 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import customer_report
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import client_language, describe_actor
 from fulfilment.services.errors import DomainError, NotFound, ValidationFailed
 from fulfilment.services.spreadsheets import Column, Spreadsheet, export_filename, write_workbook
 
@@ -59,18 +65,30 @@ NUMBER_SEQUENCE = "invoice"
 NUMBER_PREFIX = "INV"
 
 RATE_LABELS = dict(RATE_FIELDS)
+# Each rate as a refusal names it (the rate card's fields, models.RATE_FIELDS).
+RATE_NAMES = {
+    "per_order": _l("Order handled"),
+    "per_picklist_line": _l("Picklist line"),
+    "per_unit_picked": _l("Unit picked"),
+    "per_shipment": _l("Shipment (when no carrier/country rule matches)"),
+    "per_receipt_line": _l("Receipt line"),
+    "per_unit_received": _l("Unit received"),
+    "per_return": _l("Return"),
+    "storage_per_location_day": _l("Stock position per day"),
+    "storage_per_unit_day": _l("Unit in storage per day"),
+}
 KIND_LABELS = {
-    "per_order": "Orders handled",
-    "per_picklist_line": "Picklist lines",
-    "per_unit_picked": "Units picked",
-    "per_shipment": "Shipments",
-    "per_receipt_line": "Receipt lines",
-    "per_unit_received": "Units received",
-    "per_return": "Returns",
-    "storage_per_location_day": "Storage: stock positions × days",
-    "storage_per_unit_day": "Storage: units × days",
-    "one_off": "One-off charge",
-    "manual": "Added by hand",
+    "per_order": _l("Orders handled"),
+    "per_picklist_line": _l("Picklist lines"),
+    "per_unit_picked": _l("Units picked"),
+    "per_shipment": _l("Shipments"),
+    "per_receipt_line": _l("Receipt lines"),
+    "per_unit_received": _l("Units received"),
+    "per_return": _l("Returns"),
+    "storage_per_location_day": _l("Storage: stock positions × days"),
+    "storage_per_unit_day": _l("Storage: units × days"),
+    "one_off": _l("One-off charge"),
+    "manual": _l("Added by hand"),
 }
 
 
@@ -79,7 +97,8 @@ class InvoiceLocked(DomainError):
 
     http_status = 409
     api_code = 21
-    default_message = "This invoice has been issued and can no longer be changed; add a correction to a new draft."
+    default_message = _l("This invoice has been issued and can no longer be changed; add a correction to a new "
+                         "draft.")
 
 
 # --- money ----------------------------------------------------------------------------------
@@ -97,42 +116,48 @@ def totals(amounts, vat_rate):
     return subtotal, vat, subtotal + vat
 
 
-def clean_rate(value, label="Rate", allow_negative=False):
-    """A price per unit as a Decimal with at most four decimals; refused when not a number."""
+def clean_rate(value, label=None, allow_negative=False):
+    """A price per unit as a Decimal with at most four decimals; refused when not a number.
+
+    ``label`` names the price in the refusal, in the reader's language (default: "Rate")."""
+    label = label or _("Rate")
     if isinstance(value, bool):
-        raise ValidationFailed(f"{label} must be a number.")
+        raise ValidationFailed(_("%(field)s must be a number.", field=label))
     try:
         amount = Decimal(str(value).strip().replace(",", ".")) if value not in (None, "") else Decimal("0")
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{label} must be a number, e.g. 0.35.") from None
+        raise ValidationFailed(_("%(field)s must be a number, e.g. 0.35.", field=label)) from None
     if not amount.is_finite() or abs(amount) > MAX_RATE:
-        raise ValidationFailed(f"{label} must be a number up to {MAX_RATE}.")
+        raise ValidationFailed(_("%(field)s must be a number up to %(maximum)s.", field=label,
+                                 maximum=format_decimal(MAX_RATE, "0.0000")))
     if amount < 0 and not allow_negative:
-        raise ValidationFailed(f"{label} cannot be negative.")
+        raise ValidationFailed(_("%(field)s cannot be negative.", field=label))
     if amount != amount.quantize(RATE_PLACES):
-        raise ValidationFailed(f"{label} has at most four decimals.")
+        raise ValidationFailed(_("%(field)s has at most four decimals.", field=label))
     return amount.quantize(RATE_PLACES)
 
 
-def clean_quantity(value, label="Quantity"):
+def clean_quantity(value):
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
-        raise ValidationFailed(f"{label} must be a whole number from 1 to {MAX_QUANTITY:,}.")
+        raise ValidationFailed(_("Quantity must be a whole number from 1 to %(maximum)s.",
+                                 maximum=format_number(MAX_QUANTITY)))
     return value
 
 
 def clean_vat_rate(value):
-    rate = clean_rate(value, "VAT rate")
+    rate = clean_rate(value, _("VAT rate"))
     if rate > 100 or rate != rate.quantize(CENT):
-        raise ValidationFailed("VAT rate is a percentage from 0 to 100 with at most two decimals.")
+        raise ValidationFailed(_("VAT rate is a percentage from 0 to 100 with at most two decimals."))
     return rate.quantize(CENT)
 
 
 def _clean_text(value, label, required=True, max_length=255):
+    """The text stripped; ``label`` names the field in the refusal, in the reader's language."""
     text = (value or "").strip()
     if required and not text:
-        raise ValidationFailed(f"{label} is required.")
+        raise ValidationFailed(_("%(field)s is required.", field=label))
     if len(text) > max_length:
-        raise ValidationFailed(f"{label} is at most {max_length} characters.")
+        raise ValidationFailed(_("%(field)s is at most %(maximum)s characters.", field=label, maximum=max_length))
     return text
 
 
@@ -163,17 +188,17 @@ def vat_rate_for(client):
 
 def save_rate_card(card=None, *, name, is_default=False, actor=None, **rates):
     """Create or change a rate card; making it the default takes that from the previous default card."""
-    name = _clean_text(name, "Name")
+    name = _clean_text(name, _("Name"))
     unknown = set(rates) - set(RATE_LABELS)
     if unknown:
-        raise ValidationFailed(f"Unknown rate {sorted(unknown)[0]!r}.")
-    values = {key: clean_rate(value, RATE_LABELS[key].capitalize()) for key, value in rates.items()}
+        raise ValidationFailed(_("Unknown rate %(rate)s.", rate=repr(sorted(unknown)[0])))
+    values = {key: clean_rate(value, RATE_NAMES[key]) for key, value in rates.items()}
     with write_transaction():
         clash = RateCard.select().where(RateCard.name == name)
         if card is not None:
             clash = clash.where(RateCard.id != card.id)
         if clash.exists():
-            raise ValidationFailed(f"A rate card called {name!r} already exists.")
+            raise ValidationFailed(_("A rate card called %(name)s already exists.", name=repr(name)))
         if is_default:
             RateCard.update(is_default=False).where(RateCard.is_default == True).execute()  # noqa: E712
         if card is None:
@@ -188,11 +213,11 @@ def save_rate_card(card=None, *, name, is_default=False, actor=None, **rates):
 
 def set_shipment_rate(card, carrier="", country="", price=0):
     """Price shipments of carrier to country on card (empty carrier or country: any); replaces the same rule."""
-    carrier = _clean_text(carrier, "Carrier", required=False)
-    country = _clean_text(country, "Country", required=False, max_length=2).upper()
+    carrier = _clean_text(carrier, _("Carrier"), required=False)
+    country = _clean_text(country, _("Country"), required=False, max_length=2).upper()
     if country and (len(country) != 2 or not country.isalpha()):
-        raise ValidationFailed("Country is a two-letter code such as NL, or empty for any country.")
-    price = clean_rate(price, "Shipment price")
+        raise ValidationFailed(_("Country is a two-letter code such as NL, or empty for any country."))
+    price = clean_rate(price, _("Shipment price"))
     with write_transaction():
         rule = ShipmentRate.get_or_none((ShipmentRate.rate_card == card) & (ShipmentRate.carrier == carrier)
                                         & (ShipmentRate.country == country))
@@ -247,11 +272,11 @@ def set_client_billing(client, rate_card=None, vat_rate=DEFAULT_VAT_RATE):
 
 def add_one_off_charge(client, description, quantity, unit_price, charge_date, actor=None):
     """A charge staff add by hand; it is billed in the period its date falls in."""
-    description = _clean_text(description, "Description")
+    description = _clean_text(description, _("Description"))
     quantity = clean_quantity(quantity)
-    unit_price = clean_rate(unit_price, "Unit price", allow_negative=True)
+    unit_price = clean_rate(unit_price, _("Unit price"), allow_negative=True)
     if not isinstance(charge_date, date):
-        raise ValidationFailed("A one-off charge needs a date.")
+        raise ValidationFailed(_("A one-off charge needs a date."))
     with write_transaction():
         return OneOffCharge.create(client=client, description=description, quantity=quantity,
                                    unit_price=unit_price, charge_date=charge_date, created_by=describe_actor(actor))
@@ -313,12 +338,18 @@ def _unbilled(kind, record_type, id_field):
 
 
 def compute_charges(client, period, card):
-    """The charges of client's unbilled records in period, priced with card (lines at rate 0 left out)."""
+    """The charges of client's unbilled records in period, priced with card (lines at rate 0 left out),
+    described in the client's language."""
+    with force_locale(client_language(client)):
+        return _compute_charges(client, period, card)
+
+
+def _compute_charges(client, period, card):
     charges = []
     report = customer_report
 
     def priced(kind, description, unit_price):
-        charge = Charge(kind, description, unit_price)
+        charge = Charge(kind, str(description), unit_price)
         charges.append(charge)
         return charge
 
@@ -340,7 +371,7 @@ def compute_charges(client, period, card):
     if card.per_picklist_line:
         charge = priced("per_picklist_line", KIND_LABELS["per_picklist_line"], card.per_picklist_line)
         unbilled = _unbilled_ids("per_picklist_line", "picklist_line", [row[0] for row in lines])
-        for line_id, _, picklist_id, number, code in lines:
+        for line_id, _picked, picklist_id, number, code in lines:
             if line_id in unbilled:
                 charge.add("picklist_line", line_id, f"{number} {code}", 1, "shipment", picklist_id)
     if card.per_unit_picked:
@@ -362,8 +393,9 @@ def compute_charges(client, period, card):
             continue
         key = (carrier.strip(), (country or "").upper(), price)
         if key not in groups:
-            groups[key] = priced("per_shipment", f"Shipments {carrier or '(no carrier)'} to "
-                                                 f"{country or '(no country)'}", price)
+            groups[key] = priced("per_shipment", _("Shipments %(carrier)s to %(country)s",
+                                                   carrier=carrier or _("(no carrier)"),
+                                                   country=country or _("(no country)")), price)
         groups[key].add("shipment", shipment_id, f"{number} {carrier} {tracking}".strip(), 1, "shipment", picklist_id)
 
     received = None
@@ -388,6 +420,10 @@ def compute_charges(client, period, card):
                                   .where(_unbilled("per_return", "return", Return.id)).order_by(Return.id).tuples()):
             charge.add("return", return_id, number, 1, "return", return_id)
 
+    in_words = {
+        "positions": lambda day, n: ngettext("%(day)s: %(num)s position", "%(day)s: %(num)s positions", n, day=day),
+        "units": lambda day, n: ngettext("%(day)s: %(num)s unit", "%(day)s: %(num)s units", n, day=day),
+    }
     for kind, figure in (("storage_per_location_day", "positions"), ("storage_per_unit_day", "units")):
         if not getattr(card, kind):
             continue
@@ -399,7 +435,7 @@ def compute_charges(client, period, card):
                      .order_by(StorageSnapshot.day).tuples())
         for snapshot_id, day, amount in snapshots:
             if amount:
-                charge.add("storage_snapshot", snapshot_id, f"{day:%Y-%m-%d}: {amount} {figure}", amount)
+                charge.add("storage_snapshot", snapshot_id, in_words[figure](f"{day:%Y-%m-%d}", amount), amount)
 
     for charge_id, description, quantity, unit_price, day in (
             OneOffCharge.for_client(client)
@@ -438,8 +474,8 @@ def run_billing(client, period, actor=None):
     """
     card = rate_card_for(client)
     if card is None:
-        raise ValidationFailed(f"{client.name} has no rate card and there is no default rate card; "
-                               "create one (Billing → Rate cards) first.")
+        raise ValidationFailed(_("%(client)s has no rate card and there is no default rate card; create one "
+                                 "(Billing → Rate cards) first.", client=client.name))
     with write_transaction():
         client = _lock_client(client)
         # Locked: an issue of this draft running now either finishes first (then the draft is no
@@ -509,22 +545,22 @@ def _lock_draft(invoice):
     """
     client_id = Invoice.select(Invoice.client).where(Invoice.id == invoice.id).scalar()
     if client_id is None:
-        raise NotFound("Invoice not found.")
+        raise NotFound(_("Invoice not found."))
     _lock_client(Client(id=client_id))
     invoice = locked(Invoice.select().where(Invoice.id == invoice.id)).first()
     if invoice is None:
-        raise NotFound("Invoice not found.")
+        raise NotFound(_("Invoice not found."))
     if invoice.status != "draft":
-        raise InvoiceLocked(f"Invoice {invoice.number} has been issued and can no longer be changed; "
-                            "add a correction to a new draft.")
+        raise InvoiceLocked(_("Invoice %(number)s has been issued and can no longer be changed; add a correction "
+                              "to a new draft.", number=invoice.number))
     return invoice
 
 
 def add_line(invoice, description, quantity, unit_price, actor=None):
     """Add a line by hand to a draft (a negative price credits); a re-run keeps it."""
-    description = _clean_text(description, "Description")
+    description = _clean_text(description, _("Description"))
     quantity = clean_quantity(quantity)
-    unit_price = clean_rate(unit_price, "Unit price", allow_negative=True)
+    unit_price = clean_rate(unit_price, _("Unit price"), allow_negative=True)
     with write_transaction():
         invoice = _lock_draft(invoice)
         position = (InvoiceLine.select(fn.MAX(InvoiceLine.position)).where(InvoiceLine.invoice == invoice)
@@ -541,11 +577,11 @@ def update_line(line, description=None, quantity=None, unit_price=None, actor=No
         invoice = _lock_draft(Invoice(id=line.invoice_id))
         line = InvoiceLine.get_by_id(line.id)
         if description is not None:
-            line.description = _clean_text(description, "Description")
+            line.description = _clean_text(description, _("Description"))
         if quantity is not None:
             line.quantity = clean_quantity(quantity)
         if unit_price is not None:
-            line.unit_price = clean_rate(unit_price, "Unit price", allow_negative=True)
+            line.unit_price = clean_rate(unit_price, _("Unit price"), allow_negative=True)
         line.amount = line_amount(line.quantity, line.unit_price)
         line.computed = False
         line.save()
@@ -594,7 +630,7 @@ def issue_invoice(invoice, actor=None):
     with write_transaction():
         invoice = _lock_draft(invoice)
         if not InvoiceLine.select().where(InvoiceLine.invoice == invoice).exists():
-            raise ValidationFailed("This draft has no lines; there is nothing to invoice.")
+            raise ValidationFailed(_("This draft has no lines; there is nothing to invoice."))
         _refresh_totals(invoice)
         invoice.number = next_invoice_number()
         invoice.status = "issued"
@@ -631,17 +667,24 @@ def issued_invoices(client):
                                                                                   Invoice.id.desc())
 
 
-INVOICE_COLUMNS = [
-    Column("Description", itemgetter("description")),
-    Column("Quantity", itemgetter("quantity")),
-    Column("Unit price", itemgetter("unit_price")),
-    Column("Amount", itemgetter("amount"), money=True),
-    Column("Records", itemgetter("records")),
-]
+def invoice_columns():
+    return [
+        Column(_("Description"), itemgetter("description")),
+        Column(_("Quantity"), itemgetter("quantity")),
+        Column(_("Unit price"), itemgetter("unit_price")),
+        Column(_("Amount"), itemgetter("amount"), money=True),
+        Column(_("Records"), itemgetter("records")),
+    ]
 
 
 def export_invoice(invoice, today=None, max_labels=1000):
-    """An invoice as an .xlsx file: its lines (with the records each counts), subtotal, VAT and total."""
+    """An invoice as an .xlsx file in the client's language: its lines (with the records each counts),
+    subtotal, VAT and total."""
+    with force_locale(client_language(invoice.client_id)):
+        return _export_invoice(invoice, today, max_labels)
+
+
+def _export_invoice(invoice, today, max_labels):
     import tempfile
 
     labels = defaultdict(list)
@@ -653,20 +696,22 @@ def export_invoice(invoice, today=None, max_labels=1000):
     rows = [{"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price,
              "amount": line.amount, "records": ", ".join(labels.get(line.id, []))} for line in invoice_lines(invoice)]
     rows += [
-        {"description": "Subtotal", "quantity": None, "unit_price": None, "amount": invoice.subtotal, "records": ""},
-        {"description": f"VAT {invoice.vat_rate}%", "quantity": None, "unit_price": None,
+        {"description": _("Subtotal"), "quantity": None, "unit_price": None, "amount": invoice.subtotal,
+         "records": ""},
+        {"description": _("VAT %(rate)s%%", rate=invoice.vat_rate), "quantity": None, "unit_price": None,
          "amount": invoice.vat_amount, "records": ""},
-        {"description": "Total", "quantity": None, "unit_price": None, "amount": invoice.total, "records": ""},
+        {"description": _("Total"), "quantity": None, "unit_price": None, "amount": invoice.total, "records": ""},
     ]
     # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        written = write_workbook(target, f"Invoice {invoice}", INVOICE_COLUMNS, rows)
+        written = write_workbook(target, _("Invoice %(number)s", number=invoice), invoice_columns(), rows)
     except BaseException:
         target.close()
         raise
     target.seek(0)
-    return Spreadsheet(filename=export_filename(f"invoice {invoice}", today), file=target, rows=written)
+    return Spreadsheet(filename=export_filename(_("invoice %(number)s", number=invoice), today), file=target,
+                       rows=written)
 
 
 def previous_month(today=None):

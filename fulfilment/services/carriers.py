@@ -5,6 +5,7 @@ from urllib.parse import quote
 from peewee import fn
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import Carrier
 from fulfilment.services.errors import NotFound, ValidationFailed
 
@@ -12,31 +13,32 @@ PLACEHOLDERS = ("{code}", "{country}", "{zipcode}")
 
 
 class UnknownCarrier(ValidationFailed):
-    default_message = "Unknown carrier."
+    default_message = _l("Unknown carrier.")
 
 
 def _clean_template(template):
     template = (template or "").strip()
     if not template.startswith("https://"):
-        raise ValidationFailed("A tracking URL template starts with https://, e.g. https://carrier.example/track/{code}.")
+        raise ValidationFailed(_("A tracking URL template starts with https://, e.g. "
+                                 "https://carrier.example/track/{code}."))
     if "{code}" not in template:
-        raise ValidationFailed("A tracking URL template needs {code} where the tracking code goes.")
+        raise ValidationFailed(_("A tracking URL template needs {code} where the tracking code goes."))
     leftover = template
     for placeholder in PLACEHOLDERS:
         leftover = leftover.replace(placeholder, "")
     if "{" in leftover or "}" in leftover:
-        raise ValidationFailed("A tracking URL template may only hold {code}, {country} and {zipcode}.")
+        raise ValidationFailed(_("A tracking URL template may only hold {code}, {country} and {zipcode}."))
     if len(template) > 255:
-        raise ValidationFailed("A tracking URL template has at most 255 characters.")
+        raise ValidationFailed(_("A tracking URL template has at most 255 characters."))
     return template
 
 
 def _clean_name(name):
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("A carrier needs a name.")
+        raise ValidationFailed(_("A carrier needs a name."))
     if len(name) > 100:
-        raise ValidationFailed("A carrier's name has at most 100 characters.")
+        raise ValidationFailed(_("A carrier's name has at most 100 characters."))
     return name
 
 
@@ -45,7 +47,7 @@ def _check_name_free(name, exclude=None):
     if exclude is not None:
         query = query.where(Carrier.id != exclude.id)
     if query.exists():
-        raise ValidationFailed(f"Carrier {name} already exists.")
+        raise ValidationFailed(_("Carrier %(name)s already exists.", name=name))
 
 
 def create_carrier(name, tracking_url_template, active=True):
@@ -81,15 +83,16 @@ def find_carrier(name):
                                   & (Carrier.active == True))  # noqa: E712
     if carrier is None:
         known = ", ".join(c.name for c in active_carriers())
-        raise UnknownCarrier(f"Unknown carrier {name!r}; choose one of: {known}." if (name or "").strip()
-                             else f"Choose a carrier: {known}.")
+        if (name or "").strip():
+            raise UnknownCarrier(_("Unknown carrier %(name)s; choose one of: %(known)s.", name=repr(name), known=known))
+        raise UnknownCarrier(_("Choose a carrier: %(known)s.", known=known))
     return carrier
 
 
 def carrier_by_id(carrier_id):
     carrier = Carrier.get_or_none(Carrier.id == carrier_id) if isinstance(carrier_id, int) else None
     if carrier is None or not carrier.active:
-        raise NotFound("Unknown carrier.")
+        raise NotFound(_("Unknown carrier."))
     return carrier
 
 

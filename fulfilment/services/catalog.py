@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from fulfilment.db import values_list, write_transaction
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, _l
 from fulfilment.models import Product, ProductImage, utcnow
 from fulfilment.services.actors import client_of
 from fulfilment.services.errors import (
@@ -21,8 +23,21 @@ EDITABLE_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active")
 CUSTOMS_FIELDS = ("hs_code", "country_of_origin", "customs_description")
 MEASURE_FIELDS = ("weight_grams", "length_mm", "width_mm", "height_mm")
 DETAIL_FIELDS = CUSTOMS_FIELDS + MEASURE_FIELDS
-MEASURE_LABELS = {"weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
-                  "height_mm": "Height (mm)"}
+MEASURE_LABELS = {"weight_grams": _l("Weight (grams)"), "length_mm": _l("Length (mm)"), "width_mm": _l("Width (mm)"),
+                  "height_mm": _l("Height (mm)")}
+# A refusal per money field, each a whole sentence (translations need the sentence, not a glued label).
+MONEY_REFUSALS = {
+    "price": {
+        "not_a_number": _l("Price must be a number."),
+        "negative": _l("Price cannot be negative."),
+        "too_large": _l("Price is too large."),
+    },
+    "fixed_stock_price": {
+        "not_a_number": _l("Fixed stock price must be a number."),
+        "negative": _l("Fixed stock price cannot be negative."),
+        "too_large": _l("Fixed stock price is too large."),
+    },
+}
 MAX_MEASURE = 10_000_000  # 10 tonnes or 10 km: anything larger is a typing error
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_SIGNATURES = {
@@ -34,17 +49,18 @@ IMAGE_SIGNATURES = {
 }
 
 
-def _money(value, label):
+def _money(value, name):
     if value in (None, ""):
         return Decimal("0.00")
+    refusals = MONEY_REFUSALS[name]
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationFailed(f"{label} must be a number.") from None
+        raise ValidationFailed(refusals["not_a_number"]) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(f"{label} cannot be negative.")
+        raise ValidationFailed(refusals["negative"])
     if amount >= Decimal("10000000000"):
-        raise ValidationFailed(f"{label} is too large.")
+        raise ValidationFailed(refusals["too_large"])
     return amount.quantize(Decimal("0.01"))
 
 
@@ -52,13 +68,14 @@ def _measure(value, label):
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValidationFailed(f"{label} must be a whole number.")
+        raise ValidationFailed(_("%(field)s must be a whole number.", field=label))
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValidationFailed(f"{label} must be a whole number.") from None
+        raise ValidationFailed(_("%(field)s must be a whole number.", field=label)) from None
     if not 0 <= number <= MAX_MEASURE:
-        raise ValidationFailed(f"{label} must be between 0 and {MAX_MEASURE:,}.")
+        raise ValidationFailed(_("%(field)s must be between 0 and %(maximum)s.", field=label,
+                                 maximum=format_number(MAX_MEASURE)))
     return number
 
 
@@ -67,13 +84,13 @@ def _customs(name, value):
     if name == "hs_code":
         value = value.replace(" ", "").replace(".", "")
         if value and (not value.isdigit() or not 6 <= len(value) <= 10):
-            raise ValidationFailed("An HS code has 6 to 10 digits, e.g. 6109100010.")
+            raise ValidationFailed(_("An HS code has 6 to 10 digits, e.g. 6109100010."))
     elif name == "country_of_origin":
         value = value.upper()
         if value and (len(value) != 2 or not value.isalpha() or not value.isascii()):
-            raise ValidationFailed("Country of origin is a two-letter country code, e.g. NL or CN.")
+            raise ValidationFailed(_("Country of origin is a two-letter country code, e.g. NL or CN."))
     elif len(value) > 255:
-        raise ValidationFailed("The customs description has at most 255 characters.")
+        raise ValidationFailed(_("The customs description has at most 255 characters."))
     return value
 
 
@@ -81,18 +98,18 @@ def _clean(fields):
     cleaned = {}
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS and name not in DETAIL_FIELDS:
-            raise ValidationFailed(f"Unknown product field {name!r}.")
+            raise ValidationFailed(_("Unknown product field %(name)s.", name=repr(name)))
         if name in MEASURE_FIELDS:
             value = _measure(value, MEASURE_LABELS[name])
         elif name in CUSTOMS_FIELDS:
             value = _customs(name, value)
         elif name in ("price", "fixed_stock_price"):
-            value = _money(value, "Price" if name == "price" else "Fixed stock price")
+            value = _money(value, name)
         elif name in ("name", "barcode"):
             value = (value or "").strip()
         cleaned[name] = value
     if "name" in cleaned and not cleaned["name"]:
-        raise ValidationFailed("A product needs a name.")
+        raise ValidationFailed(_("A product needs a name."))
     return cleaned
 
 
@@ -101,13 +118,14 @@ def create_product(client, product_code, name, actor=None, **fields):
     check_product_management(client, actor)
     product_code = (product_code or "").strip()
     if not product_code:
-        raise ValidationFailed("A product needs a product code.")
+        raise ValidationFailed(_("A product needs a product code."))
     if len(product_code) > 255:
-        raise ValidationFailed("The product code is too long.")
+        raise ValidationFailed(_("The product code is too long."))
     cleaned = _clean({"name": name, **fields})
     with write_transaction():
         if Product.for_client(client).where(Product.product_code == product_code).exists():
-            raise DuplicateProductCode(f"Product code {product_code} already exists for {client.name}.")
+            raise DuplicateProductCode(_("Product code %(code)s already exists for %(client)s.",
+                                         code=product_code, client=client.name))
         return Product.create(client=client, product_code=product_code, **cleaned)
 
 
@@ -173,14 +191,15 @@ def resolve_products(client, ids=(), codes=(), *, goods_coming_back=False):
         batch = codes[start:start + RESOLVE_BATCH]
         found_codes.update((p.product_code, p) for p in
                            _products(query.where(Product.product_code.in_(values_list(batch))), columns))
-    for keys, found, target, unknown in ((ids, found_ids, result.by_id, "Unknown product {key}."),
-                                         (codes, found_codes, result.by_code, "Unknown product code {key}.")):
+    for keys, found, target in ((ids, found_ids, result.by_id), (codes, found_codes, result.by_code)):
         for key in keys:
             product = found.get(key)
             if product is None:
-                result.problems[key] = ("unknown", unknown.format(key=key))
+                unknown = (_("Unknown product code %(code)s.", code=key) if keys is codes
+                           else _("Unknown product %(id)s.", id=key))
+                result.problems[key] = ("unknown", unknown)
             elif not product.active and not goods_coming_back:
-                result.problems[key] = ("inactive", f"Product {product.product_code} is inactive.")
+                result.problems[key] = ("inactive", _("Product %(code)s is inactive.", code=product.product_code))
             else:
                 target[key] = product
     return result
@@ -200,7 +219,7 @@ def products_by_code(client, codes, *, goods_coming_back=False):
     """Map each given product code to the client's product (see resolve_products); refuse with UnknownProduct."""
     resolved = resolve_products(client, codes=codes, goods_coming_back=goods_coming_back)
     if resolved.problems:
-        raise UnknownProduct(" ".join(message for _, message in resolved.problems.values()))
+        raise UnknownProduct(" ".join(message for _kind, message in resolved.problems.values()))
     return resolved.by_code
 
 
@@ -218,12 +237,12 @@ def add_product_image(product, data, filename="", actor=None):
     """Store an image for product in the database (PNG, JPEG, GIF or WebP)."""
     check_product_management(product.client, actor)
     if not data:
-        raise ValidationFailed("The image is empty.")
+        raise ValidationFailed(_("The image is empty."))
     if len(data) > MAX_IMAGE_BYTES:
-        raise ValidationFailed("The image is larger than 5 MB.")
+        raise ValidationFailed(_("The image is larger than 5 MB."))
     content_type = detect_image_type(data)
     if content_type is None:
-        raise ValidationFailed("Only PNG, JPEG, GIF and WebP images are accepted.")
+        raise ValidationFailed(_("Only PNG, JPEG, GIF and WebP images are accepted."))
     with write_transaction():
         position = ProductImage.select().where(ProductImage.product == product).count()
         return ProductImage.create(
@@ -235,14 +254,14 @@ def add_product_image(product, data, filename="", actor=None):
 def add_product_image_from_base64(product, encoded, filename="", actor=None):
     """Store an image sent as base64 text (a data: URL prefix and line breaks are allowed)."""
     if not isinstance(encoded, str) or not encoded.strip():
-        raise ValidationFailed("Send the image as base64 text.")
+        raise ValidationFailed(_("Send the image as base64 text."))
     text = encoded.strip()
     if text.startswith("data:") and "," in text:
         text = text.split(",", 1)[1]
     try:
         data = base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed("The image is not valid base64.") from None
+        raise ValidationFailed(_("The image is not valid base64.")) from None
     return add_product_image(product, data, filename, actor)
 
 
@@ -266,7 +285,8 @@ def check_product_management(client, actor=None):
     """Refuse product changes made by or for a client who has no access to product management."""
     if not may_manage_products(client, actor):
         raise ProductManagementDisabled(
-            f"{client.name} has no access to product management; ask the warehouse to change products."
+            _("%(client)s has no access to product management; ask the warehouse to change products.",
+              client=client.name)
         )
 
 
@@ -277,7 +297,7 @@ def usable_product(client, product, *, inactive_ok=False):
     that come back (a return's returned products) may be of a product no longer sold: inactive_ok.
     """
     if product is None or product.client_id != getattr(client, "id", client):
-        raise UnknownProduct("Unknown product.")
+        raise UnknownProduct(_("Unknown product."))
     if not product.active and not inactive_ok:
-        raise UnknownProduct(f"Product {product.product_code} is inactive.")
+        raise UnknownProduct(_("Product %(code)s is inactive.", code=product.product_code))
     return product

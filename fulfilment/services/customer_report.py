@@ -20,6 +20,7 @@ from operator import itemgetter
 
 from peewee import JOIN, fn
 
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     Client,
     Order,
@@ -74,11 +75,11 @@ class Period:
 def make_period(start, end):
     """A Period from two dates; refused when the end is before the start or it spans more than a year."""
     if start is None or end is None:
-        raise ValidationFailed("Give the first and the last day of the period.")
+        raise ValidationFailed(_("Give the first and the last day of the period."))
     if end < start:
-        raise ValidationFailed("The end date is before the start date.")
+        raise ValidationFailed(_("The end date is before the start date."))
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise ValidationFailed(f"A period is at most {MAX_PERIOD_DAYS} days long.")
+        raise ValidationFailed(_("A period is at most %(days)s days long.", days=MAX_PERIOD_DAYS))
     return Period(start, end)
 
 
@@ -89,7 +90,9 @@ def month_period(day):
 
 
 def parse_day(text, what="date"):
-    """A YYYY-MM-DD text as a date; None for empty text; ValidationFailed otherwise."""
+    """A YYYY-MM-DD text as a date; None for empty text; ValidationFailed otherwise.
+
+    ``what`` names the value in the caller's words (the CLI's and the API's, both English)."""
     text = (text or "").strip()
     if not text:
         return None
@@ -98,7 +101,8 @@ def parse_day(text, what="date"):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(f"The {what} must be a date written as YYYY-MM-DD, e.g. 2026-05-31.") from None
+        raise ValidationFailed(_("The %(what)s must be a date written as YYYY-MM-DD, e.g. 2026-05-31.",
+                                 what=what)) from None
 
 
 # --- the records behind each figure ---------------------------------------------------------
@@ -347,62 +351,73 @@ DETAIL_QUERIES = {
     "returns": return_details,
 }
 
-DETAIL_COLUMNS = {
-    "picklists": [Column(title, itemgetter(key)) for title, key in (
-        ("Picklist", "number"), ("Closed", "closed_at"), ("Order", "order"), ("Return", "return"),
-        ("Recipient", "delivery_name"), ("Country", "delivery_country"), ("Rows", "rows"), ("Units picked", "units"))],
-    "shipments": [Column(title, itemgetter(key)) for title, key in (
-        ("Created", "shipped_at"), ("Picklist", "picklist"), ("Order", "order"), ("Carrier", "carrier"),
-        ("Country", "delivery_country"), ("Tracking code", "tracking_code"))],
-    "receipts": [Column(title, itemgetter(key)) for title, key in (
-        ("Receipt", "number"), ("Completed", "completed_at"), ("Purchase order", "purchase_order"),
-        ("Supplier", "supplier_name"), ("Rows", "rows"), ("Units", "units"))],
-    "returns": [Column(title, itemgetter(key)) for title, key in (
-        ("Return", "number"), ("Completed", "completed_at"), ("Status", "status"), ("Order", "order"),
-        ("From", "name"), ("Rows", "rows"), ("Units", "units"))],
+# The titles of each "show details" export's columns (read in the reader's language by detail_columns).
+DETAIL_TITLES = {
+    "picklists": ((_l("Picklist"), "number"), (_l("Closed"), "closed_at"), (_l("Order"), "order"),
+                  (_l("Return"), "return"), (_l("Recipient"), "delivery_name"), (_l("Country"), "delivery_country"),
+                  (_l("Rows"), "rows"), (_l("Units picked"), "units")),
+    "shipments": ((_l("Created"), "shipped_at"), (_l("Picklist"), "picklist"), (_l("Order"), "order"),
+                  (_l("Carrier"), "carrier"), (_l("Country"), "delivery_country"),
+                  (_l("Tracking code"), "tracking_code")),
+    "receipts": ((_l("Receipt"), "number"), (_l("Completed"), "completed_at"), (_l("Purchase order"), "purchase_order"),
+                 (_l("Supplier"), "supplier_name"), (_l("Rows"), "rows"), (_l("Units"), "units")),
+    "returns": ((_l("Return"), "number"), (_l("Completed"), "completed_at"), (_l("Status"), "status"),
+                (_l("Order"), "order"), (_l("From"), "name"), (_l("Rows"), "rows"), (_l("Units"), "units")),
 }
+DETAIL_NAMES = {"picklists": _l("picklists"), "shipments": _l("shipments"), "receipts": _l("receipts"),
+                "returns": _l("returns")}
+
+
+def detail_columns(which):
+    """The columns of one "show details" export, titled in the reader's language."""
+    return [Column(str(title), itemgetter(key)) for title, key in DETAIL_TITLES[which]]
 
 
 def details(client, period, which):
     """The records behind one figure of the report: "picklists", "shipments", "receipts" or "returns"."""
     if which not in DETAIL_QUERIES:
-        raise ValidationFailed(f"Unknown details {which!r}; choose one of: {', '.join(DETAILS)}.")
+        raise ValidationFailed(_("Unknown details %(which)s; choose one of: %(choices)s.", which=repr(which),
+                                 choices=", ".join(DETAILS)))
     return DETAIL_QUERIES[which](client, period)
 
 
 # --- Excel ----------------------------------------------------------------------------------
 
-SUMMARY_COLUMNS = [Column("Section", itemgetter(0)), Column("Figure", itemgetter(1)), Column("Value", itemgetter(2))]
+def summary_columns():
+    return [Column(_("Section"), itemgetter(0)), Column(_("Figure"), itemgetter(1)), Column(_("Value"), itemgetter(2))]
 
 
 def summary_rows(report):
-    """The report as (section, figure, value) rows, in the order the back office shows them."""
+    """The report as (section, figure, value) rows, in the order the back office shows them, in the reader's
+    language."""
     storage = report["storage"]
+    outbound, inbound, returns, now = _("Outbound"), _("Inbound"), _("Returns"), _("Storage (now)")
     rows = [
-        ("Client", "Name", report["client"].name),
-        ("Period", "First day", report["period"].start),
-        ("Period", "Last day", report["period"].end),
-        ("Outbound", "Picklists processed", report["picklists"]),
-        ("Outbound", "Picklist rows", report["picklist_rows"]),
-        ("Outbound", "Units picked", report["picklist_units"]),
-        ("Outbound", "Shipments", report["shipments"]),
-        ("Outbound", "Countries", report["shipment_countries"]),
-        ("Outbound", "Carriers", report["shipment_carriers"]),
+        (_("Client"), _("Name"), report["client"].name),
+        (_("Period"), _("First day"), report["period"].start),
+        (_("Period"), _("Last day"), report["period"].end),
+        (outbound, _("Picklists processed"), report["picklists"]),
+        (outbound, _("Picklist rows"), report["picklist_rows"]),
+        (outbound, _("Units picked"), report["picklist_units"]),
+        (outbound, _("Shipments"), report["shipments"]),
+        (outbound, _("Countries"), report["shipment_countries"]),
+        (outbound, _("Carriers"), report["shipment_carriers"]),
     ]
-    rows += [("Shipments", f"{carrier or '(no carrier)'} to {country or '(no country)'}", n)
+    rows += [(_("Shipments"), _("%(carrier)s to %(country)s", carrier=carrier or _("(no carrier)"),
+                                country=country or _("(no country)")), n)
              for carrier, country, n in report["shipment_groups"]]
     rows += [
-        ("Inbound", "Receipts processed", report["receipts"]),
-        ("Inbound", "Receipt rows", report["receipt_rows"]),
-        ("Inbound", "Units received", report["receipt_units"]),
-        ("Inbound", "Purchase orders", report["purchase_orders"]),
-        ("Inbound", "Purchase order rows", report["purchase_order_rows"]),
-        ("Returns", "Returns processed", report["returns"]),
-        ("Returns", "Return rows", report["return_rows"]),
-        ("Returns", "Units returned", report["return_units"]),
-        ("Storage (now)", "Stock positions in use", storage["positions_count"]),
-        ("Storage (now)", "Products in stock", storage["products"]),
-        ("Storage (now)", "Units in stock", storage["units"]),
+        (inbound, _("Receipts processed"), report["receipts"]),
+        (inbound, _("Receipt rows"), report["receipt_rows"]),
+        (inbound, _("Units received"), report["receipt_units"]),
+        (inbound, _("Purchase orders"), report["purchase_orders"]),
+        (inbound, _("Purchase order rows"), report["purchase_order_rows"]),
+        (returns, _("Returns processed"), report["returns"]),
+        (returns, _("Return rows"), report["return_rows"]),
+        (returns, _("Units returned"), report["return_units"]),
+        (now, _("Stock positions in use"), storage["positions_count"]),
+        (now, _("Products in stock"), storage["products"]),
+        (now, _("Units in stock"), storage["units"]),
     ]
     return rows
 
@@ -415,20 +430,21 @@ def export_report(client, period, today=None):
     # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        rows = write_workbook(target, "Customer report", SUMMARY_COLUMNS, summary_rows(report))
+        rows = write_workbook(target, _("Customer report"), summary_columns(), summary_rows(report))
     except BaseException:
         target.close()
         raise
     target.seek(0)
-    name = f"customer report {client.name} {period.start:%Y-%m-%d} {period.end:%Y-%m-%d}"
+    name = _("customer report %(client)s %(start)s %(end)s", client=client.name, start=period.start.isoformat(),
+             end=period.end.isoformat())
     return Spreadsheet(filename=export_filename(name, today), file=target, rows=rows)
 
 
 def export_details(client, period, which, *, max_rows, today=None):
     """One "show details" list as an .xlsx file, streamed by the shared exporter."""
     query = details(client, period, which)
-    return export_rows(f"{which} {period.start:%Y-%m-%d} {period.end:%Y-%m-%d}", DETAIL_COLUMNS[which], query,
-                       max_rows=max_rows, today=today)
+    name = " ".join((str(DETAIL_NAMES[which]), f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}"))
+    return export_rows(name, detail_columns(which), query, max_rows=max_rows, today=today)
 
 
 def client_or_none(client_id):

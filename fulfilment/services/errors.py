@@ -2,13 +2,19 @@
 
 ``http_status`` is what the portal and the API answer; ``api_code`` is the error_code of
 Picqer's API v1 error body. Callers translate DomainError in one place each.
+
+Messages are marked for translation (fulfilment/i18n.py): a DomainError reads its message in
+the language of the request that raised it, so the portal and the back office show it in the
+reader's language and the REST API (always English) in English.
 """
+
+from fulfilment.i18n import _, _l
 
 
 class DomainError(Exception):
     http_status = 400
     api_code = 21
-    default_message = "This action is not allowed."
+    default_message = _l("This action is not allowed.")
 
     def __init__(self, message=None):
         # Read now, in the language of the request that raised it (the API's is always English).
@@ -18,52 +24,52 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     api_code = 5
-    default_message = "Some fields are missing or invalid."
+    default_message = _l("Some fields are missing or invalid.")
 
 
 class NotFound(DomainError):
     http_status = 404
     api_code = 20
-    default_message = "Not found."
+    default_message = _l("Not found.")
 
 
 class UnknownProduct(ValidationFailed):
     api_code = 24
-    default_message = "Unknown product."
+    default_message = _l("Unknown product.")
 
 
 class DuplicateProductCode(ValidationFailed):
     http_status = 409
-    default_message = "A product with this product code already exists."
+    default_message = _l("A product with this product code already exists.")
 
 
 class ProductCodeLocked(ValidationFailed):
-    default_message = "The product code cannot be changed once the product exists."
+    default_message = _l("The product code cannot be changed once the product exists.")
 
 
 class UsernameTaken(ValidationFailed):
     http_status = 409
-    default_message = "This username is already taken."
+    default_message = _l("This username is already taken.")
 
 
 class WeakPassword(ValidationFailed):
-    default_message = "Choose a stronger password."
+    default_message = _l("Choose a stronger password.")
 
 
 class InsufficientStock(DomainError):
     http_status = 409
-    default_message = "Not enough free stock."
+    default_message = _l("Not enough free stock.")
 
 
 class HasHistory(DomainError):
     http_status = 409
-    default_message = "This record has history and cannot be deleted; deactivate it instead."
+    default_message = _l("This record has history and cannot be deleted; deactivate it instead.")
 
 
 class WrongStatus(DomainError):
     http_status = 409
     api_code = 21
-    default_message = "This action is not possible in the current status."
+    default_message = _l("This action is not possible in the current status.")
 
 
 class OrderNotChangeable(DomainError):
@@ -71,25 +77,26 @@ class OrderNotChangeable(DomainError):
 
     http_status = 409
     api_code = 30
-    default_message = "The order has been picked and can no longer be changed or cancelled."
+    default_message = _l("The order has been picked and can no longer be changed or cancelled.")
 
 
 class OrderLinesLocked(DomainError):
     http_status = 409
     api_code = 33
-    default_message = "Order lines can only be changed while the order is a concept."
+    default_message = _l("Order lines can only be changed while the order is a concept.")
 
 
 class PurchaseOrderLocked(DomainError):
     http_status = 409
     api_code = 21
-    default_message = "A receipt has been registered for this purchase order; it can no longer be changed or cancelled."
+    default_message = _l(
+        "A receipt has been registered for this purchase order; it can no longer be changed or cancelled.")
 
 
 class ExportTooLarge(DomainError):
     """A spreadsheet export would hold more rows than the configured limit."""
 
-    default_message = "This list is too long to export; narrow it down with a search or filter."
+    default_message = _l("This list is too long to export; narrow it down with a search or filter.")
 
 
 class ProductManagementDisabled(DomainError):
@@ -97,7 +104,7 @@ class ProductManagementDisabled(DomainError):
 
     http_status = 403
     api_code = 1
-    default_message = "You have no access to product management."
+    default_message = _l("You have no access to product management.")
 
 
 class AlreadyCreated(DomainError):
@@ -105,7 +112,7 @@ class AlreadyCreated(DomainError):
 
     http_status = 409
     api_code = 21
-    default_message = "This has already been created; nothing new was created."
+    default_message = _l("This has already been created; nothing new was created.")
 
     def __init__(self, message=None, record_id=None):
         super().__init__(message)
@@ -113,11 +120,11 @@ class AlreadyCreated(DomainError):
 
 
 ADDRESS_LABELS = {
-    "delivery_name": "Name",
-    "delivery_address": "Address",
-    "delivery_zipcode": "Zip code",
-    "delivery_city": "City",
-    "delivery_country": "Country",
+    "delivery_name": _l("Name"),
+    "delivery_address": _l("Address"),
+    "delivery_zipcode": _l("Zip code"),
+    "delivery_city": _l("City"),
+    "delivery_country": _l("Country"),
 }
 
 
@@ -131,8 +138,10 @@ class IncompleteAddress(ValidationFailed):
     def __init__(self, missing, order=None):
         self.missing = list(missing)
         self.order = order
-        labels = ", ".join(ADDRESS_LABELS.get(name, name) for name in self.missing)
-        message = f"The delivery address needs: {labels}."
+        labels = ", ".join(str(ADDRESS_LABELS.get(name, name)) for name in self.missing)
         if order is not None and order.status in ("concept", "expected"):
-            message += f" Order {order.number} can be processed once it has them."
+            message = _("The delivery address needs: %(fields)s. Order %(number)s can be processed once it has them.",
+                        fields=labels, number=order.number)
+        else:
+            message = _("The delivery address needs: %(fields)s.", fields=labels)
         super().__init__(message)

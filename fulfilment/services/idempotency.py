@@ -13,15 +13,21 @@ import secrets
 from peewee import IntegrityError
 
 from fulfilment.db import database
+from fulfilment.i18n import _
 from fulfilment.models import CreationKey
 from fulfilment.services.errors import AlreadyCreated, ValidationFailed
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Per kind of create, the refusal of a repeat naming what the first one created.
 ALREADY = {
-    "import": "This file has already been imported as order {label}; nothing new was created.",
-    "order": "This order has already been placed as order {label}; nothing new was created.",
-    "purchase order": "This purchase order has already been created as {label}; nothing new was created.",
-    "address": "This address has already been saved as {label}; nothing new was created.",
+    "import": lambda label: _("This file has already been imported as order %(label)s; nothing new was created.",
+                              label=label),
+    "order": lambda label: _("This order has already been placed as order %(label)s; nothing new was created.",
+                             label=label),
+    "purchase order": lambda label: _("This purchase order has already been created as %(label)s; nothing new "
+                                      "was created.", label=label),
+    "address": lambda label: _("This address has already been saved as %(label)s; nothing new was created.",
+                               label=label),
 }
 
 
@@ -40,7 +46,7 @@ def claim(client, key, kind):
     if kind not in ALREADY:
         raise ValueError(f"Unknown kind {kind!r}")
     if not KEY_PATTERN.match(key):
-        raise ValidationFailed("This form has expired or was changed; reload the page and try again.")
+        raise ValidationFailed(_("This form has expired or was changed; reload the page and try again."))
     _refuse_when_claimed(client, key)
     try:
         with database.atomic():  # a savepoint: a concurrent claim of the same key loses here
@@ -60,5 +66,6 @@ def record(claimed, record, label):
 def _refuse_when_claimed(client, key):
     existing = CreationKey.for_client(client).where(CreationKey.key == key).first()
     if existing is not None:
-        raise AlreadyCreated(ALREADY[existing.kind].format(label=existing.label or "before"),
+        # Without a label (not noted yet) the refusal says only that it exists.
+        raise AlreadyCreated(ALREADY[existing.kind](existing.label) if existing.label else None,
                              record_id=existing.record_id)

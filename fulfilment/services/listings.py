@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from peewee import JOIN, fn
 
 from fulfilment import search
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     CHANGE_TYPES,
     OPEN_PURCHASE_ORDER_STATUSES,
@@ -48,7 +49,7 @@ from fulfilment.models import (
 from fulfilment.services.errors import UnknownProduct, ValidationFailed
 from fulfilment.services.orders import OPEN_STATUSES
 
-STOCK_FILTERS = {"low": "Low or out of stock", "out": "Out of stock"}
+STOCK_FILTERS = {"low": _l("Low or out of stock"), "out": _l("Out of stock")}
 # Order list filters: each status, or "open" for every status before shipping (the dashboard's tile).
 ORDER_STATUS_FILTERS = ("open",) + tuple(ORDER_STATUSES)
 
@@ -59,9 +60,21 @@ def matching(text, *fields):
     return search.matches(text, *fields)
 
 
+# A refusal per filter, with the value asked for and the values there are.
+UNKNOWN_FILTER_VALUE = {
+    "stock filter": _l("Unknown stock filter %(value)s; choose one of: %(choices)s."),
+    "change type": _l("Unknown change type %(value)s; choose one of: %(choices)s."),
+    "order status": _l("Unknown order status %(value)s; choose one of: %(choices)s."),
+    "order source": _l("Unknown order source %(value)s; choose one of: %(choices)s."),
+    "purchase order status": _l("Unknown purchase order status %(value)s; choose one of: %(choices)s."),
+    "return status": _l("Unknown return status %(value)s; choose one of: %(choices)s."),
+}
+
+
 def _allowed(value, allowed, what):
     if value and value not in allowed:
-        raise ValidationFailed(f"Unknown {what} {value!r}; choose one of: {', '.join(allowed)}.")
+        raise ValidationFailed(str(UNKNOWN_FILTER_VALUE[what]) % {"value": repr(value),
+                                                                    "choices": ", ".join(allowed)})
     return value
 
 
@@ -218,9 +231,9 @@ class StockHistory(Listing):
 
     def __init__(self, client, *, product=None, date_from=None, date_to=None, change_type="", newest_first=False):
         if date_from and date_to and date_from > date_to:
-            raise ValidationFailed("The start date is after the end date.")
+            raise ValidationFailed(_("The start date is after the end date."))
         if product is not None and product.client_id != getattr(client, "id", client):
-            raise UnknownProduct("Unknown product.")
+            raise UnknownProduct(_("Unknown product."))
         self.client, self.product = client, product
         self.date_from, self.date_to = date_from, date_to
         self.change_type = _allowed(change_type, CHANGE_TYPES, "change type")

@@ -10,17 +10,18 @@ import re
 from peewee import fn
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import LOCATION_TYPES, Location, ProductLocation
 from fulfilment.services.errors import DomainError, NotFound, ValidationFailed
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[.\-/][A-Za-z0-9]+)*$")
 MAX_CODE_LENGTH = 64
-KINDS = tuple(kind for kind, _ in LOCATION_TYPES)
+KINDS = tuple(kind for kind, _label in LOCATION_TYPES)
 
 
 class LocationInUse(DomainError):
     http_status = 409
-    default_message = "Products are linked to this location; unlink them or deactivate the location instead."
+    default_message = _l("Products are linked to this location; unlink them or deactivate the location instead.")
 
 
 def natural_key(code):
@@ -32,12 +33,12 @@ def natural_key(code):
 def _clean_code(name):
     code = (name or "").strip()
     if not code:
-        raise ValidationFailed("A location needs a code, e.g. A.1.4.3.")
+        raise ValidationFailed(_("A location needs a code, e.g. A.1.4.3."))
     if len(code) > MAX_CODE_LENGTH:
-        raise ValidationFailed(f"A location code has at most {MAX_CODE_LENGTH} characters.")
+        raise ValidationFailed(_("A location code has at most %(maximum)s characters.", maximum=MAX_CODE_LENGTH))
     if not CODE_PATTERN.match(code):
-        raise ValidationFailed(f"Location code {code!r} may hold letters and digits separated by dots, dashes "
-                               "or slashes, e.g. A.1.4.3.")
+        raise ValidationFailed(_("Location code %(code)s may hold letters and digits separated by dots, dashes "
+                                 "or slashes, e.g. A.1.4.3.", code=repr(code)))
     return code
 
 
@@ -46,15 +47,15 @@ def _clean_fields(fields):
     for name, value in fields.items():
         if name == "kind":
             if value not in KINDS:
-                raise ValidationFailed(f"Location type must be one of: {', '.join(KINDS)}.")
+                raise ValidationFailed(_("Location type must be one of: %(kinds)s.", kinds=", ".join(KINDS)))
         elif name == "remarks":
             value = (value or "").strip()
             if len(value) > 255:
-                raise ValidationFailed("Remarks have at most 255 characters.")
+                raise ValidationFailed(_("Remarks have at most 255 characters."))
         elif name in ("unlink_on_empty", "active"):
             value = bool(value)
         else:
-            raise ValidationFailed(f"Unknown location field {name!r}.")
+            raise ValidationFailed(_("Unknown location field %(name)s.", name=repr(name)))
         cleaned[name] = value
     return cleaned
 
@@ -64,13 +65,14 @@ def _check_code_free(warehouse, code, exclude=None):
     if exclude is not None:
         query = query.where(Location.id != exclude.id)
     if query.exists():
-        raise ValidationFailed(f"Location {code} already exists in {warehouse.name}.")
+        raise ValidationFailed(_("Location %(code)s already exists in %(warehouse)s.", code=code,
+                                 warehouse=warehouse.name))
 
 
 def create_location(warehouse, name, kind="shelf", remarks="", unlink_on_empty=False, active=True):
     """Create a location in warehouse; its code is unique in that warehouse (whatever the letter case)."""
     if warehouse is None:
-        raise ValidationFailed("A location needs a warehouse.")
+        raise ValidationFailed(_("A location needs a warehouse."))
     code = _clean_code(name)
     cleaned = _clean_fields({"kind": kind or "shelf", "remarks": remarks, "unlink_on_empty": unlink_on_empty,
                              "active": active})
@@ -97,8 +99,8 @@ def delete_location(location):
     """Delete a location no product is linked to."""
     with write_transaction():
         if ProductLocation.select().where(ProductLocation.location == location).exists():
-            raise LocationInUse(f"Products are linked to location {location.name}; unlink them first, or "
-                                "deactivate the location.")
+            raise LocationInUse(_("Products are linked to location %(code)s; unlink them first, or deactivate the "
+                                  "location.", code=location.name))
         location.delete_instance()
 
 
@@ -107,7 +109,7 @@ def find_location(warehouse, name):
     code = (name or "").strip()
     location = Location.get_or_none((Location.warehouse == warehouse) & (fn.LOWER(Location.name) == code.lower()))
     if location is None:
-        raise NotFound(f"There is no location {code} in {warehouse.name}.")
+        raise NotFound(_("There is no location %(code)s in %(warehouse)s.", code=code, warehouse=warehouse.name))
     return location
 
 
@@ -117,7 +119,7 @@ def link_product(product, location, preferred=None):
     Linking again only changes the preferred flag when asked. An inactive location links nothing.
     """
     if not location.active:
-        raise ValidationFailed(f"Location {location.name} is inactive.")
+        raise ValidationFailed(_("Location %(code)s is inactive.", code=location.name))
     with write_transaction():
         link = ProductLocation.get_or_none((ProductLocation.product == product)
                                            & (ProductLocation.location == location))

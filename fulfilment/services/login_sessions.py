@@ -14,6 +14,7 @@ from datetime import timedelta
 from peewee import JOIN
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.models import Client, LoginSession, PortalUser, StaffUser, utcnow
 from fulfilment.services.errors import NotFound
 
@@ -87,7 +88,7 @@ def end_own_session(user, session_id):
                    .where((LoginSession.id == session_id) & (_owner_field(user) == user.id))
                    .execute())
     if not deleted:
-        raise NotFound("This session has already ended.")
+        raise NotFound(_("This session has already ended."))
 
 
 def end_sessions(user, keep_token=None):
@@ -124,8 +125,8 @@ def browser_label(user_agent):
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), None)
     system = next((name for pattern, name in _SYSTEMS if re.search(pattern, user_agent)), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or (user_agent[:60] if user_agent else "Unknown browser")
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or (user_agent[:60] if user_agent else _("Unknown browser"))
 
 
 def end_session_record(login_session):

@@ -1,9 +1,15 @@
-"""An order's state that picking and backorders change too: its history log and settling."""
+"""An order's state that picking and backorders change too: its history log and settling.
+
+The history's own texts ("Processed", "Picklist P000012 picked") are written in the client's
+language (services.actors.written_for): callers pass them marked with ``_l``, with their values;
+a person's own words (a pause reason) are kept as typed.
+"""
 
 from fulfilment.db import is_sqlite
+from fulfilment.i18n import _l
 from fulfilment.models import Backorder, Order, OrderEvent, Picklist, utcnow
 from fulfilment.services import events
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import describe_actor, written_for
 
 
 def lock_order(order):
@@ -24,6 +30,8 @@ def is_picked(order):
 
 
 def log_order_event(order, status, message="", actor=None):
+    """Add a line to the order's history; a marked message is written in the client's language."""
+    message = written_for(order.client_id, message)
     OrderEvent.create(client=order.client_id, order=order, status=status, message=message[:255],
                       actor=describe_actor(actor))
 
@@ -37,10 +45,10 @@ def settle_order(order, actor=None):
         return order
     if is_picked(order):
         order.status, order.completed_at = "completed", utcnow()
-        message = "Completed: everything shipped"
+        message = _l("Completed: everything shipped")
     else:
         order.status, order.cancelled_at = "cancelled", utcnow()
-        message = "Cancelled: every product was cancelled"
+        message = _l("Cancelled: every product was cancelled")
     order.updated_at = utcnow()
     order.save()
     log_order_event(order, order.status, message, actor)

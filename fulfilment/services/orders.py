@@ -10,6 +10,7 @@ from decimal import Decimal
 from peewee import fn
 
 from fulfilment.db import insert_in_batches, write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     ORDER_SOURCES,
     Backorder,
@@ -38,6 +39,7 @@ from fulfilment.services.numbering import assign_number
 from fulfilment.services.order_state import is_picked, lock_order, log_order_event
 from fulfilment.services.picking import create_picklist, release_open_picklists
 from fulfilment.services.quantities import clean_amount
+from fulfilment.vocabulary import status_label
 
 OPEN_STATUSES = ("concept", "expected", "processing", "paused")
 HEADER_FIELDS = (
@@ -46,6 +48,14 @@ HEADER_FIELDS = (
     "invoice_city", "invoice_region", "invoice_country",
 )
 CONCEPT_STATUSES = ("concept", "expected")
+# The first line of an order's history, per source (ORDER_SOURCES).
+CREATED = {
+    "portal": _l("Created (portal)"),
+    "import": _l("Created (import)"),
+    "webshop": _l("Created (webshop)"),
+    "api": _l("Created (api)"),
+    "staff": _l("Created (staff)"),
+}
 
 
 def _clean_header(fields):
@@ -56,7 +66,7 @@ def _clean_header(fields):
             cleaned[name] = (value or "").strip() if isinstance(value, str) or value is None else value
     unknown = set(fields) - set(HEADER_FIELDS) - set(DELIVERY_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown order field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown order field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     return cleaned
 
 
@@ -70,11 +80,11 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
     AlreadyCreated. The lines are inserted in bulk: a few statements for any number of lines.
     """
     if source not in ORDER_SOURCES:
-        raise ValidationFailed(f"Unknown order source {source!r}.")
+        raise ValidationFailed(_("Unknown order source %(source)s.", source=repr(source)))
     if status not in CONCEPT_STATUSES:
-        raise ValidationFailed("A new order is a concept or expected.")
+        raise ValidationFailed(_("A new order is a concept or expected."))
     if not lines:
-        raise ValidationFailed("An order needs at least one product.")
+        raise ValidationFailed(_("An order needs at least one product."))
     fields = dict(fields or {})
     address = clean_delivery_address({k: v for k, v in fields.items() if k in DELIVERY_FIELDS}, require=False)
     if not address.get("delivery_name"):
@@ -86,7 +96,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
         price = line[2] if len(line) > 2 and line[2] is not None else None
         remarks = (line[3] if len(line) > 3 else "") or ""
         product = usable_product(client, product)
-        cleaned_lines.append((product, clean_amount(amount, f"Amount of {product.product_code}"),
+        cleaned_lines.append((product, clean_amount(amount, product.product_code),
                               product.price if price is None else Decimal(str(price)), remarks[:255]))
     with write_transaction():
         claimed = idempotency.claim(client, once_key, "import" if source == "import" else "order")
@@ -98,7 +108,7 @@ def create_order(client, lines, *, source, actor=None, fields=None, webshop=None
              "amount_cancelled": 0, "price": price, "remarks": remarks}
             for product, amount, price, remarks in cleaned_lines
         ])
-        log_order_event(order, status, f"Created ({source})", actor)
+        log_order_event(order, status, CREATED[source], actor)
         idempotency.record(claimed, order, order.number)
         events.emit("orders.created", order)
         return order
@@ -157,29 +167,28 @@ def process_order(order, actor=None):
     with write_transaction():
         order = lock_order(order)
         if not can_process(order):
-            raise WrongStatus(f"Order {order.number} is {order.status}; only concept or expected orders "
-                              "can be processed.")
+            raise WrongStatus(why_not_process(order))
         check_shippable(order)
         # Plain tuples: building 10,000 model instances would cost more than the whole allocation.
         lines = list(OrderLine.select(OrderLine.id, OrderLine.product, OrderLine.amount, OrderLine.amount_cancelled)
                      .where(OrderLine.order == order).order_by(OrderLine.id).tuples())
         if not lines:
-            raise ValidationFailed("An order needs at least one product before it can be processed.")
+            raise ValidationFailed(_("An order needs at least one product before it can be processed."))
         warehouse_id = order.warehouse_id or Warehouse.default().id
-        wanted = [amount - cancelled for _, _, amount, cancelled in lines]
-        taken = stock.allocate_many([(product_id, amount)
-                                     for (_, product_id, _, _), amount in zip(lines, wanted, strict=True)],
-                                    warehouse_id)
+        wanted = [amount - cancelled for _line_id, _product_id, amount, cancelled in lines]
+        product_ids = [product_id for _line_id, product_id, _amount, _cancelled in lines]
+        taken = stock.allocate_many(list(zip(product_ids, wanted, strict=True)), warehouse_id)
         to_pick = [(product_id, took, line_id)
-                   for (line_id, product_id, _, _), took in zip(lines, taken, strict=True) if took]
-        allocated_ids = sorted({product_id for product_id, _, _ in to_pick})
+                   for (line_id, product_id, _amount, _cancelled), took in zip(lines, taken, strict=True) if took]
+        allocated_ids = sorted({product_id for product_id, _took, _line_id in to_pick})
         events.emit_for_each("products.free_stock_changed", order.client_id,
                              lambda: Product.select().where(Product.id.in_(allocated_ids)).order_by(Product.id))
         now = utcnow()
         waiting = [
             {"client": order.client_id, "order": order.id, "order_line": line_id, "product": product_id,
              "warehouse": warehouse_id, "amount": amount - took, "created_at": now}
-            for (line_id, product_id, _, _), amount, took in zip(lines, wanted, taken, strict=True) if amount > took
+            for (line_id, product_id, _amount, _cancelled), amount, took in zip(lines, wanted, taken, strict=True)
+            if amount > took
         ]
         insert_in_batches(Backorder, waiting)
         if to_pick:
@@ -189,7 +198,8 @@ def process_order(order, actor=None):
         order.warehouse = warehouse_id
         order.processed_at = order.updated_at = now
         order.save()
-        message = f"Processed; {backordered} unit(s) backordered" if backordered else "Processed"
+        message = (_l("Processed; %(count)s unit(s) backordered", count=backordered) if backordered
+                   else _l("Processed"))
         log_order_event(order, "processing", message, actor)
         events.emit(("orders.closed", "orders.allocated", "orders.status_changed"), order)
         if waiting:
@@ -220,7 +230,8 @@ def pause_order(order, reason="", actor=None):
     with write_transaction():
         order = lock_order(order)
         if not can_pause(order):
-            raise WrongStatus(f"Order {order.number} is {order.status}; only processing orders can be paused.")
+            raise WrongStatus(_("Order %(number)s is %(status)s; only processing orders can be paused.",
+                                number=order.number, status=status_label(order.status)))
         order.status = "paused"
         order.pause_reason = (reason or "").strip()[:255]
         order.updated_at = utcnow()
@@ -235,12 +246,13 @@ def resume_order(order, actor=None):
     with write_transaction():
         order = lock_order(order)
         if not can_resume(order):
-            raise WrongStatus(f"Order {order.number} is {order.status}; only paused orders can be resumed.")
+            raise WrongStatus(_("Order %(number)s is %(status)s; only paused orders can be resumed.",
+                                number=order.number, status=status_label(order.status)))
         order.status = "processing"
         order.pause_reason = ""
         order.updated_at = utcnow()
         order.save()
-        log_order_event(order, "processing", "Resumed", actor)
+        log_order_event(order, "processing", _l("Resumed"), actor)
         events.emit(("orders.resumed", "orders.status_changed"), order)
         serve_backorders(orders=[order], actor=actor)
         return order
@@ -248,9 +260,10 @@ def resume_order(order, actor=None):
 
 def _check_changeable(order):
     if order.status == "cancelled":
-        raise WrongStatus(f"Order {order.number} is cancelled.")
+        raise WrongStatus(_("Order %(number)s is cancelled.", number=order.number))
     if order.status == "completed" or is_picked(order):
-        raise OrderNotChangeable(f"Order {order.number} has been picked and can no longer be changed or cancelled.")
+        raise OrderNotChangeable(_("Order %(number)s has been picked and can no longer be changed or cancelled.",
+                                   number=order.number))
 
 
 # What may still happen to an order: the back office's buttons, the portal's pages and the API
@@ -289,25 +302,27 @@ can_change_address = can_change
 
 
 def why_not_process(order):
-    return "" if can_process(order) else f"Order {order.number} is {order.status}; only concept or expected " \
-        "orders can be processed."
+    if can_process(order):
+        return ""
+    return _("Order %(number)s is %(status)s; only concept or expected orders can be processed.",
+             number=order.number, status=status_label(order.status))
 
 
 def why_not_pause(order):
     """Said only while pausing may still come (a concept or expected order); a finished or paused
     order does not mention it."""
-    return "An order can be paused once it is processing." if order.status in CONCEPT_STATUSES else ""
+    return _("An order can be paused once it is processing.") if order.status in CONCEPT_STATUSES else ""
 
 
 def why_not_resume(order):
-    return "" if can_resume(order) else "Only paused orders can be resumed."
+    return "" if can_resume(order) else _("Only paused orders can be resumed.")
 
 
 def why_not_cancel(order):
     if order.status not in OPEN_STATUSES:
-        return f"Order {order.number} is {order.status}."
+        return _("Order %(number)s is %(status)s.", number=order.number, status=status_label(order.status))
     if is_picked(order):
-        return f"Order {order.number} has been picked and can no longer be changed or cancelled."
+        return _("Order %(number)s has been picked and can no longer be changed or cancelled.", number=order.number)
     return ""
 
 
@@ -324,7 +339,7 @@ def cancel_order(order, actor=None):
         order.status = "cancelled"
         order.cancelled_at = order.updated_at = utcnow()
         order.save()
-        log_order_event(order, "cancelled", "Cancelled", actor)
+        log_order_event(order, "cancelled", _l("Cancelled"), actor)
         events.emit("orders.status_changed", order)
         return order
 
@@ -352,7 +367,7 @@ def update_order(order, fields, actor=None):
             Picklist.update(**picklist_address(order)).where(
                 (Picklist.order == order) & (Picklist.status == "new")
             ).execute()
-            log_order_event(order, order.status, "Delivery address changed", actor)
+            log_order_event(order, order.status, _l("Delivery address changed"), actor)
         return order
 
 
@@ -364,7 +379,7 @@ def change_delivery_address(order, address, actor=None, save_to_address_book=Non
     """
     unknown = set(address) - set(DELIVERY_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown address field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     with write_transaction():
         order = update_order(order, address, actor)
         if save_to_address_book is not None:
@@ -377,18 +392,18 @@ def duplicate_order(order, actor=None, source="portal"):
     fields = {name: getattr(order, name) for name in (*DELIVERY_FIELDS, *HEADER_FIELDS)}
     lines = [(line.product, line.amount, line.price) for line in order_lines(order) if line.product.active]
     if not lines:
-        raise ValidationFailed("None of this order's products is active any more; nothing to copy.")
+        raise ValidationFailed(_("None of this order's products is active any more; nothing to copy."))
     with write_transaction():
         copy = create_order(order.client, lines, source=source, actor=actor, fields=fields)
-        log_order_event(copy, "concept", f"Copied from order {order.number}", actor)
+        log_order_event(copy, "concept", _l("Copied from order %(number)s", number=order.number), actor)
         return copy
 
 
 def _lock_concept(order):
     order = lock_order(order)
     if not can_change_lines(order):
-        raise OrderLinesLocked(f"Order {order.number} is {order.status}; its lines can only change while it is "
-                               "a concept.")
+        raise OrderLinesLocked(_("Order %(number)s is %(status)s; its lines can only change while it is a concept.",
+                                 number=order.number, status=status_label(order.status)))
     return order
 
 
@@ -418,5 +433,5 @@ def remove_order_line(line, actor=None):
     with write_transaction():
         order = _lock_concept(line.order)
         if OrderLine.select().where(OrderLine.order == order).count() == 1:
-            raise ValidationFailed("An order needs at least one product; cancel the order instead.")
+            raise ValidationFailed(_("An order needs at least one product; cancel the order instead."))
         line.delete_instance()

@@ -1,13 +1,15 @@
 """Picklists and shipments: creating a picklist for allocated stock, closing it, shipping it."""
 
 from fulfilment.db import insert_in_batches, locked, write_transaction
+from fulfilment.i18n import _, _l, force_locale, ngettext
 from fulfilment.models import Backorder, Carrier, Order, Picklist, PicklistLine, Product, Shipment, utcnow
 from fulfilment.services import carriers, events, stock
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import client_language, describe_actor
 from fulfilment.services.addresses import picklist_address
 from fulfilment.services.errors import ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.order_state import lock_order, log_order_event, settle_order
+from fulfilment.vocabulary import status_label
 
 
 def create_picklist(client, warehouse, lines, order=None, return_=None):
@@ -43,14 +45,16 @@ def _lock_for_picking(picklist):
     if picklist.order_id:
         order = lock_order(picklist.order_id)
         if order.status == "paused":
-            raise WrongStatus(f"Order {order.number} is paused; resume it before picking.")
+            raise WrongStatus(_("Order %(number)s is paused; resume it before picking.", number=order.number))
         if order.status in ("cancelled", "completed"):
-            raise WrongStatus(f"Order {order.number} is {order.status}; its picklists cannot be picked.")
+            raise WrongStatus(_("Order %(number)s is %(status)s; its picklists cannot be picked.",
+                                number=order.number, status=status_label(order.status)))
     else:
         order = None
     picklist = locked(Picklist.select().where(Picklist.id == picklist.id)).get()
     if picklist.status != "new":
-        raise WrongStatus(f"Picklist {picklist.number} is {picklist.status}; only new picklists can be closed.")
+        raise WrongStatus(_("Picklist %(number)s is %(status)s; only new picklists can be closed.",
+                            number=picklist.number, status=status_label(picklist.status)))
     return order, picklist
 
 
@@ -67,19 +71,22 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
         lines = picklist_lines(picklist)
         stock.lock_stock_rows([line.product for line in lines], picklist.warehouse_id)
         picked = _clean_picked_amounts(picked, lines)
+        with force_locale(client_language(picklist.client_id)):  # the ledger's words are the client's
+            picked_reason = _("Picklist %(number)s", number=picklist.number)
+            missing_reason = _("Not found while picking %(number)s", number=picklist.number)
         backordered = []
         for line in lines:
             amount_picked = picked.get(line.id, line.amount)
             if amount_picked:
                 stock.record_mutation(
                     line.product, picklist.warehouse_id, -amount_picked, "picklist",
-                    reason=f"Picklist {picklist.number}", actor=actor, release=amount_picked, picklist=picklist,
+                    reason=picked_reason, actor=actor, release=amount_picked, picklist=picklist,
                 )
             missing = line.amount - amount_picked
             if missing:
                 stock.record_mutation(
                     line.product, picklist.warehouse_id, -missing, "correction",
-                    reason=f"Not found while picking {picklist.number}", actor=actor, release=missing,
+                    reason=missing_reason, actor=actor, release=missing,
                     picklist=picklist,
                 )
                 if line.order_line_id:
@@ -95,7 +102,7 @@ def close_picklist(picklist, actor=None, picked=None, shipments=()):
         for shipment in shipments:
             add_shipment(picklist, actor=actor, **shipment)
         if order is not None:
-            log_order_event(order, "picked", f"Picklist {picklist.number} picked", actor)
+            log_order_event(order, "picked", _l("Picklist %(number)s picked", number=picklist.number), actor)
             if backordered:
                 events.emit("orders.backordered", order, lines=backordered)
             settle_order(order, actor)
@@ -110,11 +117,10 @@ def _clean_picked_amounts(picked, lines):
     for line_id, amount in picked.items():
         line = by_id.get(int(line_id))
         if line is None:
-            raise ValidationFailed(f"Line {line_id} is not on this picklist.")
+            raise ValidationFailed(_("Line %(line)s is not on this picklist.", line=line_id))
         if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= line.amount:
-            raise ValidationFailed(
-                f"Picked amount for {line.product.product_code} must be between 0 and {line.amount}."
-            )
+            raise ValidationFailed(_("Picked amount for %(code)s must be between 0 and %(amount)s.",
+                                     code=line.product.product_code, amount=line.amount))
         cleaned[line.id] = amount
     return cleaned
 
@@ -128,8 +134,10 @@ can_cancel = can_close
 
 def why_not_cancel(picklist):
     """Why the picklist cannot be cancelled now ("" when it can)."""
-    return "" if can_cancel(picklist) else f"Picklist {picklist.number} is {picklist.status}; only new picklists " \
-        "can be cancelled."
+    if can_cancel(picklist):
+        return ""
+    return _("Picklist %(number)s is %(status)s; only new picklists can be cancelled.", number=picklist.number,
+             status=status_label(picklist.status))
 
 
 def cancel_picklist(picklist, actor=None):
@@ -147,8 +155,8 @@ def cancel_picklist(picklist, actor=None):
         picklist.save()
         events.emit("picklists.cancelled", picklist)
         if order is not None:
-            log_order_event(order, order.status, f"Picklist {picklist.number} cancelled; its products wait as "
-                                                 "backorders", actor)
+            log_order_event(order, order.status, _l("Picklist %(number)s cancelled; its products wait as backorders",
+                                                    number=picklist.number), actor)
         return picklist
 
 
@@ -156,7 +164,7 @@ def _lock_for_cancel(picklist):
     order = lock_order(picklist.order_id) if picklist.order_id else None
     picklist = locked(Picklist.select().where(Picklist.id == picklist.id)).get()
     if picklist.status != "new":
-        raise WrongStatus(f"Picklist {picklist.number} is {picklist.status}; only new picklists can be cancelled.")
+        raise WrongStatus(why_not_cancel(picklist))
     return order, picklist
 
 
@@ -178,20 +186,20 @@ def add_shipment(picklist, carrier="", tracking_code="", tracking_url="", actor=
     (webshop imports, older callers) keeps the link it is given.
     """
     if picklist.status != "closed":
-        raise WrongStatus("Only a closed (picked) picklist can be shipped.")
+        raise WrongStatus(_("Only a closed (picked) picklist can be shipped."))
     if isinstance(carrier, Carrier):
         if (tracking_url or "").strip():
-            raise ValidationFailed("The tracking link is built from the carrier and the tracking code; "
-                                   "do not type one.")
+            raise ValidationFailed(_("The tracking link is built from the carrier and the tracking code; "
+                                     "do not type one."))
         tracking_url = carriers.tracking_url(carrier, tracking_code, picklist.delivery_country,
                                              picklist.delivery_zipcode)
         carrier = carrier.name
     carrier = (carrier or "").strip()
     if not carrier:
-        raise ValidationFailed("A shipment needs a carrier.")
+        raise ValidationFailed(_("A shipment needs a carrier."))
     tracking_url = (tracking_url or "").strip()
     if tracking_url and not tracking_url.startswith(("https://", "http://")):
-        raise ValidationFailed("The tracking URL must start with https:// or http://.")
+        raise ValidationFailed(_("The tracking URL must start with https:// or http://."))
     with write_transaction():
         order = Order.get_by_id(picklist.order_id) if picklist.order_id else None
         shipment = Shipment.create(
@@ -218,23 +226,25 @@ def count_scan(picklist, barcode, actor=None):
     """
     code = (barcode or "").strip()
     if not code:
-        raise BarcodeRefused("Scan or type a barcode first.")
+        raise BarcodeRefused(_("Scan or type a barcode first."))
     with write_transaction():
-        _, picklist = _lock_for_picking(picklist)
+        _order, picklist = _lock_for_picking(picklist)
         lines = picklist_lines(picklist)
         matching = [line for line in lines if code in (line.product.barcode, line.product.product_code)]
         if not matching:
-            raise BarcodeRefused(f"Barcode {code} is not on picklist {picklist.number}. Put the product back.")
+            raise BarcodeRefused(_("Barcode %(barcode)s is not on picklist %(number)s. Put the product back.",
+                                   barcode=code, number=picklist.number))
         line = next((line for line in matching if line.amount_picked < line.amount), None)
         if line is None:
             product = matching[0].product
-            raise BarcodeRefused(f"All {sum(m.amount for m in matching)} of {product.product_code} are already "
-                                 "counted; this one is one too many.")
+            raise BarcodeRefused(ngettext("%(num)s unit of %(code)s is already counted; this one is one too many.",
+                                          "All %(num)s of %(code)s are already counted; this one is one too many.",
+                                          sum(m.amount for m in matching), code=product.product_code))
         updated = (PicklistLine.update(amount_picked=PicklistLine.amount_picked + 1)
                    .where((PicklistLine.id == line.id) & (PicklistLine.amount_picked < PicklistLine.amount))
                    .execute())
         if updated != 1:
-            raise BarcodeRefused(f"All units of {line.product.product_code} are already counted.")
+            raise BarcodeRefused(_("All units of %(code)s are already counted.", code=line.product.product_code))
         line.amount_picked += 1
         return line
 
@@ -242,7 +252,7 @@ def count_scan(picklist, barcode, actor=None):
 def reset_counts(picklist, actor=None):
     """Start counting a new picklist again from zero."""
     with write_transaction():
-        _, picklist = _lock_for_picking(picklist)
+        _order, picklist = _lock_for_picking(picklist)
         PicklistLine.update(amount_picked=0).where(PicklistLine.picklist == picklist).execute()
 
 
@@ -253,12 +263,12 @@ def units_to_count(lines):
 def ship_counted_picklist(picklist, carrier, tracking_code, actor=None):
     """Close a picklist whose every unit has been counted and ship it with carrier (a Carrier) and code."""
     if not isinstance(carrier, Carrier):
-        raise ValidationFailed("Choose a carrier.")
+        raise ValidationFailed(_("Choose a carrier."))
     with write_transaction():
-        _, locked_picklist = _lock_for_picking(picklist)
+        _order, locked_picklist = _lock_for_picking(picklist)
         lines = picklist_lines(locked_picklist)
         left = units_to_count(lines)
         if left:
-            raise ValidationFailed(f"{left} unit(s) still to scan; count every unit before shipping.")
+            raise ValidationFailed(_("%(count)s unit(s) still to scan; count every unit before shipping.", count=left))
         return close_picklist(locked_picklist, actor, {line.id: line.amount_picked for line in lines},
                               [{"carrier": carrier, "tracking_code": tracking_code}])

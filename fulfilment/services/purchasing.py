@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from fulfilment.db import locked, write_transaction
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.models import (
     OPEN_PURCHASE_ORDER_STATUSES,
     Product,
@@ -19,20 +20,25 @@ from fulfilment.models import (
     utcnow,
 )
 from fulfilment.services import events, idempotency, stock
-from fulfilment.services.actors import describe_actor
+from fulfilment.services.actors import describe_actor, written_for
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.catalog import usable_product
 from fulfilment.services.errors import PurchaseOrderLocked, UnknownProduct, ValidationFailed, WrongStatus
 from fulfilment.services.numbering import assign_number
 from fulfilment.services.quantities import clean_amount
+from fulfilment.vocabulary import status_label
 
 HEADER_FIELDS = ("supplier_name", "supplier_orderid", "delivery_date", "remarks")
+TOO_LONG = {
+    "supplier_name": _l("Supplier name is too long."),
+    "supplier_orderid": _l("Supplier order number is too long."),
+}
 
 
 def _clean_header(fields):
     unknown = set(fields) - set(HEADER_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown purchase order field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(_("Unknown purchase order field(s): %(fields)s.", fields=", ".join(sorted(unknown))))
     cleaned = {}
     for name, value in fields.items():
         if name == "delivery_date":
@@ -42,23 +48,23 @@ def _clean_header(fields):
                 try:
                     value = date.fromisoformat(value)
                 except ValueError:
-                    raise ValidationFailed("The expected delivery date must look like 2026-12-31.") from None
+                    raise ValidationFailed(_("The expected delivery date must look like 2026-12-31.")) from None
             elif not isinstance(value, date):
-                raise ValidationFailed("The expected delivery date must be a date.")
+                raise ValidationFailed(_("The expected delivery date must be a date."))
         else:
             value = (value or "").strip()
             if len(value) > 255 and name != "remarks":
-                raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is too long.")
+                raise ValidationFailed(TOO_LONG[name])
         cleaned[name] = value
     return cleaned
 
 
 def _clean_line(client, product, amount, price=None):
     product = usable_product(client, product)
-    clean_amount(amount, f"Amount of {product.product_code}")
+    clean_amount(amount, product.product_code)
     price = product.fixed_stock_price if price in (None, "") else Decimal(str(price))
     if price < 0:
-        raise ValidationFailed("A price cannot be negative.")
+        raise ValidationFailed(_("A price cannot be negative."))
     return product, amount, price
 
 
@@ -68,7 +74,7 @@ def create_purchase_order(client, lines, actor=None, purchased=False, once_key=N
     ``once_key`` (a form's key) makes a second submit of the same form create nothing.
     """
     if not lines:
-        raise ValidationFailed("A purchase order needs at least one product.")
+        raise ValidationFailed(_("A purchase order needs at least one product."))
     header = _clean_header(fields)
     cleaned = [_clean_line(client, *line) for line in lines]
     with write_transaction():
@@ -98,19 +104,24 @@ can_cancel = can_change
 def why_not_cancel(purchase_order):
     """Why the purchase order cannot be cancelled now ("" when it can)."""
     if purchase_order.status not in OPEN_PURCHASE_ORDER_STATUSES:
-        return f"Purchase order {purchase_order.number} is {purchase_order.status}."
+        return _("Purchase order %(number)s is %(status)s.", number=purchase_order.number,
+                 status=status_label(purchase_order.status))
     if has_receipt(purchase_order):
-        return "A receipt has been registered on this purchase order; it can no longer be cancelled."
+        return _("A receipt has been registered on this purchase order; it can no longer be cancelled.")
     return ""
 
 
 def why_not_receive(purchase_order):
-    return "" if can_receive(purchase_order) else \
-        f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing more is expected."
+    if can_receive(purchase_order):
+        return ""
+    return _("Purchase order %(number)s is %(status)s; nothing more is expected.", number=purchase_order.number,
+             status=status_label(purchase_order.status))
 
 
 def why_not_mark_purchased(purchase_order):
-    return "" if can_mark_purchased(purchase_order) else "Only concept purchase orders can be marked as purchased."
+    if can_mark_purchased(purchase_order):
+        return ""
+    return _("Only concept purchase orders can be marked as purchased.")
 
 
 def can_mark_purchased(purchase_order):
@@ -130,10 +141,12 @@ def _lock_changeable(purchase_order):
     purchase_order = lock_purchase_order(purchase_order)
     if has_receipt(purchase_order):
         raise PurchaseOrderLocked(
-            f"A receipt has been registered for {purchase_order.number}; it can no longer be changed or cancelled."
+            _("A receipt has been registered for %(number)s; it can no longer be changed or cancelled.",
+              number=purchase_order.number)
         )
     if purchase_order.status not in OPEN_PURCHASE_ORDER_STATUSES:
-        raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}.")
+        raise WrongStatus(_("Purchase order %(number)s is %(status)s.", number=purchase_order.number,
+                            status=status_label(purchase_order.status)))
     return purchase_order
 
 
@@ -141,8 +154,8 @@ def mark_purchased(purchase_order, actor=None):
     with write_transaction():
         purchase_order = lock_purchase_order(purchase_order)
         if not can_mark_purchased(purchase_order):
-            raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; only a concept "
-                              "can be marked as purchased.")
+            raise WrongStatus(_("Purchase order %(number)s is %(status)s; only a concept can be marked as purchased.",
+                                number=purchase_order.number, status=status_label(purchase_order.status)))
         purchase_order.status = "purchased"
         purchase_order.purchased_at = purchase_order.updated_at = utcnow()
         purchase_order.save()
@@ -164,7 +177,7 @@ def update_purchase_order(purchase_order, lines=None, actor=None, **fields):
         purchase_order.save()
         if lines is not None:
             if not lines:
-                raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
+                raise ValidationFailed(_("A purchase order needs at least one product; cancel it instead."))
             cleaned = [_clean_line(purchase_order.client, *line) for line in lines]
             old_ids = [line.id for line in purchase_order.lines]
             # Insert before deleting: SQLite gives a deleted highest id to the next row, and a receipt that
@@ -188,8 +201,9 @@ def add_purchase_order_line(purchase_order, product, amount, price=None, actor=N
 def update_purchase_order_line(line, amount=None, price=None, actor=None):
     with write_transaction():
         purchase_order = _lock_changeable(line.purchase_order)
-        _, amount, price = _clean_line(purchase_order.client, line.product, line.amount if amount is None else amount,
-                                       line.price if price is None else price)
+        _product, amount, price = _clean_line(purchase_order.client, line.product,
+                                              line.amount if amount is None else amount,
+                                              line.price if price is None else price)
         line.amount, line.price = amount, price
         line.save()
         return line
@@ -199,7 +213,7 @@ def remove_purchase_order_line(line, actor=None):
     with write_transaction():
         purchase_order = _lock_changeable(line.purchase_order)
         if purchase_order.lines.count() == 1:
-            raise ValidationFailed("A purchase order needs at least one product; cancel it instead.")
+            raise ValidationFailed(_("A purchase order needs at least one product; cancel it instead."))
         line.delete_instance()
 
 
@@ -260,19 +274,19 @@ def receive_product(receipt, product, amount, actor=None):
     The units go against the purchase order's outstanding lines of that product, oldest line
     first, and never more than is outstanding. Waiting backorders of the product are served.
     """
-    clean_amount(amount, "The received amount")
+    clean_amount(amount, received=True)
     with write_transaction():
         purchase_order, receipt = _lock_processing_receipt(receipt)
         if product is None or product.client_id != purchase_order.client_id:
-            raise UnknownProduct("Unknown product.")
+            raise UnknownProduct(_("Unknown product."))
         lines = {line.id: line for line in purchase_order_lines(purchase_order)}
         of_product = [line for line in lines.values() if line.product_id == product.id]
         if not of_product:
-            raise ValidationFailed(f"{product.product_code} is not on purchase order {purchase_order.number}.")
+            raise ValidationFailed(_("%(code)s is not on purchase order %(number)s.", code=product.product_code,
+                                     number=purchase_order.number))
         outstanding = sum(line.amount - line.amount_received for line in of_product)
         if amount > outstanding:
-            raise ValidationFailed(f"Only {outstanding} unit(s) of {product.product_code} are still expected; "
-                                   f"{amount} is too many.")
+            raise ValidationFailed(_too_many(product, outstanding, amount))
         amounts, left = {}, amount
         for line in of_product:
             take = min(left, line.amount - line.amount_received)
@@ -291,7 +305,8 @@ def receive_all_outstanding(receipt, actor=None):
         amounts = {line.id: line.amount - line.amount_received for line in lines.values()
                    if line.amount > line.amount_received}
         if not amounts:
-            raise ValidationFailed(f"Nothing is outstanding on purchase order {purchase_order.number}.")
+            raise ValidationFailed(_("Nothing is outstanding on purchase order %(number)s.",
+                                     number=purchase_order.number))
         _book_received(receipt, purchase_order, lines, amounts, actor)
         return receipt
 
@@ -309,8 +324,8 @@ def complete_receipt(receipt, actor=None):
 def _lock_receivable(purchase_order):
     purchase_order = lock_purchase_order(purchase_order)
     if not can_receive(purchase_order):
-        raise WrongStatus(f"Purchase order {purchase_order.number} is {purchase_order.status}; nothing can be "
-                          "received on it.")
+        raise WrongStatus(_("Purchase order %(number)s is %(status)s; nothing can be received on it.",
+                            number=purchase_order.number, status=status_label(purchase_order.status)))
     return purchase_order
 
 
@@ -323,7 +338,8 @@ def _lock_processing_receipt(receipt):
 def _lock_open_receipt(receipt):
     receipt = locked(Receipt.select().where(Receipt.id == receipt.id)).get()
     if receipt.status != "processing":
-        raise WrongStatus(f"Receipt {receipt.number} is {receipt.status}; start a new receipt to receive more.")
+        raise WrongStatus(_("Receipt %(number)s is %(status)s; start a new receipt to receive more.",
+                            number=receipt.number, status=status_label(receipt.status)))
     return receipt
 
 
@@ -339,6 +355,8 @@ def _book_received(receipt, purchase_order, lines, amounts, actor):
     """Write the receipt lines and ledger mutations for amounts {line id: amount}, settle the purchase order
     and serve waiting backorders. ``lines`` holds every line of the purchase order as read before booking."""
     warehouse = purchase_order.warehouse_id or Warehouse.default()
+    reason = written_for(purchase_order.client_id, _l("Receipt %(receipt)s for %(purchase_order)s",
+                                                      receipt=receipt.number, purchase_order=purchase_order.number))
     stock.lock_stock_rows([lines[line_id].product for line_id in amounts], warehouse)
     for line_id, amount in amounts.items():
         line = lines[line_id]
@@ -348,7 +366,7 @@ def _book_received(receipt, purchase_order, lines, amounts, actor):
             PurchaseOrderLine.id == line_id
         ).execute()
         stock.record_mutation(line.product, warehouse, amount, "receipt",
-                              reason=f"Receipt {receipt.number} for {purchase_order.number}", actor=actor,
+                              reason=reason, actor=actor,
                               receipt=receipt)
     if all(line.amount_received + amounts.get(line.id, 0) >= line.amount for line in lines.values()):
         purchase_order.status = "received"
@@ -364,16 +382,21 @@ def _clean_received(received, lines):
     for line_id, amount in (received or {}).items():
         line = lines.get(int(line_id))
         if line is None:
-            raise ValidationFailed(f"Line {line_id} is not on this purchase order.")
+            raise ValidationFailed(_("Line %(line)s is not on this purchase order.", line=line_id))
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise ValidationFailed(f"Received amount of {line.product.product_code} must be a whole number.")
+            raise ValidationFailed(_("Received amount of %(code)s must be a whole number.",
+                                     code=line.product.product_code))
         outstanding = line.amount - line.amount_received
         if amount > outstanding:
-            raise ValidationFailed(
-                f"Only {outstanding} unit(s) of {line.product.product_code} are still expected; {amount} is too many."
-            )
+            raise ValidationFailed(_too_many(line.product, outstanding, amount))
         if amount:
             amounts[line.id] = amount
     if not amounts:
-        raise ValidationFailed("Enter the received amount of at least one product.")
+        raise ValidationFailed(_("Enter the received amount of at least one product."))
     return amounts
+
+
+def _too_many(product, outstanding, amount):
+    return ngettext("Only %(num)s unit of %(code)s is still expected; %(amount)s is too many.",
+                    "Only %(num)s units of %(code)s are still expected; %(amount)s is too many.",
+                    outstanding, code=product.product_code, amount=amount)

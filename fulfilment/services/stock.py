@@ -8,6 +8,7 @@ UPDATEs (checked by row count), so two requests can never both take the last uni
 from peewee import Value
 
 from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
+from fulfilment.i18n import _, ngettext
 from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
 from fulfilment.services import events
 from fulfilment.services.actors import describe_actor, staff_user_of
@@ -71,11 +72,11 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
     nothing changes, when stock would go below zero or below what stays allocated.
     """
     if change_type not in CHANGE_TYPES:
-        raise ValidationFailed(f"Unknown change type {change_type!r}.")
+        raise ValidationFailed(_("Unknown change type %(type)s.", type=repr(change_type)))
     if not isinstance(change, int) or isinstance(change, bool):
-        raise ValidationFailed("A stock change must be a whole number.")
+        raise ValidationFailed(_("A stock change must be a whole number."))
     if change == 0 and release == 0:
-        raise ValidationFailed("A stock change of 0 changes nothing.")
+        raise ValidationFailed(_("A stock change of 0 changes nothing."))
     with write_transaction():
         stock_row(product, warehouse)
         where = (Stock.product == product) & (Stock.warehouse == warehouse)
@@ -87,8 +88,8 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
         if updated != 1:
             current = Stock.get(where)
             raise InsufficientStock(
-                f"Stock of {product.product_code} cannot change by {change}: "
-                f"{current.stock} in stock, {current.allocated} allocated."
+                _("Stock of %(code)s cannot change by %(change)s: %(stock)s in stock, %(allocated)s allocated.",
+                  code=product.product_code, change=change, stock=current.stock, allocated=current.allocated)
             )
         new_stock = Stock.select(Stock.stock).where(where).scalar()
         events.emit(_stock_events(change, change + release), product)
@@ -110,18 +111,18 @@ def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
     below what is allocated. Returns the number of mutations written.
     """
     if change_type not in CHANGE_TYPES:
-        raise ValidationFailed(f"Unknown change type {change_type!r}.")
+        raise ValidationFailed(_("Unknown change type %(type)s.", type=repr(change_type)))
     changes = [(product, change) for product, change in changes]
-    if len({product.id for product, _ in changes}) != len(changes):
-        raise ValidationFailed("Each product may appear once in a bulk stock change.")
-    for _, change in changes:
+    if len({product.id for product, _change in changes}) != len(changes):
+        raise ValidationFailed(_("Each product may appear once in a bulk stock change."))
+    for _product, change in changes:
         if not isinstance(change, int) or isinstance(change, bool) or change == 0:
-            raise ValidationFailed("A stock change must be a whole number other than 0.")
+            raise ValidationFailed(_("A stock change must be a whole number other than 0."))
     warehouse_id = getattr(warehouse, "id", warehouse)
     if not changes:
         return 0
     with write_transaction():
-        product_ids = sorted(product.id for product, _ in changes)
+        product_ids = sorted(product.id for product, _change in changes)
         ensure_stock_rows(product_ids, warehouse_id)
         lock_stock_rows(product_ids, warehouse_id)
         current = {}
@@ -132,13 +133,14 @@ def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
         refused = [product.product_code for product, change in changes
                    if current[product.id].stock + change < current[product.id].allocated]
         if refused:
-            raise InsufficientStock(f"Stock cannot go below zero or below what is allocated for: "
-                                    f"{', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}.")
+            codes = ", ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
+            raise InsufficientStock(_("Stock cannot go below zero or below what is allocated for: %(codes)s.",
+                                      codes=codes))
         now = utcnow()
         rows = sorted((current[product.id].id, change) for product, change in changes)
         for batch in _batches(rows, _BATCH // 2):
             if _add_to_stock(batch, now) != len(batch):
-                raise InsufficientStock("Stock changed while it was being booked; try again.")
+                raise InsufficientStock(_("Stock changed while it was being booked; try again."))
         described, staff_user = describe_actor(actor), staff_user_of(actor)
         insert_in_batches(StockMutation, [
             {"client": product.client_id, "product": product.id, "warehouse": warehouse_id,
@@ -158,7 +160,7 @@ def allocate_up_to(product, warehouse, wanted):
     where = (Stock.product == product) & (Stock.warehouse == warehouse)
     with write_transaction():
         stock_row(product, warehouse)
-        for _ in range(_ALLOCATION_ATTEMPTS):
+        for _attempt in range(_ALLOCATION_ATTEMPTS):
             free = Stock.select(Stock.stock - Stock.allocated).where(where).scalar() or 0
             take = min(free, wanted)
             if take <= 0:
@@ -208,7 +210,7 @@ def allocate_many(wanted, warehouse):
         now = utcnow()
         for batch in _batches(rows, _BATCH // 2):
             if _add_allocations(batch, now) != len(batch):
-                raise InsufficientStock("Free stock changed while the order was being allocated; try again.")
+                raise InsufficientStock(_("Free stock changed while the order was being allocated; try again."))
         return taken
 
 
@@ -251,7 +253,9 @@ def allocate(product, warehouse, amount):
             .execute()
         )
         if taken != 1:
-            raise InsufficientStock(f"Not enough free stock of {product.product_code} for {amount} unit(s).")
+            raise InsufficientStock(ngettext("Not enough free stock of %(code)s for %(num)s unit.",
+                                             "Not enough free stock of %(code)s for %(num)s units.",
+                                             amount, code=product.product_code))
         events.emit("products.free_stock_changed", product)
 
 
@@ -266,7 +270,9 @@ def release(product, warehouse, amount):
             .execute()
         )
         if released != 1:
-            raise InsufficientStock(f"Cannot release {amount} allocated unit(s) of {product.product_code}.")
+            raise InsufficientStock(ngettext("Cannot release %(num)s allocated unit of %(code)s.",
+                                             "Cannot release %(num)s allocated units of %(code)s.",
+                                             amount, code=product.product_code))
         events.emit("products.free_stock_changed", product)
 
 

@@ -6,6 +6,7 @@ add stock.
 """
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.services import stock
 from fulfilment.services.backorders import serve_backorders
 from fulfilment.services.errors import ValidationFailed
@@ -14,7 +15,7 @@ from fulfilment.services.errors import ValidationFailed
 def change_stock(product, warehouse, change, reason, actor=None, change_type="correction"):
     """Correct stock by a relative amount with a required reason, then serve waiting backorders."""
     if not (reason or "").strip():
-        raise ValidationFailed("Give a reason for the stock change.")
+        raise ValidationFailed(_("Give a reason for the stock change."))
     with write_transaction():
         mutation = stock.record_mutation(product, warehouse, change, change_type, reason=reason.strip(), actor=actor)
         if change > 0:
@@ -25,9 +26,10 @@ def change_stock(product, warehouse, change, reason, actor=None, change_type="co
 def set_stock(product, warehouse, amount, reason, actor=None, change_type="correction"):
     """Set stock to an absolute amount (a count), recorded as the difference in the ledger."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        raise ValidationFailed("Stock must be a whole number of 0 or more.")
+        raise ValidationFailed(_("Stock must be a whole number of 0 or more."))
     with write_transaction():
         current = stock.stock_row(product, warehouse).stock
         if amount == current:
-            raise ValidationFailed(f"Stock of {product.product_code} is already {amount}.")
+            raise ValidationFailed(_("Stock of %(code)s is already %(amount)s.", code=product.product_code,
+                                     amount=amount))
         return change_stock(product, warehouse, amount - current, reason, actor, change_type)

@@ -4,6 +4,7 @@ Every side translates the NotFound this raises in its own way: the portal answer
 error page, the API a 404 JSON error, so an id reveals nothing about other clients.
 """
 
+from fulfilment.i18n import _
 from fulfilment.services.errors import NotFound
 
 MAX_ID = 2_147_483_647
@@ -18,9 +19,9 @@ def owned(query, client, record_id, label=None):
     model = getattr(query, "model", query)
     label = label or model.__name__
     if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
-        raise NotFound(f"{label} {record_id} not found.")
+        raise NotFound(_("%(kind)s %(id)s not found.", kind=label, id=record_id))
     query = model.select() if query is model else query
     record = model.within(query, client).where(model.id == record_id).first()
     if record is None:
-        raise NotFound(f"{label} {record_id} not found.")
+        raise NotFound(_("%(kind)s %(id)s not found.", kind=label, id=record_id))
     return record

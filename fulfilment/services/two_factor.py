@@ -15,6 +15,7 @@ import pyotp
 import segno
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import SecuritySetting, StaffUser, utcnow
 from fulfilment.services import login_sessions
 from fulfilment.services.errors import DomainError, ValidationFailed
@@ -28,12 +29,12 @@ REQUIRED_SETTING = "staff_two_factor_required"
 
 
 class WrongCode(ValidationFailed):
-    default_message = "That code is not right. Enter the 6-digit code your authenticator app shows now."
+    default_message = _l("That code is not right. Enter the 6-digit code your authenticator app shows now.")
 
 
 class AdminsOnly(DomainError):
     http_status = 403
-    default_message = "Only an admin may change this."
+    default_message = _l("Only an admin may change this.")
 
 
 def new_secret():
@@ -61,7 +62,7 @@ def _normalise_recovery_code(code):
 def _new_recovery_codes():
     """Ten codes like 3f9a2-c41b7 (40 random bits each); only their hashes are stored."""
     codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
+    for _number in range(RECOVERY_CODE_COUNT):
         raw = secrets.token_hex(5)
         codes.append(f"{raw[:5]}-{raw[5:]}")
     hashes = " ".join(_hash_code(_normalise_recovery_code(code)) for code in codes)
@@ -86,8 +87,8 @@ def enable(user, secret, code):
     """Turn two-factor on with secret once code proves the app has it; return the recovery codes (show once)."""
     step = _matching_step(secret, code)
     if step is None:
-        raise WrongCode("That code does not match. Scan the QR code again and enter the 6-digit code the app "
-                        "shows now.")
+        raise WrongCode(_("That code does not match. Scan the QR code again and enter the 6-digit code the app "
+                          "shows now."))
     codes, hashes = _new_recovery_codes()
     with write_transaction():
         StaffUser.update(totp_secret_encrypted=encrypt_credentials({"totp": secret}), totp_enabled_at=utcnow(),
@@ -108,7 +109,7 @@ def disable(user, keep_token=None):
 def replace_recovery_codes(user):
     """New recovery codes for user; the old ones stop working. Returns the new ones (show once)."""
     if not user.two_factor_enabled:
-        raise ValidationFailed("Two-factor login is not set up.")
+        raise ValidationFailed(_("Two-factor login is not set up."))
     codes, hashes = _new_recovery_codes()
     with write_transaction():
         StaffUser.update(recovery_code_hashes=hashes).where(StaffUser.id == user.id).execute()
