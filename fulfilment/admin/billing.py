@@ -6,6 +6,7 @@ from operator import itemgetter
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
@@ -44,6 +45,20 @@ RECORDS_SHOWN = 500
 # Where a charged record is shown in the back office: link_type -> Flask-Admin endpoint.
 ADMIN_LINKS = {"order": "order.details_view", "shipment": "picklist.details_view",
                "purchase_order": "purchaseorder.details_view", "return": "return.details_view"}
+# The billing tables' column names (a view adds or overrides its own).
+COLUMN_LABELS = {
+    "client": _l("Client"), "name": _l("Name"), "number": _l("Number"), "status": _l("Status"),
+    "description": _l("Description"), "quantity": _l("Quantity"), "unit_price": _l("Unit price"),
+    "amount": _l("Amount"), "kind": _l("Kind"), "computed": _l("Computed"), "position": _l("Position"),
+    "invoice": _l("Invoice"), "line": _l("Line"), "record_type": _l("Record type"), "record_id": _l("Record ID"),
+    "label": _l("Label"), "link_type": _l("Link type"), "link_id": _l("Link ID"), "rate_card": _l("Rate card"),
+    "rate_card_name": _l("Rate card name"), "vat_rate": _l("VAT rate"), "subtotal": _l("Subtotal"),
+    "vat_amount": _l("VAT"), "total": _l("Total"), "carrier": _l("Carrier"), "country": _l("Country"),
+    "price": _l("Price"), "charge_date": _l("Charge date"), "day": _l("Day"), "products": _l("Products"),
+    "units": _l("Units"), "taken_at": _l("Taken at"), "created_by": _l("Created by"), "created_at": _l("Created at"),
+    "updated_at": _l("Updated at"), "computed_at": _l("Computed at"), "issued_at": _l("Issued at"),
+    "issued_by": _l("Issued by"),
+}
 
 
 def _actor():
@@ -143,10 +158,14 @@ class CustomerReportView(StaffAccessMixin, BaseView):
 RATE_NAMES = [name for name, _label in RATE_FIELDS]
 
 
+def _capitalized(label):
+    return str(label).capitalize()
+
+
 class RateCardView(StaffModelView):
     column_list = ("id", "name", "is_default", *RATE_NAMES)
-    column_labels = {"is_default": _l("Default for new clients"),
-                     **{name: label.capitalize() for name, label in RATE_FIELDS}}
+    column_labels = {**COLUMN_LABELS, "is_default": _l("Default for new clients"),
+                     **{name: LazyString(_capitalized, label) for name, label in RATE_FIELDS}}
     column_searchable_list = ("name",)
     column_default_sort = "name"
     form_columns = ("name", "is_default", *RATE_NAMES)
@@ -174,6 +193,7 @@ class RateCardView(StaffModelView):
 
 class ShipmentRateView(StaffModelView):
     column_list = ("id", "rate_card", "carrier", "country", "price")
+    column_labels = COLUMN_LABELS
     column_filters = (RateCard.name, "carrier", "country")
     column_descriptions = {"carrier": _l("Empty: any carrier"), "country": _l("Two letters; empty: any country")}
     form_columns = ("rate_card", "carrier", "country", "price")
@@ -189,7 +209,7 @@ class ShipmentRateView(StaffModelView):
 
 class ClientBillingView(StaffModelView):
     column_list = ("id", "client", "rate_card", "vat_rate", "updated_at")
-    column_labels = {"rate_card": _l("Rate card (empty: the default card)"), "vat_rate": _l("VAT %")}
+    column_labels = {**COLUMN_LABELS, "rate_card": _l("Rate card (empty: the default card)"), "vat_rate": _l("VAT %")}
     column_filters = (Client.name,)
     form_columns = ("client", "rate_card", "vat_rate")
     form_ajax_refs = {"client": CLIENT_LOOKUP}
@@ -207,6 +227,7 @@ class ClientBillingView(StaffModelView):
 class OneOffChargeView(ReadOnlyModelView):
     can_create = True
     column_list = ("id", "client", "charge_date", "description", "quantity", "unit_price", "created_by")
+    column_labels = COLUMN_LABELS
     column_filters = (Client.name, "charge_date")
     column_searchable_list = ("description",)
     column_default_sort = ("charge_date", True)
@@ -222,7 +243,7 @@ class OneOffChargeView(ReadOnlyModelView):
 class StorageSnapshotView(ReadOnlyModelView):
     list_template = "admin/storage_snapshot_list.html"
     column_list = ("id", "client", "day", "positions", "products", "units", "taken_at")
-    column_labels = {"positions": _l("Stock positions")}
+    column_labels = {**COLUMN_LABELS, "positions": _l("Stock positions")}
     column_filters = (Client.name, "day")
     column_default_sort = ("day", True)
 
@@ -257,7 +278,7 @@ class LineForm(StaffForm):
 class InvoiceView(ReadOnlyModelView):
     column_list = ("id", "number", "client", "status", "period_start", "period_end", "subtotal", "vat_amount",
                    "total", "issued_at")
-    column_labels = {"vat_amount": _l("VAT"), "period_start": _l("From"), "period_end": _l("Until")}
+    column_labels = {**COLUMN_LABELS, "period_start": _l("From"), "period_end": _l("Until")}
     column_filters = (Client.name, "status", "period_start")
     column_searchable_list = ("number",)
     column_default_sort = ("id", True)
@@ -353,6 +374,7 @@ class InvoiceView(ReadOnlyModelView):
 
 class InvoiceLineView(ReadOnlyModelView):
     column_list = ("id", "invoice", "client", "kind", "description", "quantity", "unit_price", "amount", "computed")
+    column_labels = COLUMN_LABELS
     column_filters = (Client.name, "kind")
     column_default_sort = ("id", True)
     record_actions = (
@@ -394,13 +416,14 @@ class InvoiceLineView(ReadOnlyModelView):
 
 class InvoiceLineRecordView(ReadOnlyModelView):
     column_list = ("id", "line", "client", "kind", "record_type", "record_id", "label", "quantity")
+    column_labels = COLUMN_LABELS
     column_filters = (Client.name, "kind", "record_type")
     column_default_sort = ("id", True)
 
 
 class InvoiceNumberSequenceView(ReadOnlyModelView):
     column_list = ("id", "name", "last_value")
-    column_labels = {"last_value": _l("Last number given")}
+    column_labels = {**COLUMN_LABELS, "last_value": _l("Last number given")}
 
 
 def views():

@@ -16,9 +16,20 @@ from fulfilment.models import AddressBookEntry, ApiKey, Client, LoginSession, St
 from fulfilment.services import accounts, login_sessions, two_factor
 from fulfilment.services.accounts import MIN_PASSWORD_LENGTH
 
+# The settings tables' column names (a view adds or overrides its own).
+COLUMN_LABELS = {
+    "name": _l("Name"), "active": _l("Active"), "client": _l("Client"), "username": _l("Username"),
+    "staff_user": _l("Staff user"), "portal_user": _l("Portal user"), "contact_name": _l("Contact name"),
+    "address": _l("Address"), "address2": _l("Address line 2"), "zipcode": _l("Zipcode"), "city": _l("City"),
+    "region": _l("Region"), "country": _l("Country"), "email": _l("Email"), "telephone": _l("Telephone"),
+    "created_by": _l("Created by"), "created_at": _l("Created at"), "last_login_at": _l("Last login at"),
+    "last_used_at": _l("Last used at"),
+}
+
 
 class WarehouseView(StaffModelView):
     column_list = ("id", "name", "active", "created_at")
+    column_labels = COLUMN_LABELS
     form_columns = ("name", "active")
 
 
@@ -29,7 +40,7 @@ def _actor():
 class StaffUserView(AdminOnlyAccessMixin, StaffModelView):
     column_list = ("id", "username", "is_admin", "active", "totp_enabled_at", "last_login_at")
     column_searchable_list = ("username",)
-    column_labels = {"is_admin": _l("Admin"), "totp_enabled_at": _l("Two-factor since"),
+    column_labels = {**COLUMN_LABELS, "is_admin": _l("Admin"), "totp_enabled_at": _l("Two-factor since"),
                      "language": _l("Language")}
     column_descriptions = {"is_admin": _l("Admins manage staff users, API keys, sessions and security settings."),
                            "language": _l("Empty: the language the browser asks for.")}
@@ -69,8 +80,8 @@ class LoginSessionView(AdminOnlyAccessMixin, ReadOnlyModelView):
 
     column_list = ("id", "staff_user", "portal_user", "user_agent", "ip_address", "created_at", "last_seen_at")
     column_details_exclude_list = ("token_hash",)
-    column_labels = {"user_agent": _l("Browser"), "ip_address": _l("Address"), "created_at": _l("Logged in"),
-                     "last_seen_at": _l("Last seen")}
+    column_labels = {**COLUMN_LABELS, "user_agent": _l("Browser"), "ip_address": _l("Address"),
+                     "created_at": _l("Logged in"), "last_seen_at": _l("Last seen")}
     column_formatters = {
         "user_agent": lambda view, context, model, name: login_sessions.browser_label(model.user_agent),
     }
@@ -100,7 +111,7 @@ class ApiKeyView(AdminOnlyAccessMixin, StaffModelView):
     can_delete = False
     column_list = ("id", "name", "client", "key_prefix", "active", "created_by", "created_at", "last_used_at")
     column_filters = (Client.name, "active")
-    column_labels = {"key_prefix": _l("Key starts with"), "client": _l("Client (empty: staff key)")}
+    column_labels = {**COLUMN_LABELS, "key_prefix": _l("Key starts with"), "client": _l("Client (empty: staff key)")}
     column_details_exclude_list = ("key_hash",)
     form_columns = ("name", "client")
     form_ajax_refs = {"client": {"fields": ["name"]}}
@@ -133,6 +144,7 @@ class ApiKeyView(AdminOnlyAccessMixin, StaffModelView):
 
 class AddressBookEntryView(ReadOnlyModelView):
     column_list = ("id", "client", "name", "contact_name", "address", "zipcode", "city", "country")
+    column_labels = COLUMN_LABELS
     column_searchable_list = ("name", "city", "zipcode")
     column_filters = (Client.name,)
 
