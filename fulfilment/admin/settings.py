@@ -11,7 +11,7 @@ from wtforms import PasswordField
 from wtforms.validators import Optional
 
 from fulfilment.admin.base import AdminOnlyAccessMixin, ReadOnlyModelView, RecordAction, StaffModelView
-from fulfilment.i18n import _, _l, ngettext
+from fulfilment.i18n import _, _l, language_name, ngettext
 from fulfilment.models import AddressBookEntry, ApiKey, Client, LoginSession, StaffUser, Warehouse
 from fulfilment.services import accounts, login_sessions, two_factor
 from fulfilment.services.accounts import MIN_PASSWORD_LENGTH
@@ -44,6 +44,7 @@ class StaffUserView(AdminOnlyAccessMixin, StaffModelView):
                      "language": _l("Language")}
     column_descriptions = {"is_admin": _l("Admins manage staff users, API keys, sessions and security settings."),
                            "language": _l("Empty: the language the browser asks for.")}
+    column_formatters = {"language": lambda view, context, model, name: language_name(model.language or "")}
     column_exclude_list = ("password_hash", "totp_secret_encrypted", "recovery_code_hashes", "totp_last_step")
     column_details_exclude_list = ("password_hash", "totp_secret_encrypted", "recovery_code_hashes", "totp_last_step")
     form_columns = ("username", "is_admin", "active")
