@@ -127,3 +127,10 @@ def test_pick_and_ship_reads_dutch(dutch_staff):
                   "0 van 3", ">Tellen<", "geen locatie"):
         assert dutch in page, dutch
     assert "Scan a barcode" not in page and "0 of 3" not in page and "Deliver to" not in page
+
+
+def test_a_work_page_reads_dutch_with_dutch_numbers(dutch_staff):
+    product = factories.make_product(factories.make_client(), product_code="KRAT", stock_amount=1500)
+    page = _text(dutch_staff.get(f"/admin/product/details/?id={product.id}"))
+    assert "Voorraad door de tijd" in page and "Alle velden" in page and "<dd>1.500</dd>" in page
+    assert "Stock over time" not in page and "All fields" not in page and "1500<" not in page
