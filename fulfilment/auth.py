@@ -29,6 +29,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from fulfilment import throttling
+from fulfilment.i18n import _, _l
 from fulfilment.models import PortalUser, StaffUser
 from fulfilment.services import login_sessions, two_factor
 from fulfilment.services.accounts import authenticate_staff, portal_login_allowed
@@ -36,7 +37,6 @@ from fulfilment.services.accounts import authenticate_staff, portal_login_allowe
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
 
-STAFF_LOGIN_REFUSED = "Unknown username or wrong password."
 # How long the step between the password and the two-factor code may take.
 PENDING_SECONDS = 300
 
@@ -117,12 +117,12 @@ def throttled_page(template, error, **context):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField(_l("Username"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(), Length(max=32)])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
 
 
 @bp.route("/admin/login", methods=["GET", "POST"])
@@ -140,7 +140,7 @@ def staff_login():
             throttling.forget(keys[:1])
             return _after_password(user)
         throttling.record_failure(keys)
-        flash(STAFF_LOGIN_REFUSED, "error")
+        flash(_("Unknown username or wrong password."), "error")
         status = 401
     return render_template("auth/staff_login.html", form=form), status
 
@@ -173,7 +173,7 @@ def _pending_user():
 
 
 def _start_again():
-    flash("Log in again: the time for the second step ran out.", "error")
+    flash(_("Log in again: the time for the second step ran out."), "error")
     return redirect(url_for("auth.staff_login"))
 
 
@@ -196,8 +196,8 @@ def staff_two_factor():
             log_in(user)
             return redirect(pending["next"])
         throttling.record_failure(keys)
-        flash("That code is not right (or was used already). Enter the code your app shows now, or a recovery code.",
-              "error")
+        flash(_("That code is not right (or was used already). Enter the code your app shows now, or a recovery "
+                "code."), "error")
         status = 401
     return render_template("auth/staff_two_factor.html", form=form), status
 
@@ -247,7 +247,7 @@ def recovery_codes_page(codes, continue_url):
 def staff_logout():
     if is_staff():
         log_out()
-    flash("You have been logged out.", "success")
+    flash(_("You have been logged out."), "success")
     return redirect(url_for("auth.staff_login"))
 
 

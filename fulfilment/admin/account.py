@@ -1,16 +1,18 @@
-"""My account (every staff user): password, two-factor login, login sessions; for admins also
-the switch that requires two-factor login of all staff."""
+"""My account (every staff user): language, password, two-factor login, login sessions; for admins
+also the switch that requires two-factor login of all staff."""
 
 from flask import abort, flash, make_response, redirect, session, url_for
 from flask_admin import BaseView, expose
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo
 
 from fulfilment.admin.base import StaffAccessMixin
 from fulfilment.auth import CodeForm, current_session_token, is_admin, log_out, setup_context
+from fulfilment.i18n import LANGUAGES, _, _l, language_name
 from fulfilment.services import accounts, login_sessions, two_factor
 from fulfilment.services.accounts import MIN_PASSWORD_LENGTH
 from fulfilment.services.errors import DomainError
@@ -19,21 +21,26 @@ SETUP_SECRET = "totp_setup_secret"
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        "New password", validators=[DataRequired()],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; common passwords are refused.")
-    repeat_password = PasswordField("New password again", validators=[
-        DataRequired(), EqualTo("new_password", message="The two new passwords are not the same."),
+        _l("New password"), validators=[DataRequired()],
+        description=_l("At least %(length)s characters; common passwords are refused.", length=MIN_PASSWORD_LENGTH))
+    repeat_password = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords are not the same.")),
     ])
 
 
 class ConfirmPasswordForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 class RequireTwoFactorForm(FlaskForm):
-    required = BooleanField("Require two-factor login for all staff")
+    required = BooleanField(_l("Require two-factor login for all staff"))
+
+
+class LanguageForm(FlaskForm):
+    # Each language by its own name; the empty choice leaves it to the browser's Accept-Language.
+    language = SelectField(_l("Language"), choices=[("", _l("As my browser")), *LANGUAGES])
 
 
 class ButtonForm(FlaskForm):
@@ -48,6 +55,7 @@ class AccountView(StaffAccessMixin, BaseView):
         user = self._user()
         context = {
             "user": user,
+            "language_form": forms.get("language_form") or LanguageForm(formdata=None, language=user.language or ""),
             "password_form": forms.get("password_form") or PasswordForm(formdata=None),
             "off_form": forms.get("off_form") or ConfirmPasswordForm(formdata=None, prefix="off"),
             "codes_form": forms.get("codes_form") or ConfirmPasswordForm(formdata=None, prefix="codes"),
@@ -66,6 +74,26 @@ class AccountView(StaffAccessMixin, BaseView):
     def index(self):
         return self._page()
 
+    @expose("/language", methods=["POST"])
+    def language(self):
+        """Choose the back office's language (or leave it to the browser); say so in the new one."""
+        form = LanguageForm()
+        if not form.validate():
+            flash(_("Choose one of the languages offered; nothing was changed."), "error")
+            return self._page(400, language_form=form)
+        try:
+            accounts.set_language(self._user(), form.language.data)
+        except DomainError as error:
+            flash(error.message, "error")
+            return self._page(400, language_form=form)
+        refresh()  # this request's language was chosen before the change: choose again
+        if form.language.data:
+            flash(_("The back office now speaks %(language)s.", language=language_name(form.language.data)),
+                  "success")
+        else:
+            flash(_("The back office now speaks your browser's language."), "success")
+        return redirect(url_for(".index"))
+
     @expose("/password", methods=["POST"])
     def password(self):
         form = PasswordForm()
@@ -76,7 +104,7 @@ class AccountView(StaffAccessMixin, BaseView):
             except DomainError as error:
                 flash(error.message, "error")
                 return self._page(400, password_form=form)
-            flash("Your password has been changed; every other browser logged in as you has been logged out.",
+            flash(_("Your password has been changed; every other browser logged in as you has been logged out."),
                   "success")
             return redirect(url_for(".index"))
         return self._page(400, password_form=form)
@@ -86,7 +114,7 @@ class AccountView(StaffAccessMixin, BaseView):
         """Set up two-factor login: scan the QR code, prove it with a code, get the recovery codes once."""
         user = self._user()
         if user.two_factor_enabled:
-            flash("Two-factor login is already on.", "info")
+            flash(_("Two-factor login is already on."), "info")
             return redirect(url_for(".index"))
         form = CodeForm()
         if SETUP_SECRET not in session:  # kept while pending: reloading the page keeps a scanned code valid
@@ -112,19 +140,19 @@ class AccountView(StaffAccessMixin, BaseView):
     def _password_confirmed(self, form):
         if form.validate() and check_password_hash(self._user().password_hash, form.password.data):
             return True
-        flash("Your password is not right; nothing was changed.", "error")
+        flash(_("Your password is not right; nothing was changed."), "error")
         return False
 
     @expose("/two-factor/off", methods=["POST"])
     def two_factor_off(self):
         form = ConfirmPasswordForm(prefix="off")
         if two_factor.required_for_all_staff():
-            flash("Two-factor login is required for all staff; it cannot be turned off.", "error")
+            flash(_("Two-factor login is required for all staff; it cannot be turned off."), "error")
             return self._page(409)
         if not self._password_confirmed(form):
             return self._page(400, off_form=form)
         two_factor.disable(self._user(), keep_token=current_session_token())
-        flash("Two-factor login is off.", "success")
+        flash(_("Two-factor login is off."), "success")
         return redirect(url_for(".index"))
 
     @expose("/two-factor/recovery-codes", methods=["POST"])
@@ -148,9 +176,11 @@ class AccountView(StaffAccessMixin, BaseView):
         if not form.validate():
             abort(400)
         two_factor.set_required_for_all_staff(form.required.data, self._user())
-        flash("Two-factor login is now required for all staff: whoever has not set it up does so at the next login."
-              if form.required.data else "Two-factor login is no longer required (staff who set it up keep it).",
-              "success")
+        if form.required.data:
+            flash(_("Two-factor login is now required for all staff: whoever has not set it up does so at the next "
+                    "login."), "success")
+        else:
+            flash(_("Two-factor login is no longer required (staff who set it up keep it)."), "success")
         return redirect(url_for(".index"))
 
     @expose("/sessions/<int:session_id>/end", methods=["POST"])
@@ -166,7 +196,7 @@ class AccountView(StaffAccessMixin, BaseView):
         if this_one is not None and this_one.token_hash == login_sessions.hash_token(current_session_token() or ""):
             log_out()
             return redirect(url_for("auth.staff_login"))
-        flash("That session has ended: the browser is logged out.", "success")
+        flash(_("That session has ended: the browser is logged out."), "success")
         return redirect(url_for(".index"))
 
     @expose("/sessions/end-all", methods=["POST"])
@@ -175,9 +205,9 @@ class AccountView(StaffAccessMixin, BaseView):
             abort(400)
         login_sessions.end_sessions(self._user())
         log_out()
-        flash("You have been logged out everywhere.", "success")
+        flash(_("You have been logged out everywhere."), "success")
         return redirect(url_for("auth.staff_login"))
 
 
 def views():
-    return [AccountView(name="My account", endpoint="account", url="/admin/account")]
+    return [AccountView(name=_l("My account"), endpoint="account", url="/admin/account")]
