@@ -11,6 +11,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
+from flask_admin.model.filters import BaseBooleanFilter
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from markupsafe import Markup
@@ -46,6 +47,9 @@ def bounded_count(query, limit):
     found = query.order_by().limit(limit + 1).count()
     return AtLeast(found) if found > limit else found
 
+
+# A yes/no filter's choices.
+YES_NO_OPTIONS = (("1", _l("Yes")), ("0", _l("No")))
 
 # Ajax lookups for foreign keys in forms (never a select that loads a whole table).
 CLIENT_LOOKUP = {"fields": ["name"], "placeholder": _l("Type to find a client")}
@@ -192,6 +196,10 @@ class StaffModelView(StaffAccessMixin, ModelView):
                             column.model.__name__)
             for flt in filters:
                 flt.name = related_label(relation, column.name)
+        for flt in filters or ():
+            if isinstance(flt, BaseBooleanFilter):
+                # Flask-Admin's Dutch catalogue leaves its "No" in English.
+                flt.options = YES_NO_OPTIONS
         return filters
 
     def search_placeholder(self):
