@@ -222,10 +222,6 @@ LABELS = {
 }
 
 
-def label_for(name):
-    """The label of a field name, or None when the back office has no words for it."""
-    return LABELS.get(name)
-
 
 def _joined(*labels):
     return " / ".join(str(label) for label in labels)
