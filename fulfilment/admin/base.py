@@ -147,7 +147,6 @@ def _yes_no_icon(view, value, name):
         icon, yes_no(value), yes_no(value))
 
 
-
 class StaffModelView(StaffAccessMixin, ModelView):
     """Base for every back-office list/form.
 
@@ -323,7 +322,7 @@ class StaffModelView(StaffAccessMixin, ModelView):
         sort = self._get_column_by_idx(args.sort)
         sort_column = sort[0] if sort and sort[0] in self._sortable_columns else None
         _count, query = self.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
-                                 execute=False, page_size=0)
+                                      execute=False, page_size=0)
         try:
             spreadsheet = spreadsheets.export_rows(str(self.name), self.spreadsheet_columns(), query,
                                                    max_rows=current_app.config["EXPORT_MAX_ROWS"])

@@ -104,6 +104,8 @@ def test_yes_no_reads_in_the_readers_language(app, staff_client):
     # A yes/no filter's choices (Flask-Admin's own Dutch catalogue leaves its "No" in English).
     filters = re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', _page(staff_client, "/admin/portaluser/", DUTCH))
     assert '["1", "Ja"], ["0", "Nee"]' in filters.group(1) and '"No"' not in filters.group(1)
+    # A yes/no column: an icon, with its word for screen readers.
+    assert '<span class="sr-only">ja</span>' in _page(staff_client, "/admin/carrier/", DUTCH)
     # Switched on or off: a badge in the list, a word on the work page.
     assert ">actief<" in _page(staff_client, "/admin/client/", DUTCH)
     page = _page(staff_client, f"/admin/client/details/?id={client.id}", DUTCH)
@@ -162,11 +164,12 @@ def test_flashes_are_dutch_for_a_dutch_reader_and_english_for_an_english_one(app
     assert "Order cancelled." in page and "Bestelling geannuleerd." not in page
 
 
-def test_a_refused_action_gives_its_reason_in_the_page_language(app, staff_client):
+def test_a_refused_action_stays_on_the_page_disabled_with_its_dutch_label(app, staff_client):
     order = _an_order()
     _press(staff_client, "order", "cancel", order.id, DUTCH)
     page = _page(staff_client, f"/admin/order/details/?id={order.id}", DUTCH)
     assert '<span class="badge status-badge status-stopped">geannuleerd</span>' in page
+    assert re.search(r'<button type="button"[^>]*disabled[^>]*>Bestelling annuleren</button>', page)
 
 
 def test_a_form_speaks_dutch_down_to_its_validation_messages(app, staff_client):
@@ -179,7 +182,8 @@ def test_a_form_speaks_dutch_down_to_its_validation_messages(app, staff_client):
     response = staff_client.post("/admin/order/new/", headers=DUTCH, data={
         "csrf_token": csrf_token(staff_client, "/admin/order/new/"), "lines": "SKU-1"})
     page = html.unescape(response.get_data(as_text=True))
-    assert "Regel 1: schrijf de productcode en het aantal" in page
+    assert "Regel 1: schrijf de productcode en het aantal" in page  # ours
+    assert "Dit veld is vereist." in page and "This field is required." not in page  # WTForms' own
 
 
 def test_an_export_has_dutch_headers_for_a_dutch_reader(app, staff_client):
