@@ -22,6 +22,7 @@ from fulfilment.admin import (
 )
 from fulfilment.admin.base import StaffIndexView
 from fulfilment.admin.work import status_badge
+from fulfilment.i18n import _l
 
 AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops, notifications, settings, billing,
          account)
@@ -33,7 +34,7 @@ def init_app(app):
     admin = Admin(
         app,
         name="Fulfilment",
-        index_view=StaffIndexView(name="Dashboard", url="/admin"),
+        index_view=StaffIndexView(name=_l("Dashboard"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/staff_master.html", fluid=True),
     )
     app.jinja_env.loader = ChoiceLoader([AdminBaseWithLanguage(), app.jinja_env.loader])

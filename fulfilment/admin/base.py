@@ -3,6 +3,7 @@ spreadsheet exports."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
@@ -10,15 +11,19 @@ from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
+from flask_admin.model.filters import BaseBooleanFilter
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from markupsafe import Markup
 from peewee import JOIN, BlobField, DecimalField, ForeignKeyField
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
+from fulfilment.admin.labels import LABELS, related_label, yes_no
 from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
-from fulfilment.formatting import admin_type_formatters
+from fulfilment.formatting import admin_type_formatters, format_number
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.routing import record_id
 from fulfilment.search import matches as search_matches
 from fulfilment.services import spreadsheets
@@ -34,7 +39,7 @@ class AtLeast(int):
     """A count that stopped at its limit: the pager computes with it, the page shows "more than"."""
 
     def __str__(self):
-        return f"more than {int(self) - 1:,}"
+        return _("more than %(count)s", count=format_number(int(self) - 1))
 
 
 def bounded_count(query, limit):
@@ -43,9 +48,12 @@ def bounded_count(query, limit):
     return AtLeast(found) if found > limit else found
 
 
+# A yes/no filter's choices.
+YES_NO_OPTIONS = (("1", _l("Yes")), ("0", _l("No")))
+
 # Ajax lookups for foreign keys in forms (never a select that loads a whole table).
-CLIENT_LOOKUP = {"fields": ["name"], "placeholder": "Type to find a client"}
-PRODUCT_LOOKUP = {"fields": ["product_code", "name"], "placeholder": "Type a product code or name"}
+CLIENT_LOOKUP = {"fields": ["name"], "placeholder": _l("Type to find a client")}
+PRODUCT_LOOKUP = {"fields": ["product_code", "name"], "placeholder": _l("Type a product code or name")}
 
 
 class FlaskWTFCSRF(CSRF):
@@ -109,7 +117,7 @@ class RecordAction:
     name: str
     label: str
     run: Callable = None
-    success: str = "Done."
+    success: str = _l("Done.")
     confirm: str = ""
     style: str = "secondary"
     shown: Callable = field(default=lambda record: True)
@@ -129,7 +137,14 @@ class RelatedTable:
     rows: list
 
     def cells(self, row):
-        return [getter(row) if callable(getter) else getattr(row, getter) for _, getter in self.columns]
+        return [getter(row) if callable(getter) else getattr(row, getter) for _header, getter in self.columns]
+
+
+def _yes_no_icon(view, value, name):
+    """A yes/no field: Flask-Admin's icon, with the word in the reader's language for screen readers."""
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    return Markup('<span class="fa {}" title="{}" aria-hidden="true"></span><span class="sr-only">{}</span>').format(
+        icon, yes_no(value), yes_no(value))
 
 
 class StaffModelView(StaffAccessMixin, ModelView):
@@ -149,12 +164,42 @@ class StaffModelView(StaffAccessMixin, ModelView):
     # Foreign keys in forms are looked up by ajax instead of loading whole tables.
     form_ajax_refs = {}
     # Dates to the minute, money with its currency: fulfilment/formatting.py, as in the portal.
-    column_type_formatters = admin_type_formatters(typefmt.BASE_FORMATTERS)
-    column_type_formatters_detail = admin_type_formatters(typefmt.DETAIL_FORMATTERS)
+    column_type_formatters = {**admin_type_formatters(typefmt.BASE_FORMATTERS), bool: _yes_no_icon}
+    column_type_formatters_detail = {**admin_type_formatters(typefmt.DETAIL_FORMATTERS), bool: _yes_no_icon}
+
+    def __init__(self, model, *args, **kwargs):
+        # Every field in the back office's words (admin/labels.py), the view's own labels first.
+        self.column_labels = {**LABELS, **(self.column_labels or {})}
+        super().__init__(model, *args, **kwargs)
 
     def _prettify_name(self, name):
-        """'portal_access' reads "Access to portal"-style plain words: "Portal access", "Created at", "Tracking URL"."""
+        """A field labels.py has no words for: "portal_access" reads "Portal access" (English only)."""
         return plain_label(name)
+
+    def scaffold_form(self):
+        """The model's form, its fields labelled as the list labels them (a view's form_args win)."""
+        field_args = {name: dict(args) for name, args in (self.form_args or {}).items()}
+        for name in self.model._meta.fields:
+            if name in self.column_labels:
+                field_args.setdefault(name, {}).setdefault("label", self.column_labels[name])
+        self.form_args = field_args
+        return super().scaffold_form()
+
+    def scaffold_filters(self, name):
+        """Flask-Admin's filters, named in the reader's language; one on a related row's field reads
+        "Client / Name" (the relation's and the field's own words, not this view's)."""
+        filters = super().scaffold_filters(name)
+        column = getattr(self.model, name, None) if isinstance(name, str) else name
+        if filters and column is not None and column.model is not self.model:
+            relation = next((f.name for f in self.model._meta.refs if f.rel_model is column.model),
+                            column.model.__name__)
+            for flt in filters:
+                flt.name = related_label(relation, column.name)
+        for flt in filters or ():
+            if isinstance(flt, BaseBooleanFilter):
+                # Flask-Admin's Dutch catalogue leaves its "No" in English.
+                flt.options = YES_NO_OPTIONS
+        return filters
 
     def search_placeholder(self):
         """'Search name, email': what the search box looks in, in the list's own column words."""
@@ -163,14 +208,9 @@ class StaffModelView(StaffAccessMixin, ModelView):
         names = []
         for column in self.column_searchable_list:
             name = column if isinstance(column, str) else getattr(column, "name", str(column))
-            label = self.column_labels.get(name) if self.column_labels else None
-            if label is None and isinstance(column, str):
-                label = self.get_column_name(column)
-            elif label is None:
-                table = column.model._meta.table_name.replace("_", " ")
-                label = f"{table} {name.replace('_', ' ')}"
+            label = str(self.get_column_name(name))
             names.append(label.lower() if label[:1].isupper() and not label[1:2].isupper() else label)
-        return "Search " + ", ".join(dict.fromkeys(names))
+        return _("Search %(columns)s", columns=", ".join(dict.fromkeys(names)))
 
     def get_one(self, id):
         """The record with this id, or None for an id no table can hold (the page then answers not found)."""
@@ -255,7 +295,7 @@ class StaffModelView(StaffAccessMixin, ModelView):
         return query
 
     def _shown_foreign_keys(self):
-        shown = set(self.column_list or [n for n, _ in self._list_columns]) | set(self.column_export_extra)
+        shown = set(self.column_list or [n for n, _label in self._list_columns]) | set(self.column_export_extra)
         for name in shown:
             field = self.model._meta.fields.get(name if isinstance(name, str) else getattr(name, "name", ""))
             if isinstance(field, ForeignKeyField):
@@ -281,10 +321,10 @@ class StaffModelView(StaffAccessMixin, ModelView):
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         sort_column = sort[0] if sort and sort[0] in self._sortable_columns else None
-        _, query = self.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
-                                 execute=False, page_size=0)
+        _count, query = self.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
+                                      execute=False, page_size=0)
         try:
-            spreadsheet = spreadsheets.export_rows(self.name, self.spreadsheet_columns(), query,
+            spreadsheet = spreadsheets.export_rows(str(self.name), self.spreadsheet_columns(), query,
                                                    max_rows=current_app.config["EXPORT_MAX_ROWS"])
         except DomainError as error:
             flash(error.message, "error")
@@ -294,10 +334,8 @@ class StaffModelView(StaffAccessMixin, ModelView):
     def spreadsheet_columns(self):
         """The list's columns, then column_export_extra; a related row exports its name."""
         columns = []
-        for name, label in self._list_columns:
-            columns.extend(self._spreadsheet_columns_of(name, label))
-        for name in self.column_export_extra:
-            columns.extend(self._spreadsheet_columns_of(name, self.get_column_name(name)))
+        for name in chain((name for name, _label in self._list_columns), self.column_export_extra):
+            columns.extend(self._spreadsheet_columns_of(name, str(self.get_column_name(name))))
         return columns
 
     def _spreadsheet_columns_of(self, name, label):
@@ -305,8 +343,8 @@ class StaffModelView(StaffAccessMixin, ModelView):
         if isinstance(field, ForeignKeyField):
             # get_query() joined the related row under the field's name, so no query per row.
             if "product_code" in field.rel_model._meta.fields:
-                return [Column(f"{label} code", path(f"{name}.product_code")),
-                        Column(f"{label} name", path(f"{name}.name"))]
+                return [Column(str(LABELS["product_code"]), path(f"{name}.product_code")),
+                        Column(_("Product name"), path(f"{name}.name"))]
             return [Column(label, _related_label(name))]
         if isinstance(field, BlobField):
             return []
@@ -339,14 +377,14 @@ class StaffModelView(StaffAccessMixin, ModelView):
         self.after_model_delete(model)
         return True
 
-    @action("delete", "Delete", "Delete the selected records? Records with history are kept.")
+    @action("delete", _l("Delete"), _l("Delete the selected records? Records with history are kept."))
     def action_delete(self, ids):
         deleted = 0
         for record in self.model.select().where(self.model.id.in_([int(i) for i in ids])):
             if self.delete_model(record):
                 deleted += 1
         if deleted:
-            flash(f"{deleted} record(s) deleted.", "success")
+            flash(ngettext("%(num)s record deleted.", "%(num)s records deleted.", deleted), "success")
 
     # --- record actions: buttons on the details page that call a service --------------------
 
@@ -379,7 +417,7 @@ class StaffModelView(StaffAccessMixin, ModelView):
         if record is None or action is None:
             abort(404)
         if self.call_service(action.run, record, current_user._get_current_object()) is not False:
-            flash(action.success, "success")
+            flash(str(action.success), "success")
         return redirect(self.details_url(record))
 
     def details_url(self, record):

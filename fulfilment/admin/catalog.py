@@ -15,7 +15,10 @@ from fulfilment.admin.base import (
     StaffModelView,
 )
 from fulfilment.admin.forms import StockCorrectionForm
+from fulfilment.admin.labels import change_type_label, yes_no
 from fulfilment.admin.work import WorkPage, WorkPageMixin, active_formatter, record_link
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, _l
 from fulfilment.images import image_response
 from fulfilment.models import (
     Client,
@@ -30,6 +33,9 @@ from fulfilment.services import catalog, locations, stock, stock_corrections
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active") + catalog.DETAIL_FIELDS
 
 
+# The menu's heading for products, stock and locations (admin/locations.py too).
+PRODUCTS_AND_STOCK = _l("Products & stock")
+
 # The product page's ledger shows the latest changes; the full ledger is the stock ledger list.
 LEDGER_ROWS = 50
 
@@ -40,11 +46,6 @@ class ProductView(WorkPageMixin, StaffModelView):
     column_searchable_list = ("product_code", "name", "barcode")
     column_filters = (Client.name, "active")
     column_default_sort = ("id", True)
-    column_labels = {"fixed_stock_price": "Fixed stock price", "hs_code": "HS code",
-                     "country_of_origin": "Country of origin (two letters)",
-                     "customs_description": "Customs description",
-                     "weight_grams": "Weight (grams)", "length_mm": "Length (mm)", "width_mm": "Width (mm)",
-                     "height_mm": "Height (mm)"}
     column_formatters = {"active": active_formatter}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS
     form_ajax_refs = {"client": CLIENT_LOOKUP}
@@ -56,27 +57,29 @@ class ProductView(WorkPageMixin, StaffModelView):
         ledger = list(StockMutation.select(StockMutation, Warehouse).join(Warehouse)
                       .where(StockMutation.product == product)
                       .order_by(StockMutation.created_at.desc(), StockMutation.id.desc()).limit(LEDGER_ROWS))
-        facts = [("Client", record_link("client", product.client, product.client.name)),
-                 ("Barcode", product.barcode), ("Price", product.price),
-                 ("Stock", sum(level.stock for level in levels)),
-                 ("Free", sum(level.stock - level.allocated for level in levels)),
-                 ("HS code", product.hs_code), ("Country of origin", product.country_of_origin),
-                 ("Weight (grams)", product.weight_grams)]
+        facts = [(_("Client"), record_link("client", product.client, product.client.name)),
+                 (_("Barcode"), product.barcode), (_("Price"), product.price),
+                 (_("Stock"), sum(level.stock for level in levels)),
+                 (_("Free"), sum(level.stock - level.allocated for level in levels)),
+                 (_("HS code"), product.hs_code), (_("Country of origin"), product.country_of_origin),
+                 (_("Weight (grams)"), product.weight_grams)]
         return WorkPage(
-            title=f"Product {product.product_code} {product.name}",
+            title=_("Product %(product_code)s %(name)s", product_code=product.product_code, name=product.name),
             status="active" if product.active else "inactive",
             facts=[(label, value) for label, value in facts if value not in (None, "")],
             tables=[
-                RelatedTable("Stock per warehouse", [("Warehouse", lambda s: s.warehouse.name), ("Stock", "stock"),
-                                                     ("Allocated", "allocated"), ("Free", "free")], levels),
-                RelatedTable("Locations", [("Warehouse", lambda link: link.location.warehouse.name),
-                                           ("Location", lambda link: link.location.name),
-                                           ("Preferred", lambda link: "yes" if link.preferred else "no")],
+                RelatedTable(_("Stock per warehouse"), [(_("Warehouse"), lambda s: s.warehouse.name),
+                                                        (_("Stock"), "stock"), (_("Allocated"), "allocated"),
+                                                        (_("Free"), "free")], levels),
+                RelatedTable(_("Locations"), [(_("Warehouse"), lambda link: link.location.warehouse.name),
+                                              (_("Location"), lambda link: link.location.name),
+                                              (_("Preferred"), lambda link: yes_no(link.preferred))],
                              locations.product_locations(product)),
-                RelatedTable(f"Stock ledger (latest {LEDGER_ROWS})",
-                             [("When", "created_at"), ("Warehouse", lambda m: m.warehouse.name),
-                              ("Change", "change"), ("New stock", "new_stock"), ("Type", "change_type"),
-                              ("Reason", "reason"), ("Who", "actor")], ledger),
+                RelatedTable(_("Stock ledger (latest %(count)s)", count=format_number(LEDGER_ROWS)),
+                             [(_("When"), "created_at"), (_("Warehouse"), lambda m: m.warehouse.name),
+                              (_("Change"), "change"), (_("New stock"), "new_stock"),
+                              (_("Type"), lambda m: change_type_label(m.change_type)),
+                              (_("Reason"), "reason"), (_("Who"), "actor")], ledger),
             ],
             chart=stock_chart(product.client_id, product, sum(level.stock for level in levels)),
         )
@@ -93,7 +96,7 @@ class ProductView(WorkPageMixin, StaffModelView):
 
     def update_model(self, form, model):
         if form.client.data is not None and form.client.data.id != model.client_id:
-            flash("A product cannot move to another client.", "error")
+            flash(_("A product cannot move to another client."), "error")
             return False
         return bool(self.call_service(
             catalog.update_product, model, product_code=form.product_code.data,
@@ -113,7 +116,7 @@ class ProductImageView(StaffModelView):
     column_filters = (Client.name,)
     form_columns = ("product",)
     form_ajax_refs = {"product": PRODUCT_LOOKUP}
-    form_extra_fields = {"image": FileField("Image (PNG, JPEG, GIF or WebP, at most 5 MB)")}
+    form_extra_fields = {"image": FileField(_l("Image (PNG, JPEG, GIF or WebP, at most 5 MB)"))}
 
     @expose("/image/<int:image_id>")
     def image(self, image_id):
@@ -125,7 +128,7 @@ class ProductImageView(StaffModelView):
     def create_model(self, form):
         upload = form.image.data
         if form.product.data is None or upload is None or not hasattr(upload, "read"):
-            flash("Choose a product and an image file.", "error")
+            flash(_("Choose a product and an image file."), "error")
             return False
         return self.call_service(catalog.add_product_image, form.product.data, upload.read(),
                                  filename=upload.filename or "")
@@ -136,7 +139,8 @@ class StockView(ReadOnlyModelView):
     column_filters = (Client.name, Warehouse.name)
     column_sortable_list = ("id", "stock", "allocated", "updated_at")
     column_formatters = {"free": lambda v, c, m, n: m.free}
-    record_actions = (RecordAction("correct", "Correct stock", form_endpoint="stock.correct_form", style="primary"),)
+    record_actions = (RecordAction("correct", _l("Correct stock"), form_endpoint="stock.correct_form",
+                                   style="primary"),)
 
     @expose("/correct/<int:record_id>", methods=["GET", "POST"])
     def correct_form(self, record_id):
@@ -146,11 +150,13 @@ class StockView(ReadOnlyModelView):
             correct = stock_corrections.set_stock if form.mode.data == "set" else stock_corrections.change_stock
             actor = current_user._get_current_object()
             if self.call_service(correct, level.product, level.warehouse, form.amount.data, form.reason.data, actor):
-                flash("Stock corrected and written to the stock history.", "success")
+                flash(_("Stock corrected and written to the stock history."), "success")
                 return redirect(self.details_url(level))
         return self.render_form_page(
-            f"Correct stock of {level.product} in {level.warehouse.name}", form, level,
-            intro=f"Now {level.stock} in stock, {level.allocated} allocated. Stock cannot go below what is allocated.",
+            _("Correct stock of %(product)s in %(warehouse)s", product=level.product, warehouse=level.warehouse.name),
+            form, level,
+            intro=_("Now %(stock)s in stock, %(allocated)s allocated. Stock cannot go below what is allocated.",
+                    stock=format_number(level.stock), allocated=format_number(level.allocated)),
         )
 
 
@@ -162,13 +168,14 @@ class StockMutationView(ReadOnlyModelView):
     column_searchable_list = ("reason",)
     # Newest first by date; the id keeps mutations of the same moment in the order they were written.
     column_default_sort = [("created_at", True), ("id", True)]
-    column_labels = {"created_at": "Date"}
+    column_labels = {"created_at": _l("Date")}
+    column_formatters = {"change_type": lambda view, context, mutation, name: change_type_label(mutation.change_type)}
 
 
 def views():
     return [
-        ProductView(Product, name="Products", category="Products & stock"),
-        ProductImageView(ProductImage, name="Product images", category="Products & stock"),
-        StockView(Stock, name="Stock", category="Products & stock"),
-        StockMutationView(StockMutation, name="Stock history", category="Products & stock"),
+        ProductView(Product, name=_l("Products"), category=PRODUCTS_AND_STOCK),
+        ProductImageView(ProductImage, name=_l("Product images"), category=PRODUCTS_AND_STOCK),
+        StockView(Stock, name=_l("Stock"), category=PRODUCTS_AND_STOCK),
+        StockMutationView(StockMutation, name=_l("Stock history"), category=PRODUCTS_AND_STOCK),
     ]

@@ -5,7 +5,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import Optional
 
 from fulfilment.admin.base import CLIENT_LOOKUP, RelatedTable, StaffModelView
+from fulfilment.admin.labels import yes_no
 from fulfilment.admin.work import Link, WorkPage, WorkPageMixin, active_formatter, list_url
+from fulfilment.i18n import _, _l, language_name
 from fulfilment.models import Backorder, Client, Order, PortalUser, Product, PurchaseOrder, Return
 from fulfilment.services import accounts
 
@@ -17,21 +19,21 @@ class ClientView(WorkPageMixin, StaffModelView):
     column_searchable_list = ("name", "email")
     column_filters = ("portal_access", "product_management", "language", "active")
     column_default_sort = "name"
-    column_labels = {"portal_access": "Access to portal", "product_management": "Access to product management"}
-    column_formatters = {"active": active_formatter}
+    column_formatters = {"active": active_formatter,
+                         "language": lambda view, context, client, name: language_name(client.language)}
     form_columns = CLIENT_FIELDS
     form_extra_fields = {
-        "login_username": StringField("Username", validators=[Optional()]),
+        "login_username": StringField(_l("Username"), validators=[Optional()]),
         "login_password": PasswordField(
-            "Password", validators=[Optional()],
-            description="At least 12 characters. Leave empty to keep the current password.",
+            _l("Password"), validators=[Optional()],
+            description=_l("At least 12 characters. Leave empty to keep the current password."),
         ),
     }
     # The CSRF token is a hidden field, drawn without a label before the rules.
     form_rules = (
-        rules.Header("Client"),
+        rules.Header(_l("Client")),
         "name", "email", "language", "active",
-        rules.Header("Fulfilment portal"),
+        rules.Header(_l("Fulfilment portal")),
         "portal_access", "login_username", "login_password", "product_management",
     )
 
@@ -39,23 +41,24 @@ class ClientView(WorkPageMixin, StaffModelView):
         users = list(PortalUser.select().where(PortalUser.client == client).order_by(PortalUser.id))
         by_client = ("Client / Name", "equals", client.name)
         work = [
-            ("Orders", Order, "order"), ("Backorders", Backorder, "backorder"), ("Products", Product, "product"),
-            ("Purchase orders", PurchaseOrder, "purchaseorder"), ("Returns", Return, "return"),
+            (_("Orders"), Order, "order"), (_("Backorders"), Backorder, "backorder"),
+            (_("Products"), Product, "product"), (_("Purchase orders"), PurchaseOrder, "purchaseorder"),
+            (_("Returns"), Return, "return"),
         ]
         rows = [(Link(label, list_url(endpoint, by_client)), model.select().where(model.client == client).count())
                 for label, model, endpoint in work]
-        facts = [("E-mail", client.email), ("Language", client.language),
-                 ("Access to portal", "yes" if client.portal_access else "no"),
-                 ("Access to product management", "yes" if client.product_management else "no"),
-                 ("Client since", client.created_at)]
+        facts = [(_("E-mail"), client.email), (_("Language"), language_name(client.language)),
+                 (_("Access to portal"), yes_no(client.portal_access)),
+                 (_("Access to product management"), yes_no(client.product_management)),
+                 (_("Client since"), client.created_at)]
         return WorkPage(
-            title=f"Client {client.name}", status="active" if client.active else "inactive",
+            title=_("Client %(name)s", name=client.name), status="active" if client.active else "inactive",
             facts=[(label, value) for label, value in facts if value],
             tables=[
-                RelatedTable("Work", [("List", lambda r: r[0]), ("Rows", lambda r: r[1])], rows),
-                RelatedTable("Portal logins", [("Username", "username"), ("E-mail", "notification_email"),
-                                               ("Active", lambda u: "yes" if u.active else "no"),
-                                               ("Last login", "last_login_at")], users),
+                RelatedTable(_("Work"), [(_("List"), lambda r: r[0]), (_("Rows"), lambda r: r[1])], rows),
+                RelatedTable(_("Portal logins"), [(_("Username"), "username"), (_("E-mail"), "notification_email"),
+                                                  (_("Active"), lambda u: yes_no(u.active)),
+                                                  (_("Last login"), "last_login_at")], users),
             ],
         )
 
@@ -84,11 +87,14 @@ class PortalUserView(StaffModelView):
     column_list = ("id", "client", "username", "notification_email", "active", "last_login_at")
     column_searchable_list = ("username", "notification_email")
     column_filters = ("active",)
+    column_formatters = {"active": active_formatter}
+    # A password's hash is nobody's business, not even staff's.
+    column_details_exclude_list = ("password_hash",)
     form_columns = ("client", "username", "notification_email", "active")
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     form_extra_fields = {
-        "new_password": PasswordField("New password", validators=[Optional()],
-                                      description="At least 12 characters. Leave empty to keep it."),
+        "new_password": PasswordField(_l("New password"), validators=[Optional()],
+                                      description=_l("At least 12 characters. Leave empty to keep it.")),
     }
 
     def create_model(self, form):
@@ -108,6 +114,6 @@ class PortalUserView(StaffModelView):
 
 def views():
     return [
-        ClientView(Client, name="Clients", category="Clients"),
-        PortalUserView(PortalUser, name="Portal users", category="Clients"),
+        ClientView(Client, name=_l("Clients"), category=_l("Clients")),
+        PortalUserView(PortalUser, name=_l("Portal users"), category=_l("Clients")),
     ]

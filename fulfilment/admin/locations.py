@@ -6,10 +6,16 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from fulfilment.admin.base import PRODUCT_LOOKUP, RecordAction, RelatedTable, StaffModelView
-from fulfilment.models import Carrier, Client, Location, Product, ProductLocation, Warehouse
+from fulfilment.admin.catalog import PRODUCTS_AND_STOCK
+from fulfilment.admin.labels import yes_no
+from fulfilment.admin.operations import ORDERS_AND_SHIPPING
+from fulfilment.i18n import _, _l
+from fulfilment.models import LOCATION_TYPES, Carrier, Client, Location, Product, ProductLocation, Warehouse
 from fulfilment.services import carriers, locations
 
-LOCATION_LOOKUP = {"fields": ["name"], "placeholder": "Type a location code, e.g. A.1.4"}
+LOCATION_LOOKUP = {"fields": ["name"], "placeholder": _l("Type a location code, e.g. A.1.4")}
+# The kinds of location (models.LOCATION_TYPES) in the reader's language.
+LOCATION_KINDS = {"shelf": _l("Shelf"), "pallet": _l("Pallet place"), "bulk": _l("Bulk"), "floor": _l("Floor")}
 
 
 def _location_label(view, context, link, name):
@@ -22,20 +28,23 @@ class LocationView(StaffModelView):
     column_searchable_list = ("name", "remarks")
     column_filters = (Warehouse.name, "kind", "active")
     column_default_sort = ("name", False)
-    column_labels = {"name": "Code", "kind": "Type", "unlink_on_empty": "Unlink when empty"}
+    column_labels = {"name": _l("Code"), "kind": _l("Type")}
+    column_formatters = {"kind": lambda view, context, location, name: LOCATION_KINDS.get(location.kind,
+                                                                                         location.kind)}
     form_columns = ("warehouse", "name", "kind", "remarks", "unlink_on_empty", "active")
-    form_args = {"name": {"label": "Code", "description": "Letters and digits separated by dots, e.g. A.1.4.3 "
-                                                          "(hall A, aisle 1, rack 4, shelf 3)."},
+    form_args = {"name": {"label": _l("Code"), "description": _l("Letters and digits separated by dots, e.g. A.1.4.3 "
+                                                                 "(hall A, aisle 1, rack 4, shelf 3).")},
+                 "kind": {"choices": [(code, LOCATION_KINDS.get(code, label)) for code, label in LOCATION_TYPES]},
                  "warehouse": {"validators": [DataRequired()]},
-                 "unlink_on_empty": {"label": "Unlink products when their stock runs out"}}
+                 "unlink_on_empty": {"label": _l("Unlink products when their stock runs out")}}
 
     def related_tables(self, location):
         links = list(ProductLocation.select(ProductLocation, Product, Client).join(Product)
                      .switch(ProductLocation).join(Client)
                      .where(ProductLocation.location == location).order_by(Product.product_code).limit(200))
-        return [RelatedTable("Products here", [("Client", lambda link: link.client.name),
-                                               ("Product", "product"),
-                                               ("Preferred", lambda link: "yes" if link.preferred else "no")],
+        return [RelatedTable(_("Products here"), [(_("Client"), lambda link: link.client.name),
+                                                  (_("Product"), "product"),
+                                                  (_("Preferred"), lambda link: yes_no(link.preferred))],
                              links)]
 
     def create_model(self, form):
@@ -45,7 +54,7 @@ class LocationView(StaffModelView):
 
     def update_model(self, form, model):
         if form.warehouse.data is not None and form.warehouse.data.id != model.warehouse_id:
-            flash("A location cannot move to another warehouse; add a new location there.", "error")
+            flash(_("A location cannot move to another warehouse; add a new location there."), "error")
             return False
         return bool(self.call_service(locations.update_location, model, name=form.name.data, kind=form.kind.data,
                                       remarks=form.remarks.data, unlink_on_empty=form.unlink_on_empty.data,
@@ -63,25 +72,24 @@ class ProductLocationView(StaffModelView):
     column_formatters = {"location": _location_label}
     column_filters = (Client.name, "preferred")
     column_default_sort = ("id", True)
-    column_labels = {"preferred": "Preferred (picking) location"}
     form_columns = ("product",)
     form_ajax_refs = {"product": PRODUCT_LOOKUP, "location": LOCATION_LOOKUP}
-    form_extra_fields = {"preferred": BooleanField("Preferred location (pick here first)")}
+    form_extra_fields = {"preferred": BooleanField(_l("Preferred location (pick here first)"))}
     record_actions = (
-        RecordAction("prefer", "Make preferred", lambda link, actor: locations.set_preferred(link),
-                     style="primary", success="This is now the product's preferred location in its warehouse.",
+        RecordAction("prefer", _l("Make preferred"), lambda link, actor: locations.set_preferred(link),
+                     style="primary", success=_l("This is now the product's preferred location in its warehouse."),
                      shown=lambda link: not link.preferred),
     )
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        form_class.location = AjaxSelectField(self._form_ajax_refs["location"], "Location",
+        form_class.location = AjaxSelectField(self._form_ajax_refs["location"], _l("Location"),
                                               validators=[DataRequired()])
         return form_class
 
     def create_model(self, form):
         if form.product.data is None or form.location.data is None:
-            flash("Choose a product and a location.", "error")
+            flash(_("Choose a product and a location."), "error")
             return False
         return self.call_service(locations.link_product, form.product.data, form.location.data,
                                  preferred=True if form.preferred.data else None)
@@ -97,12 +105,10 @@ class CarrierView(StaffModelView):
     column_list = ("id", "name", "tracking_url_template", "active")
     column_searchable_list = ("name",)
     column_default_sort = ("name", False)
-    column_labels = {"tracking_url_template": "Tracking link template"}
     form_columns = ("name", "tracking_url_template", "active")
     form_args = {"tracking_url_template": {
-        "label": "Tracking link template",
-        "description": "The carrier's tracking page, starting with https://, with {code} where the tracking code "
-                       "goes; {country} and {zipcode} (the recipient's) are filled in too.",
+        "description": _l("The carrier's tracking page, starting with https://, with {code} where the tracking code "
+                          "goes; {country} and {zipcode} (the recipient's) are filled in too."),
     }}
 
     def create_model(self, form):
@@ -117,7 +123,7 @@ class CarrierView(StaffModelView):
 
 def views():
     return [
-        LocationView(Location, name="Locations", category="Products & stock"),
-        ProductLocationView(ProductLocation, name="Product locations", category="Products & stock"),
-        CarrierView(Carrier, name="Carriers", category="Orders & shipping"),
+        LocationView(Location, name=_l("Locations"), category=PRODUCTS_AND_STOCK),
+        ProductLocationView(ProductLocation, name=_l("Product locations"), category=PRODUCTS_AND_STOCK),
+        CarrierView(Carrier, name=_l("Carriers"), category=ORDERS_AND_SHIPPING),
     ]

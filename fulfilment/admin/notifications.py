@@ -7,6 +7,8 @@ from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
 
 from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, RecordAction, RelatedTable, StaffModelView
+from fulfilment.admin.work import status_badge, status_formatter
+from fulfilment.i18n import _, _l, language_name
 from fulfilment.models import (
     Client,
     Hook,
@@ -30,19 +32,21 @@ class MailOutboxView(ReadOnlyModelView):
     column_searchable_list = ("recipient", "subject")
     column_filters = (Client.name, "status", "kind", "language")
     column_default_sort = ("id", True)
-    column_labels = {"next_attempt_at": "Next attempt", "last_error": "Last error", "text_body": "Text",
-                     "kind": "Notification"}
+    column_labels = {"kind": _l("Notification")}
+    column_formatters = {"status": status_formatter,
+                         "language": lambda view, context, mail, name: language_name(mail.language)}
     record_actions = (
-        RecordAction("send_again", "Send again", lambda mail, actor: outbox.send_again(mail, actor),
-                     style="primary", success="The message is back in the queue; the worker sends it within a minute.",
+        RecordAction("send_again", _l("Send again"), lambda mail, actor: outbox.send_again(mail, actor),
+                     style="primary",
+                     success=_l("The message is back in the queue; the worker sends it within a minute."),
                      shown=lambda mail: mail.status == "failed"),
     )
 
     @expose("/")
     def index_view(self):
         if not current_app.config.get("SMTP_URL"):
-            flash("No SMTP server is set (FULFILMENT_SMTP_URL), so messages wait here as pending; they are sent "
-                  "once it is set.", "info")
+            flash(_("No SMTP server is set (FULFILMENT_SMTP_URL), so messages wait here as pending; they are sent "
+                    "once it is set."), "info")
         return super().index_view()
 
 
@@ -54,22 +58,22 @@ class HookView(StaffModelView):
     column_list = ("id", "client", "name", "event", "address", "active", "deactivated_reason", "created_at")
     column_searchable_list = ("name", "address")
     column_filters = (Client.name, "event", "active")
-    column_labels = {"client": "Client (empty: every client)", "deactivated_reason": "Why off"}
+    column_labels = {"client": _l("Client (empty: every client)"), "address": _l("Address (URL)")}
     column_details_exclude_list = ("secret_encrypted",)
     form_columns = ("client", "name", "address")
     form_extra_fields = {
-        "event": SelectField("Event", choices=[(name, name) for name in webhooks.EVENTS]),
-        "secret": PasswordField("Secret", validators=[Optional()],
-                                description="Signs each delivery (X-Picqer-Signature); leave empty for unsigned."),
+        "event": SelectField(_l("Event"), choices=[(name, name) for name in webhooks.EVENTS]),
+        "secret": PasswordField(_l("Secret"), validators=[Optional()],
+                                description=_l("Signs each delivery (X-Picqer-Signature); leave empty for unsigned.")),
     }
     form_ajax_refs = {"client": CLIENT_LOOKUP}
-    form_args = {"client": {"description": "Leave empty for a hook that hears every client's events."}}
+    form_args = {"client": {"description": _l("Leave empty for a hook that hears every client's events.")}}
     record_actions = (
-        RecordAction("deactivate", "Switch off", lambda hook, actor: webhooks.deactivate_hook(hook, actor=actor),
-                     style="danger", confirm="Switch this hook off? No more events are sent to it.",
-                     success="The hook is switched off.", shown=lambda hook: hook.active),
-        RecordAction("reactivate", "Reactivate", lambda hook, actor: webhooks.reactivate_hook(hook, actor=actor),
-                     style="primary", success="The hook is active again.", shown=lambda hook: not hook.active),
+        RecordAction("deactivate", _l("Switch off"), lambda hook, actor: webhooks.deactivate_hook(hook, actor=actor),
+                     style="danger", confirm=_l("Switch this hook off? No more events are sent to it."),
+                     success=_l("The hook is switched off."), shown=lambda hook: hook.active),
+        RecordAction("reactivate", _l("Reactivate"), lambda hook, actor: webhooks.reactivate_hook(hook, actor=actor),
+                     style="primary", success=_l("The hook is active again."), shown=lambda hook: not hook.active),
     )
 
     def create_model(self, form):
@@ -78,9 +82,10 @@ class HookView(StaffModelView):
                                  actor=current_user._get_current_object())
 
     def related_tables(self, hook):
-        return [RelatedTable("Last deliveries", [
-            ("Time", "created_at"), ("Event", "event"), ("Status", "status"), ("Attempts", "attempts"),
-            ("HTTP", "last_status_code"), ("Error", "last_error"), ("Next attempt", "next_attempt_at"),
+        return [RelatedTable(_("Last deliveries"), [
+            (_("Time"), "created_at"), (_("Event"), "event"), (_("Status"), lambda d: status_badge(d.status)),
+            (_("Attempts"), "attempts"), ("HTTP", "last_status_code"), (_("Error"), "last_error"),
+            (_("Next attempt"), "next_attempt_at"),
         ], webhooks.recent_deliveries(hook))]
 
 
@@ -91,10 +96,10 @@ class WebhookDeliveryView(ReadOnlyModelView):
     column_details_list = column_list + ("failed_at", "body")
     column_filters = (Client.name, "status", "event")
     column_default_sort = ("id", True)
-    column_labels = {"last_status_code": "HTTP", "next_attempt_at": "Next attempt", "body": "Body sent"}
+    column_formatters = {"status": status_formatter}
     record_actions = (
-        RecordAction("retry", "Try again", lambda delivery, actor: webhooks.retry_delivery(delivery, actor),
-                     style="primary", success="The delivery is back in the queue.",
+        RecordAction("retry", _l("Try again"), lambda delivery, actor: webhooks.retry_delivery(delivery, actor),
+                     style="primary", success=_l("The delivery is back in the queue."),
                      shown=lambda delivery: delivery.status == "failed"),
     )
 
@@ -114,11 +119,11 @@ class WebshopConnectionStateView(ReadOnlyModelView):
 
 
 def views():
-    category = "Notifications"
+    category = _l("Notifications")
     return [
-        MailOutboxView(OutboxMail, name="Mail outbox", category=category),
-        HookView(Hook, name="Webhooks", category=category),
-        WebhookDeliveryView(WebhookDelivery, name="Webhook deliveries", category=category),
-        NotificationSettingView(NotificationSetting, name="E-mail choices of portal users", category=category),
-        WebshopConnectionStateView(WebshopConnectionState, name="Webshop connection states", category=category),
+        MailOutboxView(OutboxMail, name=_l("Mail outbox"), category=category),
+        HookView(Hook, name=_l("Webhooks"), category=category),
+        WebhookDeliveryView(WebhookDelivery, name=_l("Webhook deliveries"), category=category),
+        NotificationSettingView(NotificationSetting, name=_l("E-mail choices of portal users"), category=category),
+        WebshopConnectionStateView(WebshopConnectionState, name=_l("Webshop connection states"), category=category),
     ]

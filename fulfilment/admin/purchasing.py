@@ -15,6 +15,7 @@ from fulfilment.admin.base import (
 )
 from fulfilment.admin.forms import PurchaseOrderHeaderForm, with_client_lookup
 from fulfilment.admin.work import ConditionFilter, WorkPage, WorkPageMixin, record_link, status_badge, status_formatter
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     Client,
     Product,
@@ -40,37 +41,39 @@ class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
                    "created_at")
     column_searchable_list = ("number", "supplier_name", "supplier_orderid")
     column_filters = (Client.name, "status", "delivery_date",
-                      ConditionFilter(PurchaseOrder, "Expected by today", todays_work.purchase_orders_due))
+                      ConditionFilter(PurchaseOrder, _l("Expected by today"), todays_work.purchase_orders_due))
     column_default_sort = ("id", True)
-    column_labels = {"supplier_orderid": "Reference", "delivery_date": "Expected"}
+    column_labels = {"supplier_orderid": _l("Reference")}
     column_formatters = {"status": status_formatter}
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
-        RecordAction("receive", "Register receipt", form_endpoint="purchaseorder.receipt_form", style="primary",
+        RecordAction("receive", _l("Register receipt"), form_endpoint="purchaseorder.receipt_form", style="primary",
                      shown=purchasing.can_receive, reason=purchasing.why_not_receive),
-        RecordAction("purchased", "Mark as purchased", lambda po, a: purchasing.mark_purchased(po, a),
-                     success="Marked as purchased.", shown=purchasing.can_mark_purchased),
-        RecordAction("cancel", "Cancel purchase order", lambda po, a: purchasing.cancel_purchase_order(po, a),
-                     style="danger", confirm="Cancel this purchase order?", success="Purchase order cancelled.",
+        RecordAction("purchased", _l("Mark as purchased"), lambda po, a: purchasing.mark_purchased(po, a),
+                     success=_l("Marked as purchased."), shown=purchasing.can_mark_purchased),
+        RecordAction("cancel", _l("Cancel purchase order"), lambda po, a: purchasing.cancel_purchase_order(po, a),
+                     style="danger", confirm=_l("Cancel this purchase order?"), success=_l("Purchase order cancelled."),
                      shown=purchasing.can_cancel, reason=purchasing.why_not_cancel),
     )
 
     def work_page(self, purchase_order):
         receipts = list(Receipt.select().where(Receipt.purchase_order == purchase_order).order_by(Receipt.id))
-        facts = [("Client", record_link("client", purchase_order.client, purchase_order.client.name)),
-                 ("Supplier", purchase_order.supplier_name), ("Supplier's reference", purchase_order.supplier_orderid),
-                 ("Expected", purchase_order.delivery_date), ("Created", purchase_order.created_at),
-                 ("Purchased", purchase_order.purchased_at), ("Remarks", purchase_order.remarks)]
+        facts = [(_("Client"), record_link("client", purchase_order.client, purchase_order.client.name)),
+                 (_("Supplier"), purchase_order.supplier_name),
+                 (_("Supplier's reference"), purchase_order.supplier_orderid),
+                 (_("Expected"), purchase_order.delivery_date), (_("Created"), purchase_order.created_at),
+                 (_("Purchased"), purchase_order.purchased_at), (_("Remarks"), purchase_order.remarks)]
         return WorkPage(
-            title=f"Purchase order {purchase_order.number}", status=purchase_order.status,
+            title=_("Purchase order %(number)s", number=purchase_order.number), status=purchase_order.status,
             facts=[(label, value) for label, value in facts if value],
             tables=[
-                RelatedTable("Lines", [("Product", _product), ("Ordered", "amount"), ("Received", "amount_received"),
-                                       ("Outstanding", lambda line: max(line.amount - line.amount_received, 0)),
-                                       ("Price", "price")], purchasing.purchase_order_lines(purchase_order)),
-                RelatedTable("Receipts", [("Receipt", lambda r: record_link("receipt", r)),
-                                          ("Status", lambda r: status_badge(r.status)), ("By", "actor"),
-                                          ("Created", "created_at")], receipts),
+                RelatedTable(_("Lines"), [(_("Product"), _product), (_("Ordered"), "amount"),
+                                          (_("Received"), "amount_received"),
+                                          (_("Outstanding"), lambda line: max(line.amount - line.amount_received, 0)),
+                                          (_("Price"), "price")], purchasing.purchase_order_lines(purchase_order)),
+                RelatedTable(_("Receipts"), [(_("Receipt"), lambda r: record_link("receipt", r)),
+                                             (_("Status"), lambda r: status_badge(r.status)), (_("By"), "actor"),
+                                             (_("Created"), "created_at")], receipts),
             ],
         )
 
@@ -80,13 +83,13 @@ class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
         if request.method == "POST" and form.validate():
             purchase_order = self.call_service(self._create, form)
             if purchase_order:
-                flash(f"Purchase order {purchase_order.number} created.", "success")
+                flash(_("Purchase order %(number)s created.", number=purchase_order.number), "success")
                 return redirect(self.details_url(purchase_order))
-        return self.render_form_page("Create purchase order", form)
+        return self.render_form_page(_("Create purchase order"), form)
 
     def _create(self, form):
         client = form.client.data
-        by_code = catalog.products_by_code(client, [code for code, _ in form.lines.lines])
+        by_code = catalog.products_by_code(client, [code for code, _amount in form.lines.lines])
         return purchasing.create_purchase_order(
             client, [(by_code[code], amount) for code, amount in form.lines.lines], actor=_actor(),
             purchased=form.mark_purchased.data, supplier_name=form.supplier_name.data,
@@ -106,7 +109,8 @@ class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
         for line in lines:
             outstanding = line.amount - line.amount_received
             setattr(Form, f"received_{line.id}", IntegerField(
-                f"{line.product.product_code} {line.product.name} ({outstanding} outstanding)", default=outstanding,
+                _("%(product_code)s %(name)s (%(outstanding)s outstanding)", product_code=line.product.product_code,
+                  name=line.product.name, outstanding=outstanding), default=outstanding,
                 validators=[InputRequired(), NumberRange(0, outstanding)],
             ))
         form = Form(request.form if request.method == "POST" else None)
@@ -114,11 +118,12 @@ class PurchaseOrderView(WorkPageMixin, ReadOnlyModelView):
             received = {line.id: form[f"received_{line.id}"].data for line in lines}
             receipt = self.call_service(purchasing.register_receipt, purchase_order, received, _actor())
             if receipt:
-                flash(f"Receipt {receipt.number} registered; stock booked and backorders served.", "success")
+                flash(_("Receipt %(number)s registered; stock booked and backorders served.", number=receipt.number),
+                      "success")
                 return redirect(self.details_url(purchase_order))
-        return self.render_form_page(f"Register receipt for {purchase_order.number}", form, purchase_order,
-                                     intro="Enter what arrived. Stock is booked at once and waiting backorders "
-                                           "are served, oldest first.")
+        return self.render_form_page(_("Register receipt for %(number)s", number=purchase_order.number), form,
+                                     purchase_order, intro=_("Enter what arrived. Stock is booked at once and "
+                                                             "waiting backorders are served, oldest first."))
 
 
 class PurchaseOrderLineView(ReadOnlyModelView):
@@ -137,15 +142,16 @@ class ReceiptView(WorkPageMixin, ReadOnlyModelView):
     def work_page(self, receipt):
         lines = list(ReceiptLine.select(ReceiptLine, Product).join(Product).where(ReceiptLine.receipt == receipt)
                      .order_by(ReceiptLine.id))
-        facts = [("Client", record_link("client", receipt.client, receipt.client.name)),
-                 ("Purchase order", record_link("purchaseorder", receipt.purchase_order)),
-                 ("Supplier", receipt.purchase_order.supplier_name), ("By", receipt.actor),
-                 ("Created", receipt.created_at), ("Completed", receipt.completed_at), ("Remarks", receipt.remarks)]
+        facts = [(_("Client"), record_link("client", receipt.client, receipt.client.name)),
+                 (_("Purchase order"), record_link("purchaseorder", receipt.purchase_order)),
+                 (_("Supplier"), receipt.purchase_order.supplier_name), (_("By"), receipt.actor),
+                 (_("Created"), receipt.created_at), (_("Completed"), receipt.completed_at),
+                 (_("Remarks"), receipt.remarks)]
         return WorkPage(
-            title=f"Receipt {receipt.number}", status=receipt.status,
+            title=_("Receipt %(number)s", number=receipt.number), status=receipt.status,
             facts=[(label, value) for label, value in facts if value],
-            tables=[RelatedTable("Received products", [("Product", _product), ("Received", "amount"),
-                                                       ("When", "created_at")], lines)],
+            tables=[RelatedTable(_("Received products"), [(_("Product"), _product), (_("Received"), "amount"),
+                                                          (_("When"), "created_at")], lines)],
         )
 
 
@@ -156,10 +162,10 @@ class ReceiptLineView(ReadOnlyModelView):
 
 
 def views():
-    category = "Purchasing"
+    category = _l("Purchasing")
     return [
-        PurchaseOrderView(PurchaseOrder, name="Purchase orders", category=category),
-        PurchaseOrderLineView(PurchaseOrderLine, name="Purchase order lines", category=category),
-        ReceiptView(Receipt, name="Receipts", category=category),
-        ReceiptLineView(ReceiptLine, name="Receipt lines", category=category),
+        PurchaseOrderView(PurchaseOrder, name=_l("Purchase orders"), category=category),
+        PurchaseOrderLineView(PurchaseOrderLine, name=_l("Purchase order lines"), category=category),
+        ReceiptView(Receipt, name=_l("Receipts"), category=category),
+        ReceiptLineView(ReceiptLine, name=_l("Receipt lines"), category=category),
     ]

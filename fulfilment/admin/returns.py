@@ -25,6 +25,7 @@ from fulfilment.admin.work import (
     record_link,
     status_formatter,
 )
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     Client,
     Order,
@@ -38,6 +39,7 @@ from fulfilment.models import (
 from fulfilment.routing import record_id
 from fulfilment.services import catalog, returns, todays_work
 from fulfilment.services.errors import ValidationFailed
+from fulfilment.vocabulary import status_label
 
 
 def _actor():
@@ -52,15 +54,15 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
     can_create = True
     column_list = ("id", "number", "client", "order", "status", "name", "tracking_code", "created_at")
     column_searchable_list = ("number", "name", "tracking_code")
-    column_filters = (Client.name, ConditionFilter(Return, "Announced", todays_work.announced_returns))
+    column_filters = (Client.name, ConditionFilter(Return, _l("Announced"), todays_work.announced_returns))
     column_default_sort = ("id", True)
     column_formatters = {"status": status_formatter}
     form_ajax_refs = {"client": CLIENT_LOOKUP}
     record_actions = (
-        RecordAction("status", "Change status", form_endpoint="return.status_form", style="primary"),
-        RecordAction("receive", "Receive all returned products", lambda r, a: returns.receive_return(r, actor=a),
-                     confirm="Book every outstanding returned product back into stock?",
-                     success="Returned products received into stock.",
+        RecordAction("status", _l("Change status"), form_endpoint="return.status_form", style="primary"),
+        RecordAction("receive", _l("Receive all returned products"), lambda r, a: returns.receive_return(r, actor=a),
+                     confirm=_l("Book every outstanding returned product back into stock?"),
+                     success=_l("Returned products received into stock."),
                      shown=lambda r: not r.status.is_completed, reason=returns.why_not_receive),
     )
 
@@ -74,22 +76,22 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
                             .where(ReplacementProduct.return_ == ret).order_by(ReplacementProduct.id))
         logs = list(ReturnLog.select(ReturnLog, ReturnStatus).join(ReturnStatus)
                     .where(ReturnLog.return_ == ret).order_by(ReturnLog.id))
-        facts = [("Client", record_link("client", ret.client, ret.client.name)),
-                 ("Order", record_link("order", ret.order) if ret.order_id else None),
-                 ("Tracking code", ret.tracking_code), ("E-mail", ret.email), ("Created", ret.created_at),
-                 ("Received", ret.received_at), ("Remarks", ret.remarks)]
+        facts = [(_("Client"), record_link("client", ret.client, ret.client.name)),
+                 (_("Order"), record_link("order", ret.order) if ret.order_id else None),
+                 (_("Tracking code"), ret.tracking_code), (_("E-mail"), ret.email), (_("Created"), ret.created_at),
+                 (_("Received"), ret.received_at), (_("Remarks"), ret.remarks)]
         return WorkPage(
-            title=f"Return {ret.number}", status=ret.status.name,
+            title=_("Return %(number)s", number=ret.number), status=ret.status.name,
             facts=[(label, value) for label, value in facts if value],
-            address_title="Sender",
+            address_title=_("Sender"),
             address=address_lines(ret.name, ret.address, ret.zipcode, ret.city, ret.country),
             tables=[
-                RelatedTable("Returned products", [("Product", _product), ("Announced", "amount"),
-                                                   ("Received", "amount_received"), ("Reason", "reason")],
+                RelatedTable(_("Returned products"), [(_("Product"), _product), (_("Announced"), "amount"),
+                                                      (_("Received"), "amount_received"), (_("Reason"), "reason")],
                              returns.returned_products(ret)),
-                RelatedTable("Replacement products", [("Product", _product), ("Amount", "amount"),
-                                                      ("Picklist", lambda r: record_link("picklist", r.picklist)
-                                                       if r.picklist_id else None)], replacements),
+                RelatedTable(_("Replacement products"), [(_("Product"), _product), (_("Amount"), "amount"),
+                                                         (_("Picklist"), lambda r: record_link("picklist", r.picklist)
+                                                          if r.picklist_id else None)], replacements),
             ],
             timeline=[(log.created_at, log.status.name, log.message, log.actor) for log in logs],
         )
@@ -100,23 +102,25 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
         if request.method == "POST" and form.validate():
             ret = self.call_service(self._create, form)
             if ret:
-                flash(f"Return {ret.number} registered.", "success")
+                flash(_("Return %(number)s registered.", number=ret.number), "success")
                 return redirect(self.details_url(ret))
-        return self.render_form_page("Register return", form)
+        return self.render_form_page(_("Register return"), form)
 
     def _create(self, form):
         client = form.client.data
         try:
             replacement_lines = parse_lines(form.replacements.data) if (form.replacements.data or "").strip() else []
         except Exception as error:
-            raise ValidationFailed(f"Replacement products: {error}") from None
-        returned = catalog.products_by_code(client, [code for code, _ in form.returned.lines], goods_coming_back=True)
-        replacements = catalog.products_by_code(client, [code for code, _ in replacement_lines])
+            raise ValidationFailed(_("Replacement products: %(error)s", error=error)) from None
+        returned = catalog.products_by_code(client, [code for code, _amount in form.returned.lines],
+                                            goods_coming_back=True)
+        replacements = catalog.products_by_code(client, [code for code, _amount in replacement_lines])
         order = None
         if form.order_number.data:
             order = Order.for_client(client).where(Order.number == form.order_number.data.strip()).first()
             if order is None:
-                raise ValidationFailed(f"{client.name} has no order {form.order_number.data}.")
+                raise ValidationFailed(_("%(client)s has no order %(number)s.", client=client.name,
+                                         number=form.order_number.data))
         return returns.create_return(
             client, [(returned[code], amount, "") for code, amount in form.returned.lines],
             [(replacements[code], amount) for code, amount in replacement_lines], order=order, actor=_actor(),
@@ -127,28 +131,28 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
     def status_form(self, record_id):
         ret = self.get_one(record_id) or abort(404)
         form = ReturnStatusForm(request.form if request.method == "POST" else None)
-        form.status.choices = [(s.id, s.name) for s in ReturnStatus.select().order_by(ReturnStatus.position)]
+        form.status.choices = [(status.id, status_label(status.name))
+                               for status in ReturnStatus.select().order_by(ReturnStatus.position)]
         if request.method == "GET":
             form.status.data = ret.status_id
         if request.method == "POST" and form.validate():
             status = ReturnStatus.get_by_id(form.status.data)
             if self.call_service(returns.change_return_status, ret, status, form.message.data, _actor()):
-                flash(f"Return {ret.number} is now {status.name}.", "success")
+                flash(_("Return %(number)s is now %(status)s.", number=ret.number, status=status_label(status.name)),
+                      "success")
                 return redirect(self.details_url(ret))
-        return self.render_form_page(f"Change status of {ret.number}", form, ret,
-                                     intro="The client sees every status change with its message as a timeline.")
+        return self.render_form_page(_("Change status of %(number)s", number=ret.number), form, ret,
+                                     intro=_("The client sees every status change with its message as a timeline."))
 
 
 class ReturnedProductView(ReadOnlyModelView):
     column_list = ("id", "return_", "client", "product", "amount", "amount_received", "reason")
     column_filters = (Client.name,)
-    column_labels = {"return_": "Return"}
 
 
 class ReplacementProductView(ReadOnlyModelView):
     column_list = ("id", "return_", "client", "product", "amount", "picklist")
     column_filters = (Client.name,)
-    column_labels = {"return_": "Return"}
 
 
 class ReturnLogView(ReadOnlyModelView):
@@ -156,21 +160,21 @@ class ReturnLogView(ReadOnlyModelView):
     column_filters = (Client.name,)
     column_default_sort = ("id", True)
     column_formatters = {"status": status_formatter}
-    column_labels = {"return_": "Return"}
 
 
 class ReturnStatusView(StaffModelView):
     column_list = ("id", "name", "is_default", "is_completed", "position")
+    column_labels = {"is_default": _l("Default for new returns")}
     column_default_sort = "position"
     form_columns = ("name", "is_default", "is_completed", "position")
 
 
 def views():
-    category = "Returns"
+    category = _l("Returns")
     return [
-        ReturnView(Return, name="Returns", category=category),
-        ReturnedProductView(ReturnedProduct, name="Returned products", category=category),
-        ReplacementProductView(ReplacementProduct, name="Replacement products", category=category),
-        ReturnLogView(ReturnLog, name="Return log", category=category),
-        ReturnStatusView(ReturnStatus, name="Return statuses", category=category),
+        ReturnView(Return, name=_l("Returns"), category=category),
+        ReturnedProductView(ReturnedProduct, name=_l("Returned products"), category=category),
+        ReplacementProductView(ReplacementProduct, name=_l("Replacement products"), category=category),
+        ReturnLogView(ReturnLog, name=_l("Return log"), category=category),
+        ReturnStatusView(ReturnStatus, name=_l("Return statuses"), category=category),
     ]

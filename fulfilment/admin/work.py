@@ -8,6 +8,8 @@ from flask import current_app, url_for
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from markupsafe import Markup, escape
 
+from fulfilment.admin.labels import in_english
+from fulfilment.i18n import _l
 from fulfilment.vocabulary import status_label
 
 # One colour per status (styles in static/backoffice.css, AA contrast): the family a status belongs to.
@@ -71,7 +73,7 @@ class WorkPage:
     title: str
     status: str = ""
     facts: list = field(default_factory=list)
-    address_title: str = "Delivery address"
+    address_title: str = _l("Delivery address")
     address: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     timeline: list = field(default_factory=list)
@@ -94,13 +96,14 @@ def _view(endpoint):
 def list_url(endpoint, *filters, **args):
     """The URL of a list (endpoint like "order") with its filters set: (filter name, operation, value).
 
-    Filters are found by their name and operation as the list's filter menu shows them, so the
-    URL follows the view's filters when their order changes.
+    Filters are found by their name and operation as the list's filter menu shows them to an English
+    reader ("Client / Name", "equals"), so the URL follows the view's filters when their order
+    changes, whatever language the page is in.
     """
     view = _view(endpoint)
     for number, (name, operation, value) in enumerate(filters):
         found = [(i, f) for i, f in enumerate(view._filters or ())
-                 if str(f.name) == name and str(f.operation()) == operation]
+                 if in_english(f.name) == name and in_english(f.operation()) == operation]
         if not found:
             raise LookupError(f"The {endpoint} list has no filter {name!r} {operation!r}.")
         index, flt = found[0]
@@ -130,11 +133,11 @@ class ConditionFilter(BasePeeweeFilter):
     function), so a dashboard tile and the list it links to count the same rows."""
 
     def __init__(self, model, name, condition):
-        super().__init__(model.id, name, options=(("1", "yes"),))
+        super().__init__(model.id, name, options=(("1", _l("yes")),))
         self.condition = condition
 
     def apply(self, query, value):
         return query.where(self.condition())
 
     def operation(self):
-        return "is"
+        return _l("is")

@@ -89,7 +89,7 @@ def test_tile_count_equals_the_rows_of_the_list_it_links_to(app, staff_client, w
 
 def test_orders_to_pick_tile_says_how_many_units(app, staff_client, warehouse_day):
     _, page = _tiles(staff_client)
-    assert "5 unit(s) to pick" in page  # 3 + 2; the paused order's 4 units wait
+    assert "5 units to pick" in page  # 3 + 2; the paused order's 4 units wait
 
 
 def test_backorder_tile_counts_a_backorder_once_free_stock_arrived(app, staff_client):
