@@ -4,7 +4,9 @@ Without the flag every route here answers 403, whatever the UI shows. The produc
 chosen once: it is not in the edit form, and a posted change is refused by the catalog service.
 """
 
+from babel import numbers
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -21,10 +23,36 @@ NOT_MANAGED = _l("The warehouse manages your products, so they cannot be added o
                  "Ask the warehouse to add or change a product, or to give you access to product management.")
 
 
+class PriceField(DecimalField):
+    """A price in euros as either language writes it: "12,50" and "1.234,50" as well as "12.50" and "1,234.50"
+    (the separator that comes last is the decimal one), shown with the reader's decimal sign."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [_decimal_with_point(valuelist[0])]
+        super().process_formdata(valuelist)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return numbers.format_decimal(self.data, format="0.00", locale=get_locale())
+
+
+def _decimal_with_point(text):
+    text = text.strip().replace(" ", "")
+    decimal_sign = max(text.rfind(","), text.rfind("."))
+    if decimal_sign < 0:
+        return text
+    whole = text[:decimal_sign].replace(",", "").replace(".", "")
+    return f"{whole}.{text[decimal_sign + 1:]}"
+
+
 class ProductForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     barcode = text(_l("Barcode"), description=_l("EAN or UPC, as printed on the product (optional)."))
-    price = DecimalField(_l("Price"), places=2, validators=[Optional(), NumberRange(min=0)],
+    price = PriceField(_l("Price"), places=2, validators=[Optional(), NumberRange(min=0)],
                          description=_l("Sales price in euros, e.g. 12.50."))
     hs_code = text(_l("HS code"), max_length=16,
                    description=_l("The customs tariff number, 6 to 10 digits (optional)."))

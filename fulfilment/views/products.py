@@ -22,6 +22,8 @@ from fulfilment.views.scope import current_client, get_owned_or_404, portal_acto
 from fulfilment.views.stock_chart import stock_chart
 
 LOOKUP_LIMIT = 20
+# The product list's stock filters (services.listings.STOCK_FILTERS) as its menu names them.
+STOCK_FILTER_LABELS = {"low": _l("Low or out of stock"), "out": _l("Out of stock")}
 # The kinds of ledger line (models.CHANGE_TYPES) as the stock history's Type column and filter name them.
 CHANGE_TYPE_LABELS = {"manual": _l("Manual"), "receipt": _l("Receipt"), "picklist": _l("Shipment"),
                       "return": _l("Return"), "api": _l("API"), "correction": _l("Correction")}
@@ -51,7 +53,8 @@ def products():
     page = paginate_listing(listing)
     return render_template(
         "portal/products.html", page=page, q=listing.search, sort=listing.sort, stock_filter=listing.stock_filter,
-        stock_filters=STOCK_FILTERS, threshold=listing.low_stock_threshold,
+        stock_filters=[(key, STOCK_FILTER_LABELS.get(key, label)) for key, label in STOCK_FILTERS.items()],
+        threshold=listing.low_stock_threshold,
         manage=catalog.may_manage_products(client, portal_actor()),
     )
 

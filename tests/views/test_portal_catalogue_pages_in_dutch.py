@@ -2,12 +2,13 @@
 user's language (issue 16), and a portal user chooses its own language in the settings."""
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
 from fulfilment.formatting import format_money
 from fulfilment.i18n import force_locale
-from fulfilment.models import Client, PortalUser, StockMutation
+from fulfilment.models import Client, PortalUser, Product, StockMutation
 from fulfilment.views.products import mutation_reason
 from tests import factories
 from tests.conftest import csrf_token, portal_login
@@ -207,3 +208,19 @@ def test_choosing_a_language_needs_the_form_s_csrf_token(app, dutch_user):
 
     assert response.status_code == 400
     assert PortalUser.get_by_id(dutch_user.id).language is None
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("12,50", "12.50"), ("1.234,50", "1234.50"), ("12.50", "12.50"),
+                                               ("1,234.50", "1234.50"), ("7", "7.00")])
+def test_a_price_is_read_with_either_decimal_sign(app, dutch_user, typed, stored):
+    test_client = portal_login(app, dutch_user)
+    data = {"csrf_token": csrf_token(test_client, f"{PREFIX}/products/new"), "product_code": "MOK", "name": "Mok",
+            "price": typed}
+
+    response = test_client.post(f"{PREFIX}/products/new", data=data)
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    product = Product.get(Product.client == dutch_user.client_id, Product.product_code == "MOK")
+    assert product.price == Decimal(stored)
+    edit = page_of(test_client, f"{PREFIX}/products/{product.id}/edit")
+    assert f'value="{stored.replace(".", ",")}"' in edit  # shown back with the Dutch decimal comma
