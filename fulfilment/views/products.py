@@ -28,15 +28,16 @@ STOCK_FILTER_LABELS = {"low": _l("Low or out of stock"), "out": _l("Out of stock
 CHANGE_TYPE_LABELS = {"manual": _l("Manual"), "receipt": _l("Receipt"), "picklist": _l("Shipment"),
                       "return": _l("Return"), "api": _l("API"), "correction": _l("Correction")}
 # The reasons the services write on ledger lines themselves (services/picking, purchasing, returns) are
-# stored in English; recognised here, they read in the reader's language. Reasons people type stay as typed.
+# stored in English; recognised by their wording and the record the line links to, they read in the
+# reader's language. Reasons people type stay as typed.
 SYSTEM_REASONS = (
-    (re.compile(r"Picklist (?P<number>\S+)"), lambda number: _("Picklist %(number)s", number=number)),
-    (re.compile(r"Not found while picking (?P<number>\S+)"),
+    ("picklist_id", re.compile(r"Picklist (?P<number>\S+)"), lambda number: _("Picklist %(number)s", number=number)),
+    ("picklist_id", re.compile(r"Not found while picking (?P<number>\S+)"),
      lambda number: _("Not found while picking %(number)s", number=number)),
-    (re.compile(r"Receipt (?P<receipt>\S+) for (?P<purchase_order>\S+)"),
+    ("receipt_id", re.compile(r"Receipt (?P<receipt>\S+) for (?P<purchase_order>\S+)"),
      lambda receipt, purchase_order: _("Receipt %(receipt)s for %(purchase_order)s", receipt=receipt,
                                        purchase_order=purchase_order)),
-    (re.compile(r"Return (?P<number>\S+)"), lambda number: _("Return %(number)s", number=number)),
+    ("return_id", re.compile(r"Return (?P<number>\S+)"), lambda number: _("Return %(number)s", number=number)),
 )
 
 
@@ -133,8 +134,8 @@ def mutation_source(mutation):
 def mutation_reason(mutation):
     """The reason of a ledger line in the reader's language (a reason a person typed is shown as typed)."""
     reason = mutation.reason or ""
-    for pattern, translated in SYSTEM_REASONS:
-        match = pattern.fullmatch(reason)
+    for link, pattern, translated in SYSTEM_REASONS:
+        match = pattern.fullmatch(reason) if getattr(mutation, link) else None
         if match:
             return translated(**match.groupdict())
     return reason

@@ -68,14 +68,16 @@ def test_a_dutch_client_reads_the_stock_history_in_dutch(app, dutch_user):
 
 
 def test_the_ledger_s_own_reasons_read_in_the_reader_s_language_and_typed_ones_as_typed(app):
-    mutation = StockMutation(reason="Not found while picking P-12")
-    typed = StockMutation(reason="Receipt was damaged")
+    picking = StockMutation(reason="Not found while picking P-12", picklist=12)
     with app.test_request_context(), force_locale("nl"):
-        assert mutation_reason(mutation) == "Niet gevonden bij het picken van P-12"
-        assert mutation_reason(StockMutation(reason="Picklist P-12")) == "Picklijst P-12"
-        assert mutation_reason(typed) == "Receipt was damaged"
+        assert mutation_reason(picking) == "Niet gevonden bij het picken van P-12"
+        assert mutation_reason(StockMutation(reason="Picklist P-12", picklist=12)) == "Picklijst P-12"
+        assert mutation_reason(StockMutation(reason="Return R-3", return_=3)) == "Retour R-3"
+        # Typed by a person (a correction links to nothing), even when it reads like the system's own.
+        assert mutation_reason(StockMutation(reason="Receipt was damaged")) == "Receipt was damaged"
+        assert mutation_reason(StockMutation(reason="Return damaged")) == "Return damaged"
     with app.test_request_context(), force_locale("en"):
-        assert mutation_reason(mutation) == "Not found while picking P-12"
+        assert mutation_reason(picking) == "Not found while picking P-12"
 
 
 def test_a_dutch_client_reads_its_purchase_orders_in_dutch(app, dutch_user):
