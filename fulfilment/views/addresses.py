@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from fulfilment.i18n import _, _l
 from fulfilment.models import AddressBookEntry
 from fulfilment.services import addressbook
 from fulfilment.views.blueprint import bp
@@ -22,16 +23,16 @@ def required(label, max_length=255, **kwargs):
 
 
 class AddressForm(OnceKeyField, FlaskForm):
-    name = required("Name (company or person)")
-    contact_name = text("Contact name")
-    address = required("Street and number")
-    address2 = text("Address line 2")
-    zipcode = required("Zip code")
-    city = required("City")
-    region = text("Region or state")
-    country = required("Country", max_length=2, default="NL", description="Two letters, e.g. NL, BE, DE.")
-    email = text("E-mail")
-    telephone = text("Telephone")
+    name = required(_l("Name (company or person)"))
+    contact_name = text(_l("Contact name"))
+    address = required(_l("Street and number"))
+    address2 = text(_l("Address line 2"))
+    zipcode = required(_l("Zip code"))
+    city = required(_l("City"))
+    region = text(_l("Region or state"))
+    country = required(_l("Country"), max_length=2, default="NL", description=_l("Two letters, e.g. NL, BE, DE."))
+    email = text(_l("E-mail"))
+    telephone = text(_l("Telephone"))
 
 
 def address_of(form):
@@ -57,7 +58,7 @@ def new_address():
     if form.validate_on_submit():
         with refusal_shown_on(page):
             entry = addressbook.add_address(client, once_key=form.once_key.data, **address_of(form))
-        flash(f"{entry.name} has been added to your address book.", "success")
+        flash(_("%(name)s has been added to your address book.", name=entry.name), "success")
         return redirect(url_for("portal.addresses"))
     return form_page(page, form)
 
@@ -74,7 +75,7 @@ def edit_address(address_id):
     if form.validate_on_submit():
         with refusal_shown_on(page):
             addressbook.update_address(entry, **address_of(form))
-        flash(f"The address of {entry.name} has been saved.", "success")
+        flash(_("The address of %(name)s has been saved.", name=entry.name), "success")
         return redirect(url_for("portal.addresses"))
     return form_page(page, form)
 
@@ -87,13 +88,14 @@ def delete_address(address_id):
     form = ConfirmForm()
     if form.is_submitted():
         addressbook.delete_address(entry)
-        flash(f"{entry.name} has been removed from your address book.", "success")
+        flash(_("%(name)s has been removed from your address book.", name=entry.name), "success")
         return redirect(url_for("portal.addresses"))
     return render_template(
         "portal/confirm.html", form=form, section="addresses",
-        title=f"Delete {entry.name} from your address book?",
-        warning="The address disappears from your address book. Orders already sent to it keep their address.",
-        details=[("Name", entry.name), ("Address", f"{entry.address}, {entry.zipcode} {entry.city} ({entry.country})")],
-        action=url_for("portal.delete_address", address_id=entry.id), button="Yes, delete the address",
+        title=_("Delete %(name)s from your address book?", name=entry.name),
+        warning=_("The address disappears from your address book. Orders already sent to it keep their address."),
+        details=[(_("Name"), entry.name),
+                 (_("Address"), f"{entry.address}, {entry.zipcode} {entry.city} ({entry.country})")],
+        action=url_for("portal.delete_address", address_id=entry.id), button=_("Yes, delete the address"),
         back=url_for("portal.addresses"),
     )

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from fulfilment.i18n import _, _l
 from fulfilment.jobs import enqueue_webhook_delivery
 from fulfilment.models import Hook
 from fulfilment.services import events, notifications, webhooks
@@ -19,8 +20,8 @@ from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 
-STATUS_LABELS = {"pending": "waiting", "sending": "sending", "delivered": "delivered", "retrying": "will retry",
-                 "failed": "failed"}
+STATUS_LABELS = {"pending": _l("waiting"), "sending": _l("sending"), "delivered": _l("delivered"),
+                 "retrying": _l("will retry"), "failed": _l("failed")}
 
 
 class NotificationForm(FlaskForm):
@@ -28,11 +29,16 @@ class NotificationForm(FlaskForm):
 
 
 class HookForm(FlaskForm):
-    hook_name = StringField("Name", validators=[DataRequired(), Length(max=255)],
-                            description="Your own name for it, e.g. \u201cStock to my shop\u201d.")
-    event = SelectField("Event", choices=[(name, f"{name} \u2013 {text}") for name, text in webhooks.EVENTS.items()])
-    address = StringField("Address", validators=[DataRequired(), Length(max=1000)],
-                          description="Your endpoint, https:// only. We POST each event there as JSON.")
+    hook_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)],
+                            description=_l("Your own name for it, e.g. \u201cStock to my shop\u201d."))
+    event = SelectField(_l("Event"))
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=1000)],
+                          description=_l("Your endpoint, https:// only. We POST each event there as JSON."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: each event's description reads in the reader's language.
+        self.event.choices = [(name, f"{name} \u2013 {text}") for name, text in webhooks.EVENTS.items()]
 
 
 @bp.app_template_global()
@@ -52,11 +58,11 @@ def notification_settings_panel():
 def save_notification_settings():
     form = NotificationForm()
     if not form.validate():
-        flash("The form had expired; nothing has been saved. Please try again.", "error")
+        flash(_("The form had expired; nothing has been saved. Please try again."), "error")
         return redirect(url_for("portal.settings"))
     with refusal_shown_on(lambda: render_template("portal/refused.html")):
         notifications.save_settings(portal_actor(), set(request.form.getlist("notify")))
-    flash("Your e-mail notifications have been saved.", "success")
+    flash(_("Your e-mail notifications have been saved."), "success")
     return redirect(url_for("portal.settings") + "#notifications")
 
 
@@ -83,7 +89,7 @@ def create_webhook():
         with refusal_shown_on(page):
             hook = webhooks.create_hook(client=current_client(), name=form.hook_name.data, event=form.event.data,
                                         address=form.address.data, secret=secret, actor=portal_actor())
-        flash(f"The webhook \u201c{hook.name}\u201d has been created.", "success")
+        flash(_("The webhook \u201c%(name)s\u201d has been created.", name=hook.name), "success")
         return hook_page(hook, secret=secret)
     if request.method == "GET":
         return page()
@@ -100,13 +106,13 @@ def test_webhook(hook_id):
     """Send the hook a test event now: the client's latest record of its kind, marked "test": true."""
     hook = get_owned_or_404(Hook.for_client(current_client()), hook_id)
     if not ConfirmForm().validate():
-        flash("The form had expired; nothing was sent. Please try again.", "error")
+        flash(_("The form had expired; nothing was sent. Please try again."), "error")
         return redirect(url_for("portal.webhook", hook_id=hook.id))
     with refusal_shown_on(lambda: hook_page(hook)):
         delivery = webhooks.queue_test_delivery(hook, events.sample_data(hook.event, current_client()),
                                                 actor=portal_actor())
     enqueue_webhook_delivery(delivery)
-    flash("A test event is on its way; its result appears under \u201cLast deliveries\u201d.", "success")
+    flash(_("A test event is on its way; its result appears under \u201cLast deliveries\u201d."), "success")
     return redirect(url_for("portal.webhook", hook_id=hook.id))
 
 
@@ -114,11 +120,11 @@ def test_webhook(hook_id):
 def reactivate_webhook(hook_id):
     hook = get_owned_or_404(Hook.for_client(current_client()), hook_id)
     if not ConfirmForm().validate():
-        flash("The form had expired; nothing was changed. Please try again.", "error")
+        flash(_("The form had expired; nothing was changed. Please try again."), "error")
         return redirect(url_for("portal.webhook", hook_id=hook.id))
     with refusal_shown_on(lambda: hook_page(hook, status=409)):
         webhooks.reactivate_hook(hook, actor=portal_actor())
-    flash(f"The webhook \u201c{hook.name}\u201d is active again.", "success")
+    flash(_("The webhook \u201c%(name)s\u201d is active again.", name=hook.name), "success")
     return redirect(url_for("portal.webhook", hook_id=hook.id))
 
 
@@ -127,19 +133,20 @@ def delete_webhook(hook_id):
     """Ask first (GET), then switch the hook off (POST), as Picqer's DELETE does; it can be reactivated."""
     hook = get_owned_or_404(Hook.for_client(current_client()), hook_id)
     if not hook.active:
-        flash(f"The webhook \u201c{hook.name}\u201d was already switched off.", "info")
+        flash(_("The webhook \u201c%(name)s\u201d was already switched off.", name=hook.name), "info")
         return redirect(url_for("portal.webhook", hook_id=hook.id))
     form = ConfirmForm()
     if form.is_submitted() and form.validate():
         webhooks.deactivate_hook(hook, actor=portal_actor())
-        flash(f"The webhook \u201c{hook.name}\u201d has been deleted: no more events are sent to it.", "success")
+        flash(_("The webhook \u201c%(name)s\u201d has been deleted: no more events are sent to it.", name=hook.name),
+              "success")
         return redirect(url_for("portal.settings") + "#webhooks")
     return render_template(
         "portal/confirm.html", form=form, section="settings",
-        title=f"Delete the webhook \u201c{hook.name}\u201d?",
-        warning="No more events are sent to this address from now on. Events that happen meanwhile are not "
-                "kept for it; you can reactivate it later.",
-        details=[("Name", hook.name), ("Event", hook.event), ("Address", hook.address)],
-        action=url_for("portal.delete_webhook", hook_id=hook.id), button="Yes, delete the webhook",
+        title=_("Delete the webhook \u201c%(name)s\u201d?", name=hook.name),
+        warning=_("No more events are sent to this address from now on. Events that happen meanwhile are not "
+                  "kept for it; you can reactivate it later."),
+        details=[(_("Name"), hook.name), (_("Event"), hook.event), (_("Address"), hook.address)],
+        action=url_for("portal.delete_webhook", hook_id=hook.id), button=_("Yes, delete the webhook"),
         back=url_for("portal.webhook", hook_id=hook.id),
     )

@@ -1,8 +1,11 @@
 """Products: the list with stock and stock value, the product page with images, stock and history."""
 
+import re
+
 from flask import current_app, jsonify, render_template, request, url_for
 from peewee import fn
 
+from fulfilment.i18n import _, _l
 from fulfilment.images import image_response
 from fulfilment.models import (
     Backorder,
@@ -19,6 +22,23 @@ from fulfilment.views.scope import current_client, get_owned_or_404, portal_acto
 from fulfilment.views.stock_chart import stock_chart
 
 LOOKUP_LIMIT = 20
+# The product list's stock filters (services.listings.STOCK_FILTERS) as its menu names them.
+STOCK_FILTER_LABELS = {"low": _l("Low or out of stock"), "out": _l("Out of stock")}
+# The kinds of ledger line (models.CHANGE_TYPES) as the stock history's Type column and filter name them.
+CHANGE_TYPE_LABELS = {"manual": _l("Manual"), "receipt": _l("Receipt"), "picklist": _l("Shipment"),
+                      "return": _l("Return"), "api": _l("API"), "correction": _l("Correction")}
+# The reasons the services write on ledger lines themselves (services/picking, purchasing, returns) are
+# stored in English; recognised by their wording and the record the line links to, they read in the
+# reader's language. Reasons people type stay as typed.
+SYSTEM_REASONS = (
+    ("picklist_id", re.compile(r"Picklist (?P<number>\S+)"), lambda number: _("Picklist %(number)s", number=number)),
+    ("picklist_id", re.compile(r"Not found while picking (?P<number>\S+)"),
+     lambda number: _("Not found while picking %(number)s", number=number)),
+    ("receipt_id", re.compile(r"Receipt (?P<receipt>\S+) for (?P<purchase_order>\S+)"),
+     lambda receipt, purchase_order: _("Receipt %(receipt)s for %(purchase_order)s", receipt=receipt,
+                                       purchase_order=purchase_order)),
+    ("return_id", re.compile(r"Return (?P<number>\S+)"), lambda number: _("Return %(number)s", number=number)),
+)
 
 
 def product_listing(client, **filters):
@@ -34,7 +54,8 @@ def products():
     page = paginate_listing(listing)
     return render_template(
         "portal/products.html", page=page, q=listing.search, sort=listing.sort, stock_filter=listing.stock_filter,
-        stock_filters=STOCK_FILTERS, threshold=listing.low_stock_threshold,
+        stock_filters=[(key, STOCK_FILTER_LABELS.get(key, label)) for key, label in STOCK_FILTERS.items()],
+        threshold=listing.low_stock_threshold,
         manage=catalog.may_manage_products(client, portal_actor()),
     )
 
@@ -81,6 +102,7 @@ def product(product_id):
         incoming=listings.incoming(client, product),
         value=listings.stock_value(product, total_stock), history=history,
         sources={mutation.id: mutation_source(mutation) for mutation in history},
+        reasons={mutation.id: mutation_reason(mutation) for mutation in history}, change_types=CHANGE_TYPE_LABELS,
         chart=stock_chart(client, product, total_stock), manage=catalog.may_manage_products(client, portal_actor()),
     )
 
@@ -90,18 +112,33 @@ def mutation_source(mutation):
     if mutation.picklist_id:
         picklist = mutation.picklist
         if picklist.status == "closed":
-            return f"Shipment {picklist.number}", url_for("portal.shipment", picklist_id=picklist.id)
+            return (_("Shipment %(number)s", number=picklist.number),
+                    url_for("portal.shipment", picklist_id=picklist.id))
         if picklist.order_id:
-            return f"Order {picklist.order.number}", url_for("portal.order", order_id=picklist.order_id)
+            return _("Order %(number)s", number=picklist.order.number), url_for("portal.order",
+                                                                                 order_id=picklist.order_id)
         if picklist.return_id:
-            return f"Return for picklist {picklist.number}", url_for("portal.return", return_id=picklist.return_id)
+            return (_("Return for picklist %(number)s", number=picklist.number),
+                    url_for("portal.return", return_id=picklist.return_id))
     if mutation.receipt_id:
         receipt = mutation.receipt
-        return (f"Receipt {receipt.number} of {receipt.purchase_order.number}",
+        return (_("Receipt %(receipt)s of %(purchase_order)s", receipt=receipt.number,
+                  purchase_order=receipt.purchase_order.number),
                 url_for("portal.purchase_order", purchase_order_id=receipt.purchase_order_id))
     if mutation.return_id:
-        return f"Return {mutation.return_.number}", url_for("portal.return", return_id=mutation.return_id)
+        return _("Return %(number)s", number=mutation.return_.number), url_for("portal.return",
+                                                                                return_id=mutation.return_id)
     return None
+
+
+def mutation_reason(mutation):
+    """The reason of a ledger line in the reader's language (a reason a person typed is shown as typed)."""
+    reason = mutation.reason or ""
+    for link, pattern, translated in SYSTEM_REASONS:
+        match = pattern.fullmatch(reason) if getattr(mutation, link) else None
+        if match:
+            return translated(**match.groupdict())
+    return reason
 
 
 @bp.route("/products/<int:product_id>/images/<int:image_id>")

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from fulfilment.i18n import _, _l
 from fulfilment.models import Product, PurchaseOrder, PurchaseOrderLine
 from fulfilment.services import purchasing
 from fulfilment.services.purchasing import HEADER_FIELDS
@@ -40,28 +41,29 @@ from fulfilment.views.forms import (
 from fulfilment.views.purchase_orders import purchase_order_page
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
+from fulfilment.vocabulary import status_label
 
 
 class PurchaseOrderForm(FlaskForm):
-    supplier_name = StringField("Supplier", validators=[DataRequired(), Length(max=255)])
-    supplier_orderid = text("Reference", description="Your order number at the supplier (optional).")
-    delivery_date = DateField("Expected delivery date", validators=[Optional()])
-    remarks = TextAreaField("Remarks for the warehouse", validators=[Optional(), Length(max=2000)])
-    lines = line_rows("Products")
+    supplier_name = StringField(_l("Supplier"), validators=[DataRequired(), Length(max=255)])
+    supplier_orderid = text(_l("Reference"), description=_l("Your order number at the supplier (optional)."))
+    delivery_date = DateField(_l("Expected delivery date"), validators=[Optional()])
+    remarks = TextAreaField(_l("Remarks for the warehouse"), validators=[Optional(), Length(max=2000)])
+    lines = line_rows(_l("Products"))
 
 
 class NewPurchaseOrderForm(OnceKeyField, PurchaseOrderForm):
-    purchased = BooleanField("The goods are ordered: the warehouse can expect them", default=True)
+    purchased = BooleanField(_l("The goods are ordered: the warehouse can expect them"), default=True)
 
 
 class ExistingLineForm(Form):
     line_id = HiddenField()
-    amount = IntegerField("Amount", validators=[Optional(), NumberRange(min=1, max=MAX_AMOUNT)])
-    remove = BooleanField("Remove")
+    amount = IntegerField(_l("Amount"), validators=[Optional(), NumberRange(min=1, max=MAX_AMOUNT)])
+    remove = BooleanField(_l("Remove"))
 
 
 class EditPurchaseOrderForm(PurchaseOrderForm):
-    existing = FieldList(FormField(ExistingLineForm), "Products on this purchase order")
+    existing = FieldList(FormField(ExistingLineForm), _l("Products on this purchase order"))
 
 
 def header_of(form):
@@ -87,7 +89,7 @@ def new_purchase_order():
         return render_template("portal/purchase_order_form.html", form=form, purchase_order=None, lines_by_id={})
 
     if oversized:
-        flash(TOO_MANY_LINES, "error")
+        flash(str(TOO_MANY_LINES), "error")
         return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
@@ -102,8 +104,8 @@ def new_purchase_order():
         purchase_order = purchasing.create_purchase_order(client, lines, actor=portal_actor(),
                                                           purchased=form.purchased.data, once_key=form.once_key.data,
                                                           **header_of(form))
-    flash(f"Purchase order {purchase_order.number} has been created. The warehouse books the goods in when they "
-          "arrive.", "success")
+    flash(_("Purchase order %(number)s has been created. The warehouse books the goods in when they arrive.",
+            number=purchase_order.number), "success")
     return back_to_purchase_order(purchase_order)
 
 
@@ -133,7 +135,7 @@ def edit_purchase_order(purchase_order_id):
                                lines_by_id=lines_by_id)
 
     if oversized:
-        flash(TOO_MANY_LINES, "error")
+        flash(str(TOO_MANY_LINES), "error")
         return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
@@ -144,13 +146,13 @@ def edit_purchase_order(purchase_order_id):
     kept = kept_lines(form.existing, lines_by_id)
     new = resolve_lines(client, form.lines)
     if len(form.lines) + len(form.existing) > MAX_LINES:
-        flash(TOO_MANY_LINES, "error")
+        flash(str(TOO_MANY_LINES), "error")
         return form_page(page, form, explain=False)
     if form.errors or rows_have_errors(form.lines) or any(row.amount.errors for row in form.existing):
         return form_page(page, form)
     with refusal_shown_on(page):
         purchasing.update_purchase_order(purchase_order, lines=kept + new, actor=portal_actor(), **header_of(form))
-    flash(f"Purchase order {purchase_order.number} has been saved.", "success")
+    flash(_("Purchase order %(number)s has been saved.", number=purchase_order.number), "success")
     return back_to_purchase_order(purchase_order)
 
 
@@ -165,13 +167,13 @@ def kept_lines(rows, lines_by_id):
         raw_id = (row.line_id.data or "").strip()
         line = lines_by_id.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 19 else None
         if line is None:
-            row.amount.errors.append("This line is not on this purchase order; reload the page and try again.")
+            row.amount.errors.append(_("This line is not on this purchase order; reload the page and try again."))
             continue
         if row.remove.data:
             continue
         if row.amount.data is None:
             if not row.amount.errors:
-                row.amount.errors.append("Enter an amount, or tick Remove.")
+                row.amount.errors.append(_("Enter an amount, or tick Remove."))
             continue
         kept.append((line.product, row.amount.data, line.price))
     return kept
@@ -188,15 +190,15 @@ def cancel_purchase_order(purchase_order_id):
             return back_to_purchase_order(purchase_order)
         return render_template(
             "portal/confirm.html", form=form, section="purchase_orders",
-            title=f"Cancel purchase order {purchase_order.number}?",
-            warning="The warehouse will no longer expect these goods. This cannot be undone.",
-            details=[("Supplier", purchase_order.supplier_name), ("Reference", purchase_order.supplier_orderid),
-                     ("Status", purchase_order.status)],
+            title=_("Cancel purchase order %(number)s?", number=purchase_order.number),
+            warning=_("The warehouse will no longer expect these goods. This cannot be undone."),
+            details=[(_("Supplier"), purchase_order.supplier_name), (_("Reference"), purchase_order.supplier_orderid),
+                     (_("Status"), status_label(purchase_order.status))],
             action=url_for("portal.cancel_purchase_order", purchase_order_id=purchase_order.id),
-            button="Yes, cancel the purchase order", back=url_for("portal.purchase_order",
-                                                                  purchase_order_id=purchase_order.id),
+            button=_("Yes, cancel the purchase order"),
+            back=url_for("portal.purchase_order", purchase_order_id=purchase_order.id),
         )
     with refusal_shown_on(lambda: purchase_order_page(client, purchase_order)):
         purchasing.cancel_purchase_order(purchase_order, actor=portal_actor())
-    flash(f"Purchase order {purchase_order.number} has been cancelled.", "success")
+    flash(_("Purchase order %(number)s has been cancelled.", number=purchase_order.number), "success")
     return back_to_purchase_order(purchase_order)

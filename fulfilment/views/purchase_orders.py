@@ -17,6 +17,7 @@ from fulfilment.services import listings, purchasing
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.vocabulary import status_label
 
 
 @bp.route("/purchase-orders")
@@ -25,7 +26,7 @@ def purchase_orders():
                                          search=search_text())
     page = paginate_listing(listing)
     return render_template("portal/purchase_orders.html", page=page, q=listing.search, status=listing.status,
-                           statuses=PURCHASE_ORDER_STATUSES)
+                           statuses=[(code, status_label(code)) for code in PURCHASE_ORDER_STATUSES])
 
 
 @bp.route("/purchase-orders/<int:purchase_order_id>")

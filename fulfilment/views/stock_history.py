@@ -8,16 +8,14 @@ from datetime import date
 
 from flask import flash, render_template, request
 
+from fulfilment.i18n import _
 from fulfilment.models import CHANGE_TYPES, Product
 from fulfilment.services import listings
 from fulfilment.services.errors import DomainError
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing
-from fulfilment.views.products import mutation_source
+from fulfilment.views.products import CHANGE_TYPE_LABELS, mutation_reason, mutation_source
 from fulfilment.views.scope import current_client, get_owned_or_404
-
-CHANGE_TYPE_LABELS = {"manual": "Manual", "receipt": "Receipt", "picklist": "Shipment", "return": "Return",
-                      "api": "API", "correction": "Correction"}
 
 
 class BadFilter(ValueError):
@@ -29,7 +27,7 @@ def _requested_date(arg):
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        raise BadFilter("Enter the dates of the stock history as YYYY-MM-DD.") from None
+        raise BadFilter(_("Enter the dates of the stock history as YYYY-MM-DD.")) from None
 
 
 def stock_history_filters(client):
@@ -59,5 +57,6 @@ def stock_history():
     return render_template(
         "portal/stock_history.html", page=page, filters=filters, products=products,
         change_types=CHANGE_TYPE_LABELS, sources={m.id: mutation_source(m) for m in page or []},
+        reasons={m.id: mutation_reason(m) for m in page or []},
         date_from=request.args.get("from", ""), date_to=request.args.get("to", ""),
     )

@@ -8,6 +8,7 @@ from fulfilment.services.listings import matching
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.vocabulary import status_label
 
 
 def seen_order_counts(client):
@@ -55,4 +56,5 @@ def webshop(webshop_id):
                                         WebshopOrder.reason, Order.number))
     page = paginate(query.order_by(WebshopOrder.created_at.desc(), WebshopOrder.id.desc()))
     return render_template("portal/webshop.html", shop=shop, page=page, q=text, status=status,
-                           statuses=WEBSHOP_ORDER_STATUSES, platforms=dict(PLATFORMS))
+                           statuses=[(code, status_label(code)) for code in WEBSHOP_ORDER_STATUSES],
+                           platforms=dict(PLATFORMS))

@@ -76,4 +76,4 @@ def test_client_since_is_the_clients_first_record(app):
     Order.update(created_at=datetime(2021, 6, 15, 10, 0)).where(Order.id == order.id).execute()
     assert accounts.client_since(Client.get_by_id(client.id)) == datetime(2021, 6, 15, 10, 0)
     page = portal_login(app, user).get("/fulfilmentportal/settings").get_data(as_text=True)
-    assert "2021-06-15" in page
+    assert "15 Jun 2021" in page
