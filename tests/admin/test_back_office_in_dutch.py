@@ -98,7 +98,7 @@ def test_the_customer_report_reads_dutch_with_dutch_numbers_and_dates(dutch_staf
     factories.make_shipped_order(client, lines=[(vase, 1200)], carrier="PostNL")
     month = customer_report.month_period(billing.today_utc())
     page = _text(dutch_staff.get(f"/admin/customer-report/?client={client.id}&start={month.start}&end={month.end}"))
-    for dutch in ("Klantrapport", "Uitgaand", "Verwerkte picklijsten", "Stuks gepickt", "Opslaggebruik (nu)",
+    for dutch in ("Klantrapport", "Uitgaand", "Verwerkte picklijsten", "Gepickte stuks", "Opslaggebruik (nu)",
                   "Details tonen: zendingen", "Rapport naar Excel exporteren", 'report-figure">1.200<'):
         assert dutch in page, dutch
     assert "1,200" not in page and "Picklists processed" not in page and "Outbound" not in page
