@@ -54,7 +54,7 @@ def test_a_good_woocommerce_shop_passes_every_check(trusted, secure_woo, shop_cl
     assert [check.key for check in checks] == [key for key, _ in CHECKS]
     assert _results(checks) == {key: "passed" for key, _ in CHECKS}
     assert "is valid until" in _message(checks, "secure")
-    assert _message(checks, "skus") == "All 2 SKU(s) in recent orders are known products."
+    assert _message(checks, "skus") == "All 2 SKUs in recent orders are known products."
     stored = Webshop.get_by_id(webshop.id)
     assert stored.last_test_passed is True and stored.last_test_at is not None
     assert [c.status for c in last_test_checks(stored)] == ["passed"] * len(CHECKS)
