@@ -250,7 +250,11 @@ def _describe(error):
         text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
         return _("The mail server answered %(code)s: %(text)s", code=error.smtp_code, text=text)
     if isinstance(error, (ConnectionRefusedError, TimeoutError, OSError)):
-        return _("The mail server could not be reached (%(error)s).", error=f"{type(error).__name__}: {error}")
+        return _("The mail server could not be reached (%(error)s).", error=_error_text(error))
+    return _error_text(error)
+
+
+def _error_text(error):
     return f"{type(error).__name__}: {error}"
 
 

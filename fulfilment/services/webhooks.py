@@ -291,7 +291,7 @@ def deliver(delivery, now=None):
         problem = error.message
     except requests.exceptions.Timeout:
         problem = _("The receiver did not answer within %(seconds)s seconds.",
-                    seconds=f"{_config('WEBHOOK_TIMEOUT'):g}")
+                    seconds=format(_config("WEBHOOK_TIMEOUT"), "g"))
     except requests.exceptions.RequestException as error:
         problem = _("The receiver could not be reached (%(error)s).", error=type(error).__name__)
     if problem:

@@ -345,7 +345,7 @@ def redirect_refused(response, url):
         return ShopRedirected(_("The shop at %(host)s answered with a redirect (HTTP %(status)s) to %(target)s. "
                                 "Redirects are not followed, so the shop's keys only ever go to the address entered. "
                                 "%(advice)s", host=host, status=response.status_code,
-                                target=f"{target.scheme}://{target.netloc}", advice=advice))
+                                target=target.scheme + "://" + target.netloc, advice=advice))
     return ShopRedirected(_("The shop at %(host)s answered with a redirect (HTTP %(status)s). Redirects are not "
                             "followed, so the shop's keys only ever go to the address entered. %(advice)s",
                             host=host, status=response.status_code, advice=advice))
@@ -408,7 +408,7 @@ def describe_failure(error, url, settings):
         return _no_answer(host, settings.timeouts[0])
     if caused_by(ReadTimeoutError, requests.exceptions.ReadTimeout):
         return ShopFailed(_("%(host)s did not answer within %(seconds)s seconds. The shop may be overloaded; we will "
-                            "try again later.", host=host, seconds=f"{settings.timeout:g}"))
+                            "try again later.", host=host, seconds=format(settings.timeout, "g")))
     if caused_by(NewConnectionError, ConnectionRefusedError, requests.exceptions.ConnectionError):
         return ShopUnreachable(_("%(host)s could not be reached (the connection was refused or broken). Check the "
                                  "address, and that the shop is online.", host=host))
@@ -422,7 +422,7 @@ def _tls_failed(host):
 
 def _no_answer(host, seconds):
     return ShopUnreachable(_("%(host)s did not answer within %(seconds)s seconds. Check that the shop is online.",
-                             host=host, seconds=f"{seconds:g}"))
+                             host=host, seconds=format(seconds, "g")))
 
 
 # --- the connection test's network checks ------------------------------------------------
@@ -469,7 +469,7 @@ def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
         raise _tls_failed(host) from None
     except OSError:
         raise ShopUnreachable(_("%(host)s did not complete a secure connection within %(seconds)s seconds.",
-                                host=host, seconds=f"{timeout:g}")) from None
+                                host=host, seconds=format(timeout, "g"))) from None
     expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), UTC)
     return _("The certificate of %(host)s is valid until %(date)s.", host=host, date=format_date(expires.date()))
 

@@ -363,7 +363,7 @@ class ShopifyConnector(ShopConnector):
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             return ShopOrder(foreign_id, number, problem=_(
                 "Shopify sent order %(number)s in a form we could not read (%(error)s).", number=number,
-                error=f"{type(error).__name__}: {error}"))
+                error=": ".join((type(error).__name__, str(error)))))
         lines = [line for line in lines if line.quantity > 0]
         return ShopOrder(foreign_id, number, fields=fields, lines=lines, ignore_reason=_ignore_reason(data, lines))
 
@@ -549,7 +549,7 @@ def _throttled_message(body, what):
     if isinstance(rate, (int, float)):
         return _("Shopify asked us to slow down %(times)s times in a row while reading %(what)s (this shop's limit "
                  "restores %(rate)s points a second); other apps may be using the shop's API heavily. We will try "
-                 "again later.", times=THROTTLE_ATTEMPTS, what=what, rate=f"{rate:g}")
+                 "again later.", times=THROTTLE_ATTEMPTS, what=what, rate=format(rate, "g"))
     return _("Shopify asked us to slow down %(times)s times in a row while reading %(what)s; other apps may be using "
              "the shop's API heavily. We will try again later.", times=THROTTLE_ATTEMPTS, what=what)
 

@@ -200,7 +200,7 @@ class WooCommerceConnector(ShopConnector):
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             return ShopOrder(foreign_id, number, problem=_(
                 "The shop sent order %(number)s in a form we could not read (%(error)s).", number=number,
-                error=f"{type(error).__name__}: {error}"))
+                error=": ".join((type(error).__name__, str(error)))))
         status = data.get("status") or ""
         ignore = "" if status == "processing" else str(IGNORED_STATUSES.get(status) or _(
             "Its status in the shop is “%(status)s”; only “processing” orders are shipped.", status=status))
