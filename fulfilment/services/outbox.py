@@ -21,14 +21,17 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from babel.numbers import format_decimal
 from flask import current_app, has_app_context, has_request_context, request
+from flask_babel import get_locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fulfilment.db import write_transaction
 from fulfilment.formatting import format_date, format_datetime, format_money, format_number
-from fulfilment.i18n import LANGUAGE_CODES, _, force_locale
+from fulfilment.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, _, force_locale
 from fulfilment.models import OutboxMail, utcnow
 from fulfilment.services.errors import ValidationFailed, WrongStatus
+from fulfilment.vocabulary import status_label
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +93,13 @@ def _template_environment():
         )
         # the portal's formats, in the mail's language (render_mail sets it)
         _templates.filters.update(date=format_date, datetime=format_datetime, money=format_money,
-                                  number=format_number)
+                                  number=format_number, one_decimal=format_one_decimal, status_label=status_label)
     return _templates
+
+
+def format_one_decimal(value):
+    """A number with one decimal in the mail's language ("3.5" / "3,5"), such as days of stock cover."""
+    return format_decimal(value, format="#,##0.0", locale=get_locale() or DEFAULT_LANGUAGE)
 
 
 def public_url():

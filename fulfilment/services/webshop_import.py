@@ -12,17 +12,22 @@ At most once: each order is imported in its own transaction that first claims th
 (webshop, foreign id) row. Two imports running at once meet on that unique row: on SQLite the
 second waits for the write lock and then sees the first one's row; on PostgreSQL its insert
 waits and then fails with an IntegrityError, which means "the other import has it".
+
+Reasons are stored as text people read (the portal's webshop orders, the client's e-mail). In a
+request they are written in the reader's language; the periodic import (no request) writes them
+in the client's language, as the client is the one who acts on them.
 """
 
 import logging
 from collections import Counter
-from contextlib import closing
+from contextlib import closing, nullcontext
 from datetime import timedelta
 
+from flask import has_request_context
 from peewee import IntegrityError
 
 from fulfilment.db import locked, write_transaction
-from fulfilment.i18n import _, _l, ngettext
+from fulfilment.i18n import LANGUAGE_CODES, _, _l, force_locale, ngettext
 from fulfilment.models import Order, Product, WebshopOrder, utcnow
 from fulfilment.services import events, orders, webshop_health
 from fulfilment.services.addresses import DELIVERY_FIELDS
@@ -73,13 +78,21 @@ def import_orders(webshop, actor=None, connector=None):
     started = utcnow()
     since = webshop.last_import_at - OVERLAP if webshop.last_import_at else None
     summary = ImportSummary()
-    with webshop_health.watching(webshop), closing(connector or connector_for(webshop)) as shop:
+    with speaking_for(webshop.client), webshop_health.watching(webshop), \
+            closing(connector or connector_for(webshop)) as shop:
         for page in shop.order_pages(since, created_after=webshop.created_at - HISTORY):
             for shop_order in page:
                 summary[import_shop_order(webshop, shop_order, actor)] += 1
     mark_imported(webshop, started)
     logger.info("Webshop %s (#%s): %s.", webshop.name, webshop.id, summary.describe())
     return summary
+
+
+def speaking_for(client):
+    """Outside a request, write texts in the client's language (inside one, the reader's is used)."""
+    if has_request_context() or client.language not in LANGUAGE_CODES:
+        return nullcontext()
+    return force_locale(client.language)
 
 
 def retry_webshop_order(seen, actor=None):
