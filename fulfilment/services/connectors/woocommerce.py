@@ -40,7 +40,7 @@ for _name in ("oauthlib", "requests_oauthlib"):
     logging.getLogger(_name).setLevel(logging.INFO)
 
 API_PATH = "/wp-json/wc/v3"
-KEYS_PAGE = "WooCommerce → Settings → Advanced → REST API"
+KEYS_PAGE = _l("WooCommerce → Settings → Advanced → REST API")
 # A shop that keeps answering with full pages is broken; stop rather than loop for ever.
 MAX_PAGES = 1000
 
