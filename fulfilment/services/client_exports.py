@@ -7,29 +7,31 @@ one exporter (services.spreadsheets) streams them.
 
 from operator import itemgetter
 
+from fulfilment.i18n import _, _l
 from fulfilment.services import listings
 from fulfilment.services.spreadsheets import Column, export_rows
+from fulfilment.vocabulary import status_label
 
 # --- Products with stock, free stock and stock value ----------------------------------------
 
 PRODUCT_COLUMNS = [
-    Column("Product code", itemgetter("product_code")),
-    Column("Name", itemgetter("name")),
-    Column("Barcode", itemgetter("barcode")),
-    Column("Price", itemgetter("price"), money=True),
-    Column("Stock price", itemgetter("fixed_stock_price"), money=True),
-    Column("Stock", itemgetter("stock_total")),
-    Column("Allocated", lambda p: p["stock_total"] - p["free_total"]),
-    Column("Free stock", itemgetter("free_total")),
-    Column("Stock value", lambda p: p["fixed_stock_price"] * p["stock_total"], money=True),
-    Column("Active", itemgetter("active")),
-    Column("HS code", itemgetter("hs_code")),
-    Column("Country of origin", itemgetter("country_of_origin")),
-    Column("Customs description", itemgetter("customs_description")),
-    Column("Weight (g)", itemgetter("weight_grams")),
-    Column("Length (mm)", itemgetter("length_mm")),
-    Column("Width (mm)", itemgetter("width_mm")),
-    Column("Height (mm)", itemgetter("height_mm")),
+    Column(_l("Product code"), itemgetter("product_code")),
+    Column(_l("Name"), itemgetter("name")),
+    Column(_l("Barcode"), itemgetter("barcode")),
+    Column(_l("Price"), itemgetter("price"), money=True),
+    Column(_l("Stock price"), itemgetter("fixed_stock_price"), money=True),
+    Column(_l("Stock"), itemgetter("stock_total")),
+    Column(_l("Allocated"), lambda p: p["stock_total"] - p["free_total"]),
+    Column(_l("Free stock"), itemgetter("free_total")),
+    Column(_l("Stock value"), lambda p: p["fixed_stock_price"] * p["stock_total"], money=True),
+    Column(_l("Active"), itemgetter("active")),
+    Column(_l("HS code"), itemgetter("hs_code")),
+    Column(_l("Country of origin"), itemgetter("country_of_origin")),
+    Column(_l("Customs description"), itemgetter("customs_description")),
+    Column(_l("Weight (g)"), itemgetter("weight_grams")),
+    Column(_l("Length (mm)"), itemgetter("length_mm")),
+    Column(_l("Width (mm)"), itemgetter("width_mm")),
+    Column(_l("Height (mm)"), itemgetter("height_mm")),
 ]
 
 
@@ -38,7 +40,7 @@ def export_products(client, *, max_rows, search="", stock_filter="", low_stock_t
     """Client's products with stock, free stock and stock value (stock × fixed stock price)."""
     listing = listings.ProductList(client, search=search, stock_filter=stock_filter,
                                    low_stock_threshold=low_stock_threshold, sort=sort)
-    return export_rows("Products", PRODUCT_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
+    return export_rows(_l("Products"), PRODUCT_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
 
 
 # --- Stock history (the ledger) for a date range --------------------------------------------
@@ -46,23 +48,31 @@ def export_products(client, *, max_rows, search="", stock_filter="", low_stock_t
 
 def _mutation_reference(mutation):
     """What caused a ledger line: "Picklist P0001", "Receipt R0001", "Return RT0001" or nothing."""
-    for kind in ("picklist", "receipt", "return"):
-        if mutation[kind]:
-            return f"{kind.capitalize()} {mutation[kind]}"
+    if mutation["picklist"]:
+        return _("Picklist %(number)s", number=mutation["picklist"])
+    if mutation["receipt"]:
+        return _("Receipt %(number)s", number=mutation["receipt"])
+    if mutation["return"]:
+        return _("Return %(number)s", number=mutation["return"])
     return None
 
 
+def _status(key):
+    """A status as the lists show it, in the reader's language."""
+    return lambda row: status_label(row[key]) if row[key] else row[key]
+
+
 STOCK_HISTORY_COLUMNS = [
-    Column("Date", itemgetter("created_at")),
-    Column("Product code", itemgetter("product_code")),
-    Column("Product name", itemgetter("product_name")),
-    Column("Warehouse", itemgetter("warehouse")),
-    Column("Old stock", itemgetter("old_stock")),
-    Column("Change", itemgetter("change")),
-    Column("New stock", itemgetter("new_stock")),
-    Column("Type", itemgetter("change_type")),
-    Column("Reason", itemgetter("reason")),
-    Column("Reference", _mutation_reference),
+    Column(_l("Date"), itemgetter("created_at")),
+    Column(_l("Product code"), itemgetter("product_code")),
+    Column(_l("Product name"), itemgetter("product_name")),
+    Column(_l("Warehouse"), itemgetter("warehouse")),
+    Column(_l("Old stock"), itemgetter("old_stock")),
+    Column(_l("Change"), itemgetter("change")),
+    Column(_l("New stock"), itemgetter("new_stock")),
+    Column(_l("Type"), itemgetter("change_type")),
+    Column(_l("Reason"), itemgetter("reason")),
+    Column(_l("Reference"), _mutation_reference),
 ]
 
 
@@ -71,21 +81,22 @@ def export_stock_history(client, *, max_rows, date_from=None, date_to=None, prod
     """Client's stock history for a date range (optionally one product, one type), with what caused each change."""
     listing = listings.StockHistory(client, date_from=date_from, date_to=date_to, product=product,
                                     change_type=change_type)
-    return export_rows("Stock history", STOCK_HISTORY_COLUMNS, listing.export_rows(), max_rows=max_rows,
+    return export_rows(_l("Stock history"), STOCK_HISTORY_COLUMNS, listing.export_rows(), max_rows=max_rows,
                        today=today)
 
 
 # --- Orders, one row per order line ---------------------------------------------------------
 
 ORDER_COLUMNS = [
-    Column(title, itemgetter(key), money=(key == "price"))
+    Column(title, _status(key) if key == "status" else itemgetter(key), money=(key == "price"))
     for title, key in (
-        ("Order", "number"), ("Reference", "reference"), ("Status", "status"), ("Source", "source"),
-        ("Webshop", "webshop"), ("Webshop order", "foreign_number"), ("Created", "created_at"),
-        ("Recipient", "delivery_name"), ("Contact", "delivery_contact_name"), ("Address", "delivery_address"),
-        ("Zipcode", "delivery_zipcode"), ("City", "delivery_city"), ("Country", "delivery_country"),
-        ("E-mail", "email"), ("Product code", "product_code"), ("Product name", "product_name"),
-        ("Amount", "amount"), ("Cancelled", "amount_cancelled"), ("Price", "price"),
+        (_l("Order"), "number"), (_l("Reference"), "reference"), (_l("Status"), "status"), (_l("Source"), "source"),
+        (_l("Webshop"), "webshop"), (_l("Webshop order"), "foreign_number"), (_l("Created"), "created_at"),
+        (_l("Recipient"), "delivery_name"), (_l("Contact"), "delivery_contact_name"),
+        (_l("Address"), "delivery_address"),
+        (_l("Zipcode"), "delivery_zipcode"), (_l("City"), "delivery_city"), (_l("Country"), "delivery_country"),
+        (_l("E-mail"), "email"), (_l("Product code"), "product_code"), (_l("Product name"), "product_name"),
+        (_l("Amount"), "amount"), (_l("Cancelled"), "amount_cancelled"), (_l("Price"), "price"),
     )
 ]
 
@@ -93,7 +104,7 @@ ORDER_COLUMNS = [
 def export_orders(client, *, max_rows, status="", source="", search="", today=None):
     """Client's orders with their lines, filtered as the portal's order list."""
     listing = listings.OrderList(client, status=status, source=source, search=search)
-    return export_rows("Orders", ORDER_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
+    return export_rows(_l("Orders"), ORDER_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
 
 
 # --- Shipments ------------------------------------------------------------------------------
@@ -101,10 +112,10 @@ def export_orders(client, *, max_rows, status="", source="", search="", today=No
 SHIPMENT_COLUMNS = [
     Column(title, itemgetter(key))
     for title, key in (
-        ("Shipped", "shipped_at"), ("Picklist", "picklist"), ("Order", "order"),
-        ("Order reference", "order_reference"), ("Return", "return"), ("Recipient", "delivery_name"),
-        ("Zipcode", "delivery_zipcode"), ("City", "delivery_city"), ("Country", "delivery_country"),
-        ("Carrier", "carrier"), ("Tracking code", "tracking_code"), ("Tracking URL", "tracking_url"),
+        (_l("Shipped"), "shipped_at"), (_l("Picklist"), "picklist"), (_l("Order"), "order"),
+        (_l("Order reference"), "order_reference"), (_l("Return"), "return"), (_l("Recipient"), "delivery_name"),
+        (_l("Zipcode"), "delivery_zipcode"), (_l("City"), "delivery_city"), (_l("Country"), "delivery_country"),
+        (_l("Carrier"), "carrier"), (_l("Tracking code"), "tracking_code"), (_l("Tracking URL"), "tracking_url"),
     )
 ]
 
@@ -112,7 +123,7 @@ SHIPMENT_COLUMNS = [
 def export_shipments(client, *, max_rows, search="", today=None):
     """Client's shipments with carrier and track & trace, filtered as the portal's shipment list."""
     listing = listings.ShipmentList(client, search=search)
-    return export_rows("Shipments", SHIPMENT_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
+    return export_rows(_l("Shipments"), SHIPMENT_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
 
 
 # --- Backorders -----------------------------------------------------------------------------
@@ -120,9 +131,9 @@ def export_shipments(client, *, max_rows, search="", today=None):
 BACKORDER_COLUMNS = [
     Column(title, itemgetter(key))
     for title, key in (
-        ("Since", "created_at"), ("Order", "order"), ("Order reference", "order_reference"),
-        ("Product code", "product_code"), ("Product name", "product_name"), ("Backordered", "amount"),
-        ("Free stock", "free"), ("Incoming", "incoming"),
+        (_l("Since"), "created_at"), (_l("Order"), "order"), (_l("Order reference"), "order_reference"),
+        (_l("Product code"), "product_code"), (_l("Product name"), "product_name"), (_l("Backordered"), "amount"),
+        (_l("Free stock"), "free"), (_l("Incoming"), "incoming"),
     )
 ]
 
@@ -130,7 +141,7 @@ BACKORDER_COLUMNS = [
 def export_backorders(client, *, max_rows, search="", today=None):
     """Client's backorders with free stock and what is on its way, filtered as the portal's list."""
     listing = listings.BackorderList(client, search=search)
-    return export_rows("Backorders", BACKORDER_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
+    return export_rows(_l("Backorders"), BACKORDER_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
 
 
 # --- Purchase orders, one row per line ------------------------------------------------------
@@ -140,36 +151,37 @@ def _outstanding(line):
 
 
 PURCHASE_ORDER_COLUMNS = [
-    Column("Purchase order", itemgetter("number")),
-    Column("Supplier", itemgetter("supplier_name")),
-    Column("Supplier reference", itemgetter("supplier_orderid")),
-    Column("Status", itemgetter("status")),
-    Column("Expected", itemgetter("delivery_date")),
-    Column("Created", itemgetter("created_at")),
-    Column("Product code", itemgetter("product_code")),
-    Column("Product name", itemgetter("product_name")),
-    Column("Amount", itemgetter("amount")),
-    Column("Received", itemgetter("amount_received")),
-    Column("Outstanding", _outstanding),
-    Column("Price", itemgetter("price"), money=True),
+    Column(_l("Purchase order"), itemgetter("number")),
+    Column(_l("Supplier"), itemgetter("supplier_name")),
+    Column(_l("Supplier reference"), itemgetter("supplier_orderid")),
+    Column(_l("Status"), _status("status")),
+    Column(_l("Expected"), itemgetter("delivery_date")),
+    Column(_l("Created"), itemgetter("created_at")),
+    Column(_l("Product code"), itemgetter("product_code")),
+    Column(_l("Product name"), itemgetter("product_name")),
+    Column(_l("Amount"), itemgetter("amount")),
+    Column(_l("Received"), itemgetter("amount_received")),
+    Column(_l("Outstanding"), _outstanding),
+    Column(_l("Price"), itemgetter("price"), money=True),
 ]
 
 
 def export_purchase_orders(client, *, max_rows, status="", search="", today=None):
     """Client's purchase orders with their lines and what has been received."""
     listing = listings.PurchaseOrderList(client, status=status, search=search)
-    return export_rows("Purchase orders", PURCHASE_ORDER_COLUMNS, listing.export_rows(), max_rows=max_rows,
+    return export_rows(_l("Purchase orders"), PURCHASE_ORDER_COLUMNS, listing.export_rows(), max_rows=max_rows,
                        today=today)
 
 
 # --- Returns, one row per returned product --------------------------------------------------
 
 RETURN_COLUMNS = [
-    Column(title, itemgetter(key))
+    Column(title, _status(key) if key == "status" else itemgetter(key))
     for title, key in (
-        ("Return", "number"), ("Created", "created_at"), ("Status", "status"), ("Order", "order"), ("Name", "name"),
-        ("Tracking code", "tracking_code"), ("Product code", "product_code"), ("Product name", "product_name"),
-        ("Amount", "amount"), ("Received", "amount_received"), ("Reason", "reason"),
+        (_l("Return"), "number"), (_l("Created"), "created_at"), (_l("Status"), "status"), (_l("Order"), "order"),
+        (_l("Name"), "name"), (_l("Tracking code"), "tracking_code"), (_l("Product code"), "product_code"),
+        (_l("Product name"), "product_name"),
+        (_l("Amount"), "amount"), (_l("Received"), "amount_received"), (_l("Reason"), "reason"),
     )
 ]
 
@@ -177,4 +189,4 @@ RETURN_COLUMNS = [
 def export_returns(client, *, max_rows, status="", search="", today=None):
     """Client's returns with the products that came back and why."""
     listing = listings.ReturnList(client, status=status, search=search)
-    return export_rows("Returns", RETURN_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)
+    return export_rows(_l("Returns"), RETURN_COLUMNS, listing.export_rows(), max_rows=max_rows, today=today)

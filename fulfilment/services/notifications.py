@@ -13,6 +13,7 @@ from flask import current_app
 from peewee import JOIN, fn
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _l, ngettext
 from fulfilment.models import (
     Client,
     NotificationSetting,
@@ -36,17 +37,17 @@ from fulfilment.services.errors import ValidationFailed
 
 # (setting, label on the settings page)
 NOTIFICATIONS = (
-    ("shipment_sent", "A shipment has been sent (carrier, track & trace, products)"),
-    ("order_backordered", "An order waits for stock (backorder)"),
-    ("backorder_served", "A backorder has been served and is on its way to picking"),
-    ("purchase_order_received", "A purchase order has been received (what arrived, what is missing)"),
-    ("return_received", "A return has been received back into stock"),
-    ("return_status_changed", "A return changes status (with the warehouse's message)"),
-    ("webshop_import_error", "A webshop order could not be imported"),
-    ("webshop_connection", "A webshop connection fails, and when it works again"),
-    ("low_stock_digest", "Daily low-stock overview (free stock at or below the threshold)"),
+    ("shipment_sent", _l("A shipment has been sent (carrier, track & trace, products)")),
+    ("order_backordered", _l("An order waits for stock (backorder)")),
+    ("backorder_served", _l("A backorder has been served and is on its way to picking")),
+    ("purchase_order_received", _l("A purchase order has been received (what arrived, what is missing)")),
+    ("return_received", _l("A return has been received back into stock")),
+    ("return_status_changed", _l("A return changes status (with the warehouse's message)")),
+    ("webshop_import_error", _l("A webshop order could not be imported")),
+    ("webshop_connection", _l("A webshop connection fails, and when it works again")),
+    ("low_stock_digest", _l("Daily low-stock overview (free stock at or below the threshold)")),
 )
-NOTIFICATION_KINDS = tuple(kind for kind, _ in NOTIFICATIONS)
+NOTIFICATION_KINDS = tuple(kind for kind, _label in NOTIFICATIONS)
 
 # event -> (setting, template)
 EVENT_MAIL = {
@@ -94,7 +95,8 @@ def save_settings(user, enabled_kinds, actor=None):
     """Switch the user's e-mails: the kinds in ``enabled_kinds`` on, the others off."""
     unknown = set(enabled_kinds) - set(NOTIFICATION_KINDS)
     if unknown:
-        raise ValidationFailed(f"Unknown notification(s): {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(ngettext("Unknown notification: %(kinds)s.", "Unknown notifications: %(kinds)s.",
+                                        len(unknown), kinds=", ".join(sorted(unknown))))
     with write_transaction():
         for kind in NOTIFICATION_KINDS:
             enabled = kind in enabled_kinds

@@ -14,6 +14,10 @@ the preview says so.
 Quantities typed as text are read without guessing (see ``read_quantity``): "1000", "1 000",
 "1.000.000" and "1,000.00" are unambiguous; "1,000" and "1.000" are one thousand in one language
 and one in another, so they are refused with the row number and the reason.
+
+Headers may be English or Dutch (a Dutch warehouse writes "Artikelnummer" and "Aantal"); every
+refusal and row error is written in the reader's language, and the template is offered in it
+(``template_workbook``), with headers the import reads again.
 """
 
 import io
@@ -24,14 +28,21 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _
 from fulfilment.models import Product
 from fulfilment.services import catalog
 from fulfilment.services.errors import ValidationFailed
 from fulfilment.services.quantities import MAX_AMOUNT
 
-# Header names, compared case-insensitively with spaces and underscores alike ("Product_Code").
-CODE_HEADERS = ("product code", "productcode", "sku", "code", "artikelcode", "artikel code")
-QUANTITY_HEADERS = ("quantity", "amount", "qty", "aantal")
+# Header names, compared case-insensitively with spaces and underscores alike ("Product_Code") and
+# without dots ("Art.nr."), in English and in Dutch.
+CODE_HEADERS = ("product code", "productcode", "sku", "code", "artikelcode", "artikel code", "artikelnummer",
+                "artikel nummer", "artikelnr", "artnr", "productnummer")
+QUANTITY_HEADERS = ("quantity", "amount", "qty", "aantal", "hoeveelheid", "aantal stuks", "stuks")
+# The names a refusal suggests (the first ones of each language).
+SUGGESTED_CODE_HEADERS = ("Product code", "SKU", "Code", "Productcode", "Artikelcode", "Artikelnummer")
+SUGGESTED_QUANTITY_HEADERS = ("Quantity", "Amount", "Qty", "Aantal", "Hoeveelheid")
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -95,7 +106,8 @@ def read_order_lines(client, data):
         if _blank(code) and _blank(quantity):
             continue
         if len(parsed) + len(result.errors) >= MAX_LINES:
-            raise ImportRefused(f"The file has more than {MAX_LINES:,} order lines; split it into smaller files.")
+            raise ImportRefused(_("The file has more than %(max)s order lines; split it into smaller files.",
+                                  max=format_number(MAX_LINES)))
         code_text, code_error = read_code(code)
         amount, amount_error = read_quantity(quantity)
         for error in (code_error, amount_error):
@@ -106,7 +118,7 @@ def read_order_lines(client, data):
     if header is None:
         _no_header()
     if not parsed and not result.errors:
-        raise ImportRefused("The file has a header row but no product lines under it.")
+        raise ImportRefused(_("The file has a header row but no product lines under it."))
     _resolve_products(client, parsed, result)
     return result
 
@@ -120,11 +132,17 @@ def _header_of(cells):
 
 
 def _no_header():
-    raise ImportRefused(
-        "No header row found. The first sheet needs a column 'Product code' (or 'productcode', 'SKU', 'Code', "
-        "'Artikelcode') and a column 'Quantity' (or 'Amount', 'Qty', 'Aantal') in one of its first "
-        f"{HEADER_SEARCH_ROWS} rows. Download the template to see an example."
-    )
+    raise ImportRefused(_(
+        "No header row found. The first sheet needs a column for the product code (%(code_names)s) and a column "
+        "for the quantity (%(quantity_names)s) in one of its first %(rows)s rows. Download the template to see "
+        "an example.",
+        code_names=_quoted(SUGGESTED_CODE_HEADERS), quantity_names=_quoted(SUGGESTED_QUANTITY_HEADERS),
+        rows=HEADER_SEARCH_ROWS,
+    ))
+
+
+def _quoted(names):
+    return ", ".join(f"'{name}'" for name in names)
 
 
 # --- the package and the sheet ----------------------------------------------------------------
@@ -146,12 +164,12 @@ def sheet_rows(data):
 
 def _open_package(data):
     if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise ImportRefused(_("The file is larger than %(megabytes)s MB.", megabytes=MAX_FILE_BYTES // (1024 * 1024)))
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise ImportRefused("This is not an Excel .xlsx file. Save it as 'Excel Workbook (.xlsx)' and try again.") \
-            from None
+        raise ImportRefused(_("This is not an Excel .xlsx file. Save it as 'Excel Workbook (.xlsx)' and try "
+                              "again.")) from None
     try:
         _check_package(package)
     except BaseException:
@@ -163,21 +181,21 @@ def _open_package(data):
 def _check_package(package):
     names = package.namelist()
     if "[Content_Types].xml" not in names:
-        raise ImportRefused("This is not an Excel .xlsx file.")
+        raise ImportRefused(_("This is not an Excel .xlsx file."))
     unpacked = 0
     for info in package.infolist():
         unpacked += info.file_size
         ratio = info.file_size / info.compress_size if info.compress_size else 0
         if ratio > MAX_COMPRESSION_RATIO and info.file_size > 1_000_000:
-            raise ImportRefused("The file unpacks to far more than it holds (a zip bomb?); it is refused.")
+            raise ImportRefused(_("The file unpacks to far more than it holds (a zip bomb?); it is refused."))
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportRefused(f"The file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "
-                            "split it into smaller files.")
+        raise ImportRefused(_("The file unpacks to more than %(megabytes)s MB; split it into smaller files.",
+                              megabytes=MAX_UNPACKED_BYTES // (1024 * 1024)))
     content_types = package.read("[Content_Types].xml")
     if b"macroEnabled" in content_types or "xl/vbaProject.bin" in names:
-        raise ImportRefused("Files with macros (.xlsm) are not accepted. Save it as 'Excel Workbook (.xlsx)'.")
+        raise ImportRefused(_("Files with macros (.xlsm) are not accepted. Save it as 'Excel Workbook (.xlsx)'."))
     if XLSX_MAIN_TYPE.encode() not in content_types:
-        raise ImportRefused("This is not an Excel .xlsx workbook.")
+        raise ImportRefused(_("This is not an Excel .xlsx workbook."))
 
 
 def _first_sheet_parts(package):
@@ -197,10 +215,10 @@ def _first_sheet_parts(package):
     if path is None:
         candidates = sorted(name for name in names if name.startswith("xl/worksheets/sheet"))
         if not candidates:
-            raise ImportRefused("The workbook has no worksheet.")
+            raise ImportRefused(_("The workbook has no worksheet."))
         path = candidates[0]
     if path not in names:
-        raise ImportRefused("The workbook's first worksheet is missing.")
+        raise ImportRefused(_("The workbook's first worksheet is missing."))
     if strings is None and "xl/sharedStrings.xml" in names:
         strings = "xl/sharedStrings.xml"
     return path, strings if strings in names else None
@@ -238,34 +256,36 @@ def _shared_strings(package, path):
     strings = []
     with package.open(path) as stream:
         try:
-            for _, item in _parse(stream, "si"):
+            for _event, item in _parse(stream, "si"):
                 strings.append(_text_of(item))
                 item.clear()
                 if len(strings) > MAX_CELLS:
-                    raise ImportRefused(f"The file holds more than {MAX_CELLS:,} texts; split it into smaller files.")
+                    raise ImportRefused(_("The file holds more than %(max)s texts; split it into smaller files.",
+                                          max=format_number(MAX_CELLS)))
         except etree.XMLSyntaxError:
             raise _damaged() from None
     return strings
 
 
 def _damaged():
-    return ImportRefused("The Excel file could not be read; it may be damaged. Save it again and retry.")
+    return ImportRefused(_("The Excel file could not be read; it may be damaged. Save it again and retry."))
 
 
 def _rows(stream, shared):
     rows = cells = 0
     row_number = 0
     try:
-        for _, row in _parse(stream, "row"):
+        for _event, row in _parse(stream, "row"):
             rows += 1
             if rows > MAX_SHEET_ROWS:
-                raise ImportRefused(f"The sheet has more than {MAX_SHEET_ROWS:,} rows (empty formatted rows count "
-                                    "too); delete the rows you do not need or split the file.")
+                raise ImportRefused(_("The sheet has more than %(max)s rows (empty formatted rows count too); "
+                                      "delete the rows you do not need or split the file.",
+                                      max=format_number(MAX_SHEET_ROWS)))
             row_number = _row_number(row.get("r"), row_number)
             cells += len(row)
             if cells > MAX_CELLS:
-                raise ImportRefused(f"The sheet has more than {MAX_CELLS:,} cells; delete the columns you do not need "
-                                    "or split the file.")
+                raise ImportRefused(_("The sheet has more than %(max)s cells; delete the columns you do not need "
+                                      "or split the file.", max=format_number(MAX_CELLS)))
             values, column = {}, 0
             for cell in row:
                 column = _column_of(cell.get("r"), column)
@@ -351,7 +371,9 @@ def _value_of(cell, shared):
 
 
 def _normalise(header):
-    return " ".join(str(header).strip().lower().replace("_", " ").split()) if header is not None else ""
+    if header is None:
+        return ""
+    return " ".join(str(header).strip().lower().replace("_", " ").replace(".", "").split())
 
 
 def _blank(value):
@@ -362,18 +384,18 @@ def _blank(value):
 def read_code(value):
     """(product code text, None) or (None, what is wrong); a whole number cell 1001 reads as "1001"."""
     if _blank(value):
-        return None, "The product code is empty."
+        return None, _("The product code is empty.")
     if isinstance(value, Formula):
-        return None, "The product code is a formula; type the code itself."
+        return None, _("The product code is a formula; type the code itself.")
     if isinstance(value, CellError):
-        return None, f"The product code is the error value {value}."
+        return None, _("The product code is the error value %(value)s.", value=str(value))
     if isinstance(value, bool):
-        return None, "The product code is not a code."
+        return None, _("The product code is not a code.")
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else value.normalize()
     text = str(value).strip()
     if len(text) > 255:
-        return None, "The product code is too long."
+        return None, _("The product code is too long.")
     return text, None
 
 
@@ -400,11 +422,11 @@ def read_quantity(value):
     thousand in English and one in Dutch (or the other way round): it is refused as ambiguous.
     """
     if _blank(value):
-        return None, "The quantity is empty."
+        return None, _("The quantity is empty.")
     if isinstance(value, Formula):
-        return None, "The quantity is a formula; type the number itself."
+        return None, _("The quantity is a formula; type the number itself.")
     if isinstance(value, (bool, CellError)):
-        return None, "The quantity must be a whole number."
+        return None, _("The quantity must be a whole number.")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = Decimal(str(value))
     if isinstance(value, Decimal):
@@ -414,11 +436,11 @@ def read_quantity(value):
         if problem:
             return None, problem
     if not number.is_finite() or number != number.to_integral_value():
-        return None, f"The quantity {_shown(value)} must be a whole number."
+        return None, _("The quantity %(value)s must be a whole number.", value=_shown(value))
     if number <= 0:
-        return None, "The quantity must be at least 1."
+        return None, _("The quantity must be at least 1.")
     if number > MAX_AMOUNT:
-        return None, f"The quantity is more than {MAX_AMOUNT:,}."
+        return None, _("The quantity is more than %(max)s.", max=format_number(MAX_AMOUNT))
     return int(number), None
 
 
@@ -433,7 +455,7 @@ def _number_from_text(raw):
     sign = ""
     if text[:1] in "+-":
         sign, text = text[0].replace("+", ""), text[1:].strip()
-    not_a_number = (None, f"The quantity {raw.strip()[:30]!r} is not a number.")
+    not_a_number = (None, _("The quantity %(value)s is not a number.", value=repr(raw.strip()[:30])))
     if not text:
         return not_a_number
     if _DIGITS.match(text):
@@ -455,14 +477,15 @@ def _number_from_text(raw):
         if not whole or not fraction:
             return not_a_number
         if len(fraction) == 3:
-            return None, (f"The quantity {raw.strip()!r} is ambiguous: with '{mark}' as a thousands separator it "
-                          f"is {whole}{fraction}, as a decimal mark {whole}. Type {whole}{fraction} or {whole} "
-                          "without a separator, or make the cell a number cell.")
+            return None, _("The quantity %(value)s is ambiguous: with '%(mark)s' as a thousands separator it is "
+                           "%(thousands)s, as a decimal mark %(whole)s. Type %(thousands)s or %(whole)s without a "
+                           "separator, or make the cell a number cell.",
+                           value=repr(raw.strip()), mark=mark, thousands=whole + fraction, whole=whole)
         return Decimal(f"{sign}{whole}.{fraction}"), None
     # Both separators: the last one is the decimal mark, the other must group thousands.
     decimal_mark = separators[-1]
     group_mark = "," if decimal_mark == "." else "."
-    whole, _, fraction = text.rpartition(decimal_mark)
+    whole, _mark, fraction = text.rpartition(decimal_mark)
     groups = whole.split(group_mark)
     if decimal_mark in whole or not fraction or not re.match(r"^\d{1,3}$", groups[0]) \
             or not all(re.match(r"^\d{3}$", g) for g in groups[1:]):
@@ -474,35 +497,60 @@ def _number_from_text(raw):
 
 
 def _resolve_products(client, parsed, result):
-    resolved = catalog.resolve_products(client, codes=[code for _, code, _ in parsed])
+    resolved = catalog.resolve_products(client, codes=[code for _row, code, _amount in parsed])
     by_code = {}
     for row_number, code, amount in parsed:
         product = resolved.get(code)
         if product is None:
-            result.errors.append((row_number, resolved.problems[code][1]))
+            result.errors.append((row_number, _product_problem(code, resolved.problems[code])))
             continue
         if code in by_code:
             line = by_code[code]
             if line.amount + amount > MAX_AMOUNT:
-                result.errors.append((row_number, f"{code} adds up to more than {MAX_AMOUNT:,}."))
+                result.errors.append((row_number, _("%(code)s adds up to more than %(max)s.", code=code,
+                                                    max=format_number(MAX_AMOUNT))))
                 continue
             line.amount += amount
-            result.notes.append((row_number, f"{code} appears again; the quantities are added up."))
+            result.notes.append((row_number, _("%(code)s appears again; the quantities are added up.", code=code)))
         else:
             by_code[code] = ImportLine(row_number, product, amount)
     result.lines = sorted(by_code.values(), key=lambda line: line.row)
     result.errors.sort()
 
 
+def _product_problem(code, problem):
+    """Why a row's product code cannot be ordered, in the reader's language."""
+    kind, message = problem
+    if kind == "unknown":
+        return _("Unknown product code %(code)s.", code=code)
+    if kind == "inactive":
+        return _("Product %(code)s is inactive.", code=code)
+    return message
+
+
+def row_error_text(row, message):
+    """One problem of the file as a sentence: "Row 4: Unknown product code X."."""
+    return _("Row %(row)s: %(message)s", row=row, message=message)
+
+
+def template_filename():
+    """The name the template downloads as, in the reader's language."""
+    return _("order-import-template.xlsx")
+
+
 def template_workbook():
-    """An .xlsx template with the two columns and an example row, as bytes."""
+    """An .xlsx template with the two columns and an example row, as bytes, in the reader's language.
+
+    Its headers are ones the import reads (tests/services/test_order_import.py imports the
+    template again in every language).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Order lines"
-    sheet.append(["Product code", "Quantity"])
+    sheet.title = _("Order lines")
+    sheet.append([_("Product code"), _("Quantity")])
     sheet.append(["SKU-123", 2])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

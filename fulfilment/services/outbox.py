@@ -21,14 +21,17 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from babel.numbers import format_decimal
 from flask import current_app, has_app_context, has_request_context, request
+from flask_babel import get_locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fulfilment.db import write_transaction
 from fulfilment.formatting import format_date, format_datetime, format_money, format_number
-from fulfilment.i18n import LANGUAGE_CODES, force_locale
+from fulfilment.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, _, force_locale
 from fulfilment.models import OutboxMail, utcnow
 from fulfilment.services.errors import ValidationFailed, WrongStatus
+from fulfilment.vocabulary import status_label
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +53,8 @@ def parse_smtp_url(url):
     """The SMTP server an smtp:// or smtps:// URL names; ValidationFailed saying what is wrong."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ValidationFailed("FULFILMENT_SMTP_URL must look like smtp://user:password@host:587 or "
-                               "smtps://user:password@host:465.")
+        raise ValidationFailed(_("FULFILMENT_SMTP_URL must look like smtp://user:password@host:587 or "
+                                 "smtps://user:password@host:465."))
     options = parse_qs(parts.query)
     if parts.scheme == "smtps":
         security, port = "ssl", parts.port or 465
@@ -90,8 +93,13 @@ def _template_environment():
         )
         # the portal's formats, in the mail's language (render_mail sets it)
         _templates.filters.update(date=format_date, datetime=format_datetime, money=format_money,
-                                  number=format_number)
+                                  number=format_number, one_decimal=format_one_decimal, status_label=status_label)
     return _templates
+
+
+def format_one_decimal(value):
+    """A number with one decimal in the mail's language ("3.5" / "3,5"), such as days of stock cover."""
+    return format_decimal(value, format="#,##0.0", locale=get_locale() or DEFAULT_LANGUAGE)
 
 
 def public_url():
@@ -241,16 +249,20 @@ def send_due_mail(now=None, limit=50):
 
 def _describe(error):
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "The mail server refused the recipient: " + "; ".join(
+        return _("The mail server refused the recipient: %(answers)s", answers="; ".join(
             f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
-            for address, (code, message) in error.recipients.items())
+            for address, (code, message) in error.recipients.items()))
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return "The mail server refused the user name or password in FULFILMENT_SMTP_URL."
+        return _("The mail server refused the user name or password in FULFILMENT_SMTP_URL.")
     if isinstance(error, smtplib.SMTPResponseException):
         text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
-        return f"The mail server answered {error.smtp_code}: {text}"
+        return _("The mail server answered %(code)s: %(text)s", code=error.smtp_code, text=text)
     if isinstance(error, (ConnectionRefusedError, TimeoutError, OSError)):
-        return f"The mail server could not be reached ({type(error).__name__}: {error})."
+        return _("The mail server could not be reached (%(error)s).", error=_error_text(error))
+    return _error_text(error)
+
+
+def _error_text(error):
     return f"{type(error).__name__}: {error}"
 
 
@@ -281,5 +293,5 @@ def send_again(mail, actor=None):
         updated = OutboxMail.update(status="pending", attempts=0, next_attempt_at=None).where(
             (OutboxMail.id == mail.id) & (OutboxMail.status == "failed")).execute()
     if not updated:
-        raise WrongStatus("Only a message that could not be sent can be sent again.")
+        raise WrongStatus(_("Only a message that could not be sent can be sent again."))
     return OutboxMail.get_by_id(mail.id)

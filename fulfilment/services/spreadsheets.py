@@ -5,13 +5,18 @@ openpyxl write-only workbook, which writes each row to disk as it is appended; t
 file is a temporary file the caller sends. Memory therefore stays flat however many rows a list
 has. Cells are typed: numbers as numbers, money with two decimals, dates as dates. Text is
 always a text cell, so nothing a client or webshop typed can become a formula.
+
+Column titles and the list's name may be lazy texts (``_l("Product code")``): they are read when
+the file is written, in the language of the request, so a Dutch reader gets "Productcode" in a
+sheet "Producten". The cells' number formats use Excel's own separators, which Excel shows the
+reader's way (1.234,50 in a Dutch Excel), so numbers, money and dates stay numbers and dates.
 """
 
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import chain, islice
@@ -24,6 +29,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from fulfilment.db import database, streamed
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _
 from fulfilment.services.errors import ExportTooLarge
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,9 +51,10 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its title, how to read its value from a row, and whether it is money."""
+    """One column of an export: its title (a text or a lazy translation), how to read its value from a row,
+    and whether it is money."""
 
-    title: str
+    title: Any
     value: Callable[[Any], Any]
     money: bool = False
 
@@ -85,13 +93,15 @@ def export_rows(list_name, columns, query, *, max_rows, today=None):
     the server-side cursor stream). The query must select every relation the columns read, or
     each row costs a query.
     """
+    list_name = str(list_name)
     with database.atomic():
         total = query.count()
         if total > max_rows:
-            raise ExportTooLarge(
-                f"{list_name} has {total:,} rows; one export holds at most {max_rows:,}. "
-                "Narrow the list down with a search or filter and export again."
-            )
+            raise ExportTooLarge(_(
+                "%(list)s has %(total)s rows; one export holds at most %(max_rows)s. "
+                "Narrow the list down with a search or filter and export again.",
+                list=list_name, total=format_number(total), max_rows=format_number(max_rows),
+            ))
         # The file outlives this function: the returned Spreadsheet owns it (its close() deletes it).
         target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
         try:
@@ -109,8 +119,9 @@ def write_workbook(target, title, columns, rows, max_rows=None):
     Column widths come from the titles and the first rows, which are read ahead for that:
     write-only sheets need their widths before the first row is written.
     """
+    columns = [replace(column, title=str(column.title)) for column in columns]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(title))
+    sheet = workbook.create_sheet(sheet_title(str(title)))
     sheet.freeze_panes = "A2"
     rows = iter(rows if max_rows is None else islice(rows, max_rows))
     sample = [[column.value(row) for column in columns] for row in islice(rows, WIDTH_SAMPLE_ROWS)]
@@ -207,12 +218,12 @@ def _shown_length(value, money):
 
 def sheet_title(name):
     """The list name as a worksheet title: without the characters Excel forbids, at most 31 long."""
-    title = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", name)).strip()
+    title = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", str(name))).strip()
     return title[:31] or "Export"
 
 
 def export_filename(list_name, today=None):
     """``<list name>-YYYY-MM-DD.xlsx``, in plain lowercase ASCII: "stock-history-2024-05-01.xlsx"."""
-    ascii_name = unicodedata.normalize("NFKD", list_name).encode("ascii", "ignore").decode()
+    ascii_name = unicodedata.normalize("NFKD", str(list_name)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "export"
     return f"{slug}-{(today or date.today()):%Y-%m-%d}.xlsx"

@@ -29,10 +29,11 @@ import requests
 from flask import current_app
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.models import Hook, WebhookDelivery, utcnow
 from fulfilment.services import webshop_credentials, webshops
 from fulfilment.services.actors import describe_actor
-from fulfilment.services.connectors.base import ConnectorError
+from fulfilment.services.connectors.base import ConnectorError, InsecureConnection
 from fulfilment.services.connectors.http import pinned_session, refuse_plain_http, refuse_private_network
 from fulfilment.services.errors import NotFound, ValidationFailed, WrongStatus
 from fulfilment.version import __version__
@@ -97,9 +98,9 @@ def clean_address(address):
     http = webshops.settings.http
     if not parts.hostname or parts.scheme not in ("https", "http") or parts.username or parts.password \
             or any(ch.isspace() for ch in address):
-        raise ValidationFailed("The address must be a full URL such as https://example.com/webhooks/picqer.")
+        raise ValidationFailed(_("The address must be a full URL such as https://example.com/webhooks/picqer."))
     if len(address) > 1000:
-        raise ValidationFailed("The address is too long (at most 1000 characters).")
+        raise ValidationFailed(_("The address is too long (at most 1000 characters)."))
     try:
         refuse_plain_http(address, http)
         refuse_private_network(address, http.allow_private_network)
@@ -109,9 +110,10 @@ def clean_address(address):
 
 
 def _address_refusal(error, host):
-    if "http://" in error.message:
-        return "The address must start with https://: events are only sent over an encrypted connection."
-    return f"The address {host} points into a private network, not to the internet. Enter a public address."
+    if isinstance(error, InsecureConnection):
+        return _("The address must start with https://: events are only sent over an encrypted connection.")
+    return _("The address %(host)s points into a private network, not to the internet. Enter a public address.",
+             host=host)
 
 
 def new_secret():
@@ -123,13 +125,14 @@ def create_hook(*, client, name, event, address, secret=None, actor=None):
     """Create an active hook (client None: a staff hook for every client's events)."""
     name = (name or "").strip()
     if not name or len(name) > 255:
-        raise ValidationFailed("Give the hook a name (at most 255 characters).")
+        raise ValidationFailed(_("Give the hook a name (at most 255 characters)."))
     if event not in EVENTS:
-        raise ValidationFailed(f"Unknown event {event!r}; choose one of: {', '.join(EVENTS)}.")
+        raise ValidationFailed(_("Unknown event %(event)s; choose one of: %(events)s.", event=repr(event),
+                                 events=", ".join(EVENTS)))
     address = clean_address(address)
     secret = (secret or "").strip()
     if len(secret) > 255:
-        raise ValidationFailed("The secret is too long (at most 255 characters).")
+        raise ValidationFailed(_("The secret is too long (at most 255 characters)."))
     with write_transaction():
         return Hook.create(
             client=client, name=name, event=event, address=address,
@@ -157,7 +160,7 @@ def reactivate_hook(hook, actor=None):
     with write_transaction():
         hook = Hook.get_by_id(hook.id)
         if hook.active:
-            raise WrongStatus("This hook is active already.")
+            raise WrongStatus(_("This hook is active already."))
         hook.active, hook.deactivated_reason, hook.deactivated_at = True, "", None
         hook.save()
         # A fresh start: deliveries that failed for good before do not count towards switching it off again.
@@ -206,7 +209,7 @@ def record_deliveries(event, resource, client_id, data_of):
 def queue_test_delivery(hook, data, actor=None):
     """Queue a test event for the hook (with "test": true) and return it; the worker sends it at once."""
     if not hook.active:
-        raise WrongStatus("This hook is switched off; reactivate it before sending a test event.")
+        raise WrongStatus(_("This hook is switched off; reactivate it before sending a test event."))
     with write_transaction():
         return WebhookDelivery.create(client=hook.client_id, hook=hook, event=hook.event,
                                       body=payload(hook, hook.event, data, utcnow(), test=True))
@@ -279,14 +282,18 @@ def deliver(delivery, now=None):
             )
         status_code = response.status_code
         if not 200 <= status_code < 300:
-            kind = "a redirect, which is not followed" if 300 <= status_code < 400 else "not a 2xx answer"
-            problem = f"The receiver answered HTTP {status_code} ({kind})."
+            if 300 <= status_code < 400:
+                problem = _("The receiver answered HTTP %(status)s (a redirect, which is not followed).",
+                            status=status_code)
+            else:
+                problem = _("The receiver answered HTTP %(status)s (not a 2xx answer).", status=status_code)
     except (ValidationFailed, ConnectorError) as error:
         problem = error.message
     except requests.exceptions.Timeout:
-        problem = f"The receiver did not answer within {_config('WEBHOOK_TIMEOUT'):g} seconds."
+        problem = _("The receiver did not answer within %(seconds)s seconds.",
+                    seconds=format(_config("WEBHOOK_TIMEOUT"), "g"))
     except requests.exceptions.RequestException as error:
-        problem = f"The receiver could not be reached ({type(error).__name__})."
+        problem = _("The receiver could not be reached (%(error)s).", error=type(error).__name__)
     if problem:
         _record_failure(delivery, hook, status_code, problem, now)
         return "failed"
@@ -324,12 +331,12 @@ def retry_delivery(delivery, actor=None):
         updated = WebhookDelivery.update(status="retrying", attempts=0, next_attempt_at=None, failed_at=None).where(
             (WebhookDelivery.id == delivery.id) & (WebhookDelivery.status == "failed")).execute()
     if not updated:
-        raise WrongStatus("Only a delivery that failed for good can be tried again.")
+        raise WrongStatus(_("Only a delivery that failed for good can be tried again."))
     return WebhookDelivery.get_by_id(delivery.id)
 
 
 def delivery_of_hook(hook, delivery_id):
     delivery = WebhookDelivery.get_or_none((WebhookDelivery.id == delivery_id) & (WebhookDelivery.hook == hook))
     if delivery is None:
-        raise NotFound("Unknown delivery.")
+        raise NotFound(_("Unknown delivery."))
     return delivery

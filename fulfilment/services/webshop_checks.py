@@ -2,6 +2,9 @@
 
 The checks run in order; when one fails, those that depend on it are reported as not checked
 (with the reason) instead of failing with a confusing message of their own.
+
+Titles are shown in the reader's language whenever the checks are shown (they are found by the
+check's key); results and advice are written in the language of the person who ran the test.
 """
 
 import json
@@ -11,7 +14,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fulfilment.db import write_transaction
-from fulfilment.i18n import _, ngettext
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.models import PortalUser, Product, Webshop, utcnow
 from fulfilment.services import webshop_health, webshops
 from fulfilment.services.connectors.base import ConnectorError
@@ -24,13 +27,13 @@ RECENT_ORDERS = 20
 PORTAL_TEST_INTERVAL = timedelta(seconds=30)
 
 CHECKS = (
-    ("reachable", "Address reachable"),
-    ("secure", "Secure connection (TLS)"),
-    ("credentials", "Credentials accepted"),
-    ("read_orders", "Permission to read orders"),
-    ("recent_orders", "Recent orders readable"),
-    ("skus", "Products in recent orders known"),
-    ("update_orders", "Permission to update orders (for tracking codes)"),
+    ("reachable", _l("Address reachable")),
+    ("secure", _l("Secure connection (TLS)")),
+    ("credentials", _l("Credentials accepted")),
+    ("read_orders", _l("Permission to read orders")),
+    ("recent_orders", _l("Recent orders readable")),
+    ("skus", _l("Products in recent orders known")),
+    ("update_orders", _l("Permission to update orders (for tracking codes)")),
 )
 LABELS = dict(CHECKS)
 # The checks without which orders cannot be imported at all (unknown SKUs affect single orders only).
@@ -56,7 +59,7 @@ class _Run:
         self.results = {}
 
     def record(self, key, status, message):
-        self.results[key] = Check(key, LABELS[key], status, message)
+        self.results[key] = Check(key, str(LABELS[key]), status, str(message))
 
     def attempt(self, key, function, success):
         """Run one check; True when it passed. ``success`` is a message or a function of the result."""
@@ -79,7 +82,7 @@ class _Run:
 
 class TestedTooRecently(DomainError):
     http_status = 429
-    default_message = "The connection was tested a moment ago; wait half a minute before testing it again."
+    default_message = _l("The connection was tested a moment ago; wait half a minute before testing it again.")
 
 
 def run_connection_test(webshop, actor=None):
@@ -90,7 +93,7 @@ def run_connection_test(webshop, actor=None):
     """
     if isinstance(actor, PortalUser):
         if actor.client_id != webshop.client_id:
-            raise NotFound("This webshop does not exist or is not yours.")
+            raise NotFound(_("This webshop does not exist or is not yours."))
         last = Webshop.select(Webshop.last_test_at).where(Webshop.id == webshop.id).scalar()
         if last is not None and utcnow() - last < PORTAL_TEST_INTERVAL:
             raise TestedTooRecently()
@@ -116,26 +119,26 @@ def _run_checks(webshop, run):
     http = webshops.settings.http
     reach = lambda: probe_address(webshop.url, http.timeouts[0], http.allow_private_network)  # noqa: E731
     if not run.attempt("reachable", reach, lambda text: text):
-        run.skip_rest("Not checked: the shop could not be reached.")
+        run.skip_rest(_("Not checked: the shop could not be reached."))
         return
     secure = run.attempt("secure", lambda: probe_tls(webshop.url, http.timeouts[0], http.ca_bundle,
                                                      http.allow_private_network),
                          lambda text: text)
     if not secure and not (http.allow_http and urlsplit(webshop.url).scheme == "http"):
-        run.skip_rest("Not checked: without a secure connection the shop's keys are not sent.")
+        run.skip_rest(_("Not checked: without a secure connection the shop's keys are not sent."))
         return
     try:
         # Someone waits for the answer: one retry and ten seconds per request are enough to judge a shop.
         shop = connector_for(webshop, http=replace(http, retries=min(http.retries, 1), timeout=min(http.timeout, 10)))
     except DomainError as error:
         run.record("credentials", FAILED, error.message)
-        run.skip_rest("Not checked: no usable credentials are stored.")
+        run.skip_rest(_("Not checked: no usable credentials are stored."))
         return
     with closing(shop):
-        if not run.attempt("credentials", shop.verify_credentials, "The shop accepts the credentials."):
-            run.skip_rest("Not checked: the shop does not accept the credentials.")
+        if not run.attempt("credentials", shop.verify_credentials, _("The shop accepts the credentials.")):
+            run.skip_rest(_("Not checked: the shop does not accept the credentials."))
             return
-        if run.attempt("read_orders", shop.verify_read_orders, "The credentials may read orders."):
+        if run.attempt("read_orders", shop.verify_read_orders, _("The credentials may read orders.")):
             recent = []
 
             def read_recent():
@@ -145,52 +148,58 @@ def _run_checks(webshop, run):
             if run.attempt("recent_orders", read_recent, lambda text: text):
                 run.attempt("skus", lambda: _check_skus(webshop.client, recent), lambda text: text)
             else:
-                run.record("skus", SKIPPED, "Not checked: no recent orders could be read.")
+                run.record("skus", SKIPPED, _("Not checked: no recent orders could be read."))
         else:
-            run.record("recent_orders", SKIPPED, "Not checked: the credentials may not read orders.")
-            run.record("skus", SKIPPED, "Not checked: the credentials may not read orders.")
+            run.record("recent_orders", SKIPPED, _("Not checked: the credentials may not read orders."))
+            run.record("skus", SKIPPED, _("Not checked: the credentials may not read orders."))
         run.attempt("update_orders", shop.verify_update_orders,
-                    "The credentials may update orders, so tracking codes can go back to the shop.")
+                    _("The credentials may update orders, so tracking codes can go back to the shop."))
 
 
 def _describe_recent(recent):
     unreadable = [order for order in recent if order.problem]
     if unreadable:
-        raise ConnectorError(f"{len(unreadable)} of the {len(recent)} most recent orders could not be read. "
-                             f"{unreadable[0].problem}")
+        raise ConnectorError(ngettext("%(num)s of the %(total)s most recent orders could not be read. %(problem)s",
+                                      "%(num)s of the %(total)s most recent orders could not be read. %(problem)s",
+                                      len(unreadable), total=len(recent), problem=unreadable[0].problem))
     if not recent:
-        return "The shop has no orders yet; there is nothing to read."
-    return f"The {len(recent)} most recent order(s) were read."
+        return _("The shop has no orders yet; there is nothing to read.")
+    return ngettext("The most recent order was read.", "The %(num)s most recent orders were read.", len(recent))
 
 
 def _check_skus(client, recent):
     skus = sorted({line.sku for order in recent for line in order.lines if line.sku})
-    without_sku = sorted({line.name or "(no name)" for order in recent for line in order.lines if not line.sku})
+    without_sku = sorted({line.name or _("(no name)") for order in recent for line in order.lines if not line.sku})
     codes = Product.for_client(client).select(Product.product_code).where(Product.product_code.in_(skus))
     known = {code for (code,) in codes.tuples()} if skus else set()
     unknown = [sku for sku in skus if sku not in known]
     problems = []
     if unknown:
-        shown = ", ".join(unknown[:20]) + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else "")
-        problems.append(f"These SKUs from recent orders are not known as products: {shown}. Add products with these "
-                        "product codes, or orders with them cannot be imported.")
+        shown = ", ".join(unknown[:20])
+        if len(unknown) > 20:
+            shown = ngettext("%(skus)s and %(num)s more", "%(skus)s and %(num)s more", len(unknown) - 20, skus=shown)
+        problems.append(_("These SKUs from recent orders are not known as products: %(skus)s. Add products with "
+                          "these product codes, or orders with them cannot be imported.", skus=shown))
     if without_sku:
-        problems.append(f"These products in recent orders have no SKU in the shop: {', '.join(without_sku[:10])}. "
-                        "Give them the product code as SKU.")
+        problems.append(_("These products in recent orders have no SKU in the shop: %(names)s. Give them the "
+                          "product code as SKU.", names=", ".join(without_sku[:10])))
     if problems:
         raise ConnectorError(" ".join(problems))
     if not skus:
-        return "The recent orders hold no products to compare."
-    return f"All {len(skus)} SKU(s) in recent orders are known products."
+        return _("The recent orders hold no products to compare.")
+    return ngettext("The SKU in recent orders is a known product.",
+                    "All %(num)s SKUs in recent orders are known products.", len(skus))
 
 
 def last_test_checks(webshop):
     """The checks of the webshop's last connection test ([] when it was never tested)."""
     try:
         stored = json.loads(webshop.last_test_result or "[]")
-        return [Check(**item) for item in stored]
+        checks = [Check(**item) for item in stored]
     except (TypeError, ValueError):
         return []
+    # The title in the reader's language; the result stays as written when the test ran.
+    return [replace(check, label=str(LABELS.get(check.key, check.label))) for check in checks]
 
 
 

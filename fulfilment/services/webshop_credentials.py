@@ -8,6 +8,7 @@ import json
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from fulfilment.i18n import _, _l
 from fulfilment.services.errors import DomainError
 
 _cipher = None
@@ -19,7 +20,7 @@ class InvalidWebshopKey(ValueError):
 
 class CredentialsUnavailable(DomainError):
     http_status = 409
-    default_message = "No credentials are stored for this webshop; enter them in the webshop's settings."
+    default_message = _l("No credentials are stored for this webshop; enter them in the webshop's settings.")
 
 
 def configure(keys_text):
@@ -55,10 +56,10 @@ def decrypt_credentials(token):
     try:
         values = json.loads(_bound_cipher().decrypt(token.encode()))
     except (InvalidToken, ValueError):
-        raise CredentialsUnavailable(
+        raise CredentialsUnavailable(_(
             "The stored credentials of this webshop cannot be read with the current FULFILMENT_WEBSHOP_KEY "
             "(was the key changed?). Enter them again in the webshop's settings."
-        ) from None
+        )) from None
     if not isinstance(values, dict):
         raise CredentialsUnavailable()
     return values

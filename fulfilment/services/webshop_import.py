@@ -12,16 +12,22 @@ At most once: each order is imported in its own transaction that first claims th
 (webshop, foreign id) row. Two imports running at once meet on that unique row: on SQLite the
 second waits for the write lock and then sees the first one's row; on PostgreSQL its insert
 waits and then fails with an IntegrityError, which means "the other import has it".
+
+Reasons are stored as text people read (the portal's webshop orders, the client's e-mail). In a
+request they are written in the reader's language; the periodic import (no request) writes them
+in the client's language, as the client is the one who acts on them.
 """
 
 import logging
 from collections import Counter
-from contextlib import closing
+from contextlib import closing, nullcontext
 from datetime import timedelta
 
+from flask import has_request_context
 from peewee import IntegrityError
 
 from fulfilment.db import locked, write_transaction
+from fulfilment.i18n import LANGUAGE_CODES, _, _l, force_locale, ngettext
 from fulfilment.models import Order, Product, WebshopOrder, utcnow
 from fulfilment.services import events, orders, webshop_health
 from fulfilment.services.addresses import DELIVERY_FIELDS
@@ -43,20 +49,20 @@ _STATUS_OF = {IMPORTED: "imported", IGNORED: "ignored", SKIPPED: "error"}
 
 
 class WebshopSwitchedOff(WrongStatus):
-    default_message = "This webshop connection is switched off; switch it on to import its orders."
+    default_message = _l("This webshop connection is switched off; switch it on to import its orders.")
 
 
 class ImportSummary(Counter):
     """How many orders of one import ended which way."""
 
     def describe(self):
-        parts = [f"{self[IMPORTED]} imported"]
+        parts = [_("%(num)s imported", num=self[IMPORTED])]
         if self[SKIPPED]:
-            parts.append(f"{self[SKIPPED]} skipped (see Webshop orders for why)")
+            parts.append(_("%(num)s skipped (see Webshop orders for why)", num=self[SKIPPED]))
         if self[IGNORED]:
-            parts.append(f"{self[IGNORED]} ignored")
+            parts.append(_("%(num)s ignored", num=self[IGNORED]))
         if self[SEEN_BEFORE]:
-            parts.append(f"{self[SEEN_BEFORE]} imported before")
+            parts.append(_("%(num)s imported before", num=self[SEEN_BEFORE]))
         return ", ".join(parts)
 
 
@@ -67,11 +73,13 @@ def import_orders(webshop, actor=None, connector=None):
     imported, and the next run asks again from the same point.
     """
     if not webshop.active:
-        raise WebshopSwitchedOff(f"Webshop {webshop.name} is switched off; switch it on to import its orders.")
+        raise WebshopSwitchedOff(_("Webshop %(name)s is switched off; switch it on to import its orders.",
+                                   name=webshop.name))
     started = utcnow()
     since = webshop.last_import_at - OVERLAP if webshop.last_import_at else None
     summary = ImportSummary()
-    with webshop_health.watching(webshop), closing(connector or connector_for(webshop)) as shop:
+    with speaking_for(webshop.client), webshop_health.watching(webshop), \
+            closing(connector or connector_for(webshop)) as shop:
         for page in shop.order_pages(since, created_after=webshop.created_at - HISTORY):
             for shop_order in page:
                 summary[import_shop_order(webshop, shop_order, actor)] += 1
@@ -80,13 +88,21 @@ def import_orders(webshop, actor=None, connector=None):
     return summary
 
 
+def speaking_for(client):
+    """Outside a request, write texts in the client's language (inside one, the reader's is used)."""
+    if has_request_context() or client.language not in LANGUAGE_CODES:
+        return nullcontext()
+    return force_locale(client.language)
+
+
 def retry_webshop_order(seen, actor=None):
     """Ask the shop for one skipped or ignored order again and import it if it can be now."""
     if seen.status == "imported":
-        raise WrongStatus(f"Webshop order {seen.foreign_number} was imported already.")
+        raise WrongStatus(_("Webshop order %(number)s was imported already.", number=seen.foreign_number))
     webshop = seen.webshop
     if not webshop.active:
-        raise WebshopSwitchedOff(f"Webshop {webshop.name} is switched off; switch it on to import its orders.")
+        raise WebshopSwitchedOff(_("Webshop %(name)s is switched off; switch it on to import its orders.",
+                                   name=webshop.name))
     with closing(connector_for(webshop)) as shop:
         shop_order = shop.fetch_order(seen.foreign_id)
     return import_shop_order(webshop, shop_order, actor)
@@ -155,19 +171,20 @@ def _import(webshop, shop_order, actor):
 def match_products(client, shop_lines):
     """([(product, amount, price)], "") for the order's lines, or (None, reason) when they cannot be matched."""
     if not shop_lines:
-        return None, "The order has no products."
-    without_sku = [line.name or "(no name)" for line in shop_lines if not line.sku]
+        return None, _("The order has no products.")
+    without_sku = [line.name or _("(no name)") for line in shop_lines if not line.sku]
     if without_sku:
         names = ", ".join(f"“{name}”" for name in without_sku[:3])
-        return None, f"No SKU in the shop for {names}, so it cannot be matched to a product."
+        return None, _("No SKU in the shop for %(names)s, so it cannot be matched to a product.", names=names)
     lines = ShopConnector.grouped_lines(shop_lines)
     codes = [line.sku for line in lines]
     products = {p.product_code: p for p in Product.for_client(client).where(Product.product_code.in_(codes))}
     unknown = [code for code in codes if code not in products]
     if unknown:
-        label = "Unknown SKU" if len(unknown) == 1 else "Unknown SKUs"
-        return None, f"{label} {', '.join(unknown)}: no product with this product code. Add it, then try again."
+        return None, ngettext("Unknown SKU %(skus)s: no product with this product code. Add it, then try again.",
+                              "Unknown SKUs %(skus)s: no product with this product code. Add it, then try again.",
+                              len(unknown), skus=", ".join(unknown))
     inactive = [code for code in codes if not products[code].active]
     if inactive:
-        return None, f"Product {', '.join(inactive)} is inactive; activate it, then try again."
+        return None, _("Product %(codes)s is inactive; activate it, then try again.", codes=", ".join(inactive))
     return [(products[line.sku], line.quantity, line.price) for line in lines], ""

@@ -13,6 +13,7 @@ from contextlib import closing
 from datetime import timedelta
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _
 from fulfilment.models import Order, Shipment, Webshop, utcnow
 from fulfilment.services import webshops
 from fulfilment.services.connectors.base import TrackingUpdate
@@ -77,7 +78,7 @@ def retry_tracking(shipment, actor=None):
             webshop_push_status="pending", webshop_push_attempts=0, webshop_push_next_at=None,
         ).where((Shipment.id == shipment.id) & (Shipment.webshop_push_status == "failed")).execute()
     if not updated:
-        raise WrongStatus("Only a shipment whose webshop could not be told can be sent again.")
+        raise WrongStatus(_("Only a shipment whose webshop could not be told can be sent again."))
     return Shipment.get_by_id(shipment.id)
 
 
@@ -126,7 +127,8 @@ def _record_failure(shipment, message):
         give_up = attempts >= webshops.settings.push_max_attempts
         next_at = None if give_up else utcnow() + retry_delay(attempts)
         if give_up:
-            message += f" Gave up after {attempts} attempts; use “Tell the webshop again” once this is fixed."
+            message = _("%(problem)s Gave up after %(attempts)s attempts; use “Tell the webshop again” once this is "
+                        "fixed.", problem=message, attempts=attempts)
         Shipment.update(
             webshop_push_status="failed", webshop_push_attempts=attempts, webshop_push_error=message,
             webshop_push_next_at=next_at,

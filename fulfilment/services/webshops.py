@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from fulfilment.db import write_transaction
+from fulfilment.i18n import _, _l
 from fulfilment.models import PLATFORMS, PortalUser, Webshop
 from fulfilment.services import webshop_credentials
 from fulfilment.services.connectors import CONNECTORS
@@ -21,7 +22,7 @@ MAX_CREDENTIAL_LENGTH = 512
 
 class WebshopNotAllowed(DomainError):
     http_status = 403
-    default_message = "Adding or changing webshops needs access to product management; ask the warehouse."
+    default_message = _l("Adding or changing webshops needs access to product management; ask the warehouse.")
 
 
 @dataclass
@@ -48,8 +49,8 @@ def init_app(app):
 
 
 def credential_fields(platform):
-    """{field: label} of the credentials a platform needs."""
-    return CONNECTORS[platform].credential_fields
+    """{field: label} of the credentials a platform needs (labels in the reader's language)."""
+    return {name: str(label) for name, label in CONNECTORS[platform].credential_fields.items()}
 
 
 def clean_url(url):
@@ -60,12 +61,13 @@ def clean_url(url):
     parts = urlsplit(text)
     allowed = ("https", "http") if settings.http.allow_http else ("https",)
     if parts.scheme not in allowed:
-        raise ValidationFailed("The shop's address must start with https:// (credentials are only sent encrypted).")
+        raise ValidationFailed(_("The shop's address must start with https:// (credentials are only sent "
+                                 "encrypted)."))
     if not parts.hostname or parts.username or parts.password or " " in text:
-        raise ValidationFailed("Enter the shop's address like https://www.example-shop.com.")
+        raise ValidationFailed(_("Enter the shop's address like https://www.example-shop.com."))
     cleaned = urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
     if len(cleaned) > 255:
-        raise ValidationFailed("The shop's address is too long.")
+        raise ValidationFailed(_("The shop's address is too long."))
     return cleaned
 
 
@@ -76,19 +78,23 @@ def _clean_credentials(platform, credentials):
     given = {name: value.strip() for name, value in given.items()}
     if not any(given.values()):
         return {}
-    missing = [label for name, label in fields.items() if not given[name]]
+    missing = [label.lower() for name, label in fields.items() if not given[name]]
+    if len(missing) == 1:
+        raise ValidationFailed(_("Enter the %(field)s as well.", field=missing[0]))
     if missing:
-        raise ValidationFailed(f"Enter the {' and the '.join(label.lower() for label in missing)} as well.")
+        raise ValidationFailed(_("Enter the %(first)s and the %(second)s as well.", first=", ".join(missing[:-1]),
+                                 second=missing[-1]))
     for name, value in given.items():
         if len(value) > MAX_CREDENTIAL_LENGTH or any(ch.isspace() for ch in value):
-            raise ValidationFailed(f"The {fields[name].lower()} is not valid: copy it again without spaces.")
+            raise ValidationFailed(_("The %(field)s is not valid: copy it again without spaces.",
+                                     field=fields[name].lower()))
     return given
 
 
 def _check_actor_may_manage(client, actor):
     if isinstance(actor, PortalUser):
         if actor.client_id != client.id:
-            raise WebshopNotAllowed("This webshop belongs to another client.")
+            raise WebshopNotAllowed(_("This webshop belongs to another client."))
         if not client.product_management:
             raise WebshopNotAllowed()
 
@@ -100,19 +106,23 @@ def save_webshop(webshop, *, client, platform, name, url, active=True, credentia
     are stored encrypted. Left empty when changing a webshop, the stored ones are kept.
     """
     if platform not in PLATFORM_NAMES:
-        raise ValidationFailed("Choose the shop's platform: WooCommerce or Shopify.")
+        raise ValidationFailed(_("Choose the shop's platform: WooCommerce or Shopify."))
     _check_actor_may_manage(client, actor)
     if webshop is not None:
         _check_actor_may_manage(webshop.client, actor)
     name = (name or "").strip()
     if not name or len(name) > 255:
-        raise ValidationFailed("Give the webshop a name (at most 255 characters).")
+        raise ValidationFailed(_("Give the webshop a name (at most 255 characters)."))
     url = clean_url(url)
     cleaned = _clean_credentials(platform, credentials)
     platform_changed = webshop is not None and webshop.platform != platform
     if not cleaned and (webshop is None or platform_changed or not webshop.credentials_encrypted):
-        labels = " and ".join(label.lower() for label in credential_fields(platform).values())
-        raise ValidationFailed(f"Enter the {labels} of the {PLATFORM_NAMES[platform]} shop.")
+        labels = [label.lower() for label in credential_fields(platform).values()]
+        if len(labels) == 1:
+            raise ValidationFailed(_("Enter the %(field)s of the %(platform)s shop.", field=labels[0],
+                                     platform=PLATFORM_NAMES[platform]))
+        raise ValidationFailed(_("Enter the %(first)s and %(second)s of the %(platform)s shop.",
+                                 first=", ".join(labels[:-1]), second=labels[-1], platform=PLATFORM_NAMES[platform]))
     with write_transaction():
         if webshop is None:
             webshop = Webshop(client=client)
@@ -131,11 +141,11 @@ def save_webshop(webshop, *, client, platform, name, url, active=True, credentia
 def credential_hint(webshop):
     """'consumer key ck_…3f9a, consumer secret cs_…0b1c' — enough to recognise, never the secret itself."""
     if not webshop.credentials_encrypted:
-        return "none stored"
+        return _("none stored")
     try:
         values = webshop_credentials.decrypt_credentials(webshop.credentials_encrypted)
     except webshop_credentials.CredentialsUnavailable:
-        return "unreadable: enter them again"
+        return _("unreadable: enter them again")
     fields = credential_fields(webshop.platform)
     return ", ".join(f"{label.lower()} {webshop_credentials.mask(values.get(name))}" for name, label in fields.items())
 

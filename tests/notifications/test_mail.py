@@ -1,9 +1,11 @@
 """Client e-mails: written in the event's transaction, sent by the worker to a real SMTP server on 127.0.0.1."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from fulfilment.i18n import force_locale
 from fulfilment.models import OutboxMail, utcnow
 from fulfilment.services import (
     notifications,
@@ -17,6 +19,7 @@ from fulfilment.services import (
 from fulfilment.services.connectors.base import ShopLine, ShopOrder
 from fulfilment.services.errors import ValidationFailed
 from fulfilment.services.webshop_import import import_shop_order
+from fulfilment.vocabulary import status_label
 from tests import factories
 from tests.factories import ADDRESS
 
@@ -43,13 +46,13 @@ EXPECTED = {
     },
     "nl": {
         "order_backordered": ("wacht op voorraad", "nabestelling"),
-        "shipment_sent": ("Zending verstuurd", "Track & trace-code: 3SNOTIFY1", "pakbon"),
+        "shipment_sent": ("Zending verstuurd", "Trackingcode: 3SNOTIFY1", "pakbon"),
         "purchase_order_received": ("Inkooporder", "ontvangen (niet compleet)", "Binnengekomen:",
                                     "Nog niet binnen:", "2 van 4 x BOX"),
         "backorder_served": ("Nabestelling uitgeleverd", "gepickt"),
         "return_status_changed": ("Retour", "Bericht van het magazijn", "Refund approved, thank you"),
         "return_received": ("Retour", "ontvangen", "terug op voorraad"),
-        "webshop_import_error": ("Webshoporder", "kon niet worden ingelezen", "Unknown SKU NOPE-1"),
+        "webshop_import_error": ("Webshopbestelling", "kon niet worden geïmporteerd", "Unknown SKU NOPE-1"),
         "webshop_connection_failed": ("koppeling", "werkt niet"),
         "webshop_connection_recovered": ("werkt weer",),
         "low_stock_digest": ("Lage voorraad", "vrije voorraad", "BOX", "geen uitlevering"),
@@ -262,3 +265,45 @@ def test_demo_warehouse_shows_client_mail_waiting_in_the_outbox(in_app):
     assert {"shipment_sent", "purchase_order_received"} <= {mail.kind for mail in mails}
     # Trailhead has no portal access: its login gets no mail.
     assert "ops@trailhead.example" not in {mail.recipient for mail in mails}
+
+
+@pytest.mark.parametrize("language, subject_words, text_words, html_words, english_only", [
+    ("nl", ("Lage voorraad: 1 product op 4 mrt 2026",),
+     ("Beste ann,", "vrije voorraad 1.500 stuks of minder", "MUG Mok: 1.200 vrij, 2.345 verstuurd in 30 dagen, "
+      "voorraad voor 12,5 dagen", "Je ontvangt deze e-mail"),
+     ('<td style="padding: 4px; text-align: right;">1.200</td>', "12,5", "welke berichten je wilt ontvangen"),
+     ("1,200", "12.5", "Dear", " u ")),
+    ("en", ("Low stock: 1 product(s) on 4 Mar 2026",),
+     ("Dear ann,", "1,500 or fewer", "MUG Mok: 1,200 free, 2,345 shipped in 30 days, 12.5 day(s) of cover"),
+     ('<td style="padding: 4px; text-align: right;">1,200</td>', "12.5"),
+     ("1.200", "12,5", "Beste")),
+])
+def test_a_mail_shows_numbers_and_dates_the_readers_way(in_app, language, subject_words, text_words, html_words,
+                                                      english_only):
+    product = SimpleNamespace(product_code="MUG", name="Mok")
+    context = {"rows": [(product, 1200, 2345, 12.5)], "threshold": 1500, "days": 30, "today": date(2026, 3, 4),
+               "link": "http://portal.test/p", "settings_link": "http://portal.test/s",
+               "user": SimpleNamespace(username="ann"), "client": SimpleNamespace(name="Koffie")}
+
+    subject, text, html = outbox.render_mail("low_stock_digest", language, context)
+
+    for words in subject_words:
+        assert words in subject
+    for words in text_words:
+        assert words in " ".join(text.split())
+    for words in html_words:
+        assert words in html
+    for words in english_only:
+        assert words not in text + html
+
+
+def test_a_dutch_return_mail_names_the_status_as_the_portal_does(in_app):
+    context = {"ret": SimpleNamespace(number="RT0001", name=""), "log": None, "status": "completed",
+               "link": "http://portal.test/r", "settings_link": "http://portal.test/s",
+               "user": SimpleNamespace(username="ann"), "client": SimpleNamespace(name="Koffie")}
+    with force_locale("nl"):
+        label = status_label("completed")
+    subject, text, html = outbox.render_mail("return_status_changed", "nl", context)
+    assert label != "completed"
+    assert subject == f"Retour RT0001: {label}"
+    assert f"is nu: {label}." in text and f"<strong>{label}</strong>" in html

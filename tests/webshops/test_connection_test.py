@@ -4,6 +4,7 @@ import socket
 
 import pytest
 
+from fulfilment.i18n import force_locale
 from fulfilment.models import Webshop
 from fulfilment.services import webshops
 from fulfilment.services.connectors.base import InsecureConnection
@@ -54,7 +55,7 @@ def test_a_good_woocommerce_shop_passes_every_check(trusted, secure_woo, shop_cl
     assert [check.key for check in checks] == [key for key, _ in CHECKS]
     assert _results(checks) == {key: "passed" for key, _ in CHECKS}
     assert "is valid until" in _message(checks, "secure")
-    assert _message(checks, "skus") == "All 2 SKU(s) in recent orders are known products."
+    assert _message(checks, "skus") == "All 2 SKUs in recent orders are known products."
     stored = Webshop.get_by_id(webshop.id)
     assert stored.last_test_passed is True and stored.last_test_at is not None
     assert [c.status for c in last_test_checks(stored)] == ["passed"] * len(CHECKS)
@@ -281,3 +282,25 @@ def test_a_portal_user_tests_only_its_own_webshops_and_not_twice_in_a_row(woo, w
     with pytest.raises(TestedTooRecently):
         run_connection_test(woo_webshop, actor=own)
     assert run_connection_test(woo_webshop)  # staff are not limited
+
+
+def test_a_dutch_reader_gets_the_connection_test_in_dutch_and_the_titles_follow_each_reader(app, woo, woo_webshop):
+    woo.add_order(lines=[("SKU-1", 1), ("MUG-XL", 1)])
+
+    with app.test_request_context(), force_locale("nl"):
+        checks = run_connection_test(woo_webshop)
+
+    assert [check.label for check in checks] == [
+        "Adres bereikbaar", "Beveiligde verbinding (TLS)", "Inloggegevens geaccepteerd",
+        "Toestemming om bestellingen te lezen", "Recente bestellingen leesbaar",
+        "Producten in recente bestellingen bekend", "Toestemming om bestellingen bij te werken (voor trackingcodes)"]
+    assert _message(checks, "reachable") == "127.0.0.1 antwoordt."
+    assert _message(checks, "secure").startswith("Het adres begint met http://, dus niets wat naar de shop gaat")
+    assert _message(checks, "credentials") == "De shop accepteert de inloggegevens."
+    assert "niet bekend als product: MUG-XL" in _message(checks, "skus")
+    assert not [check for check in checks if "the shop" in check.message or "orders" in check.message]
+    # Stored: an English reader sees the titles in English, the advice as it was written for the Dutch client.
+    with app.test_request_context(), force_locale("en"):
+        stored = last_test_checks(Webshop.get_by_id(woo_webshop.id))
+    assert stored[0].label == "Address reachable"
+    assert stored[2].message == "De shop accepteert de inloggegevens."

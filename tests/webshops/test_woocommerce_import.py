@@ -257,3 +257,17 @@ def test_stock_is_allocated_and_the_rest_backordered(woo, woo_webshop, shop_clie
 def test_the_connector_never_shows_credentials_in_its_repr(woo_webshop, woo):
     with closing(webshops.connector_for(woo_webshop)) as shop:
         assert woo.consumer_secret not in repr(shop) and woo.consumer_key not in repr(shop)
+
+
+def test_the_periodic_import_writes_a_dutch_clients_reasons_in_dutch(app, woo, woo_webshop, shop_client):
+    shop_client.language = "nl"
+    shop_client.save()
+    unknown = woo.add_order(lines=[("MUG-XL", 1)])
+
+    with app.app_context():  # as the worker runs it: no request, so nobody's browser language
+        summary = _import(Webshop.get_by_id(woo_webshop.id))
+
+    seen = _seen(woo_webshop)
+    assert seen[str(unknown["id"])].reason == ("Onbekende SKU MUG-XL: er is geen product met deze productcode. "
+                                               "Voeg het toe en probeer het opnieuw.")
+    assert summary[SKIPPED] == 1

@@ -8,6 +8,7 @@ Its errors carry a message a shop owner can act on; they never contain credentia
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fulfilment.i18n import _l
 from fulfilment.services.errors import DomainError
 
 
@@ -15,7 +16,7 @@ class ConnectorError(DomainError):
     """The shop could not be asked or did not answer usefully."""
 
     http_status = 502
-    default_message = "The webshop could not be reached."
+    default_message = _l("The webshop could not be reached.")
 
 
 class ShopUnreachable(ConnectorError):

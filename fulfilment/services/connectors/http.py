@@ -39,6 +39,8 @@ from urllib3.exceptions import SSLError as Urllib3SSLError
 from urllib3.util import connection as urllib3_connection
 from urllib3.util.retry import Retry
 
+from fulfilment.formatting import format_date
+from fulfilment.i18n import _, ngettext
 from fulfilment.services.connectors.base import (
     ConnectorError,
     InsecureConnection,
@@ -107,19 +109,19 @@ def address_problem(address):
         if ip.ipv4_mapped is not None:
             return address_problem(ip.ipv4_mapped)
         if ip in NAT64_PREFIXES[1]:
-            return "a local NAT64 translator"
+            return _("a local NAT64 translator")
         if ip in NAT64_PREFIXES[0]:
             return address_problem(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         if ip in SIX_TO_FOUR:
             return address_problem(ip.sixtofour)
     if ip.is_loopback:
-        return "it is this server itself"
+        return _("it is this server itself")
     if ip.is_link_local:
-        return "a link-local address, such as a cloud metadata service"
+        return _("a link-local address, such as a cloud metadata service")
     if ip.is_multicast:
-        return "a multicast address"
+        return _("a multicast address")
     if not ip.is_global:
-        return "a private or reserved range"
+        return _("a private or reserved range")
     return ""
 
 
@@ -138,17 +140,21 @@ def checked_addresses(url, allow_private_network=False):
     try:
         addresses = list(dict.fromkeys(resolve_host(host, port)))
     except (socket.gaierror, UnicodeError):
-        raise ShopUnreachable(f"The address {host} could not be found. Check the shop's address for typing "
-                              "errors.") from None
+        raise _not_found(host) from None
     if not addresses:
-        raise ShopUnreachable(f"The address {host} could not be found. Check the shop's address for typing errors.")
+        raise _not_found(host)
     if not allow_private_network:
         for address in addresses:
             problem = address_problem(address)
             if problem:
-                raise ShopUnreachable(f"The address {host} points into a private network, not to the internet "
-                                      f"({problem}). Enter the shop's public address.")
+                raise ShopUnreachable(_("The address %(host)s points into a private network, not to the internet "
+                                        "(%(problem)s). Enter the shop's public address.", host=host, problem=problem))
     return tuple(addresses)
+
+
+def _not_found(host):
+    return ShopUnreachable(_("The address %(host)s could not be found. Check the shop's address for typing errors.",
+                             host=host))
 
 
 def checked_address(url, allow_private_network=False):
@@ -297,11 +303,11 @@ class ShopHttp:
             raise redirect_refused(response, url)
         if response.status_code in RETRY_STATUSES:
             times = self.settings.retries + 1 if idempotent else 1
-            times = f" {times} times" if times > 1 else ""
-            raise ShopFailed(
-                f"The shop answered with an error (HTTP {response.status_code}){times}. "
-                "It may be busy or having problems; we will try again later."
-            )
+            raise ShopFailed(ngettext(
+                "The shop answered with an error (HTTP %(status)s). It may be busy or having problems; we will try "
+                "again later.",
+                "The shop answered with an error (HTTP %(status)s) %(num)s times. It may be busy or having problems; "
+                "we will try again later.", times, status=response.status_code))
         return response
 
     def _wait_before_retry(self, attempt, response):
@@ -329,24 +335,28 @@ class ShopRedirected(ConnectorError):
 def redirect_refused(response, url):
     location = response.headers.get("Location", "")
     target = urlsplit(requests.compat.urljoin(url, location)) if location else None
-    where = f" to {target.scheme}://{target.netloc}" if target and target.netloc else ""
     host = urlsplit(url).hostname
     same_host = target is not None and target.hostname == host
-    advice = ("Enter the shop's address exactly as the shop itself uses it (for example with or without www., "
-              "https://)." if same_host else
-              "If that is the shop's real address, enter it as the shop's address; otherwise ask whoever runs "
-              "the shop why it sends its visitors elsewhere.")
-    return ShopRedirected(f"The shop at {host} answered with a redirect (HTTP {response.status_code}){where}. "
-                          f"Redirects are not followed, so the shop's keys only ever go to the address entered. "
-                          f"{advice}")
+    advice = (_("Enter the shop's address exactly as the shop itself uses it (for example with or without www., "
+                "https://).") if same_host else
+              _("If that is the shop's real address, enter it as the shop's address; otherwise ask whoever runs "
+                "the shop why it sends its visitors elsewhere."))
+    if target and target.netloc:
+        return ShopRedirected(_("The shop at %(host)s answered with a redirect (HTTP %(status)s) to %(target)s. "
+                                "Redirects are not followed, so the shop's keys only ever go to the address entered. "
+                                "%(advice)s", host=host, status=response.status_code,
+                                target=target.scheme + "://" + target.netloc, advice=advice))
+    return ShopRedirected(_("The shop at %(host)s answered with a redirect (HTTP %(status)s). Redirects are not "
+                            "followed, so the shop's keys only ever go to the address entered. %(advice)s",
+                            host=host, status=response.status_code, advice=advice))
 
 
 def refuse_plain_http(url, settings):
     if urlsplit(url).scheme != "https" and not settings.allow_http:
-        raise InsecureConnection(
+        raise InsecureConnection(_(
             "The shop's address starts with http://, and its keys are only ever sent over an encrypted "
             "https:// connection. Change the address to https://."
-        )
+        ))
 
 
 def refuse_private_network(url, allowed=False):
@@ -354,17 +364,17 @@ def refuse_private_network(url, allowed=False):
     return checked_address(url, allowed)
 
 
-def json_of(response, what="the request"):
+def json_of(response, what=None):
     """The response's JSON body, or UnreadableAnswer saying what came instead."""
     try:
         return response.json()
     except ValueError:
         start = " ".join(response.text[:40].split())
-        raise UnreadableAnswer(
-            f"The shop answered {what} with something that is not the data its API sends "
-            f"(it starts with {start!r}). Check that the address is the shop's own address and that its "
-            "API is switched on."
-        ) from None
+        raise UnreadableAnswer(_(
+            "The shop answered %(what)s with something that is not the data its API sends (it starts with "
+            "%(start)s). Check that the address is the shop's own address and that its API is switched on.",
+            what=what or _("the request"), start=repr(start),
+        )) from None
 
 
 def _causes(error):
@@ -391,22 +401,28 @@ def describe_failure(error, url, settings):
     if certificate is not None:
         return InsecureConnection(explain_certificate_error(certificate, host))
     if caused_by(requests.exceptions.SSLError, Urllib3SSLError, ssl.SSLError):
-        return InsecureConnection(
-            f"The secure connection (TLS) to {host} failed. The shop's https:// setup is broken; ask its "
-            "hosting provider to check the certificate."
-        )
+        return _tls_failed(host)
     if caused_by(NameResolutionError, socket.gaierror):
-        return ShopUnreachable(f"The address {host} could not be found. Check the shop's address for typing errors.")
+        return _not_found(host)
     if caused_by(ConnectTimeoutError, requests.exceptions.ConnectTimeout):
-        return ShopUnreachable(f"{host} did not answer within {settings.timeouts[0]:g} seconds. "
-                               "Check that the shop is online.")
+        return _no_answer(host, settings.timeouts[0])
     if caused_by(ReadTimeoutError, requests.exceptions.ReadTimeout):
-        return ShopFailed(f"{host} did not answer within {settings.timeout:g} seconds. The shop may be "
-                          "overloaded; we will try again later.")
+        return ShopFailed(_("%(host)s did not answer within %(seconds)s seconds. The shop may be overloaded; we will "
+                            "try again later.", host=host, seconds=format(settings.timeout, "g")))
     if caused_by(NewConnectionError, ConnectionRefusedError, requests.exceptions.ConnectionError):
-        return ShopUnreachable(f"{host} could not be reached (the connection was refused or broken). "
-                               "Check the address, and that the shop is online.")
-    return ShopUnreachable(f"{host} could not be reached ({type(error).__name__}).")
+        return ShopUnreachable(_("%(host)s could not be reached (the connection was refused or broken). Check the "
+                                 "address, and that the shop is online.", host=host))
+    return ShopUnreachable(_("%(host)s could not be reached (%(error)s).", host=host, error=type(error).__name__))
+
+
+def _tls_failed(host):
+    return InsecureConnection(_("The secure connection (TLS) to %(host)s failed. The shop's https:// setup is broken; "
+                                "ask its hosting provider to check the certificate.", host=host))
+
+
+def _no_answer(host, seconds):
+    return ShopUnreachable(_("%(host)s did not answer within %(seconds)s seconds. Check that the shop is online.",
+                             host=host, seconds=format(seconds, "g")))
 
 
 # --- the connection test's network checks ------------------------------------------------
@@ -415,7 +431,7 @@ def describe_failure(error, url, settings):
 def _host_and_port(url):
     parts = urlsplit(url)
     if not parts.hostname:
-        raise ShopUnreachable("The shop's address is incomplete. Enter it as https://www.example-shop.com.")
+        raise ShopUnreachable(_("The shop's address is incomplete. Enter it as https://www.example-shop.com."))
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
@@ -427,23 +443,21 @@ def probe_address(url, timeout, allow_private_network=False):
         with open_first(addresses, port, timeout):
             pass
     except TimeoutError:
-        raise ShopUnreachable(f"{host} did not answer within {timeout:g} seconds. Check that the shop is online.") \
-            from None
+        raise _no_answer(host, timeout) from None
     except OSError:
-        raise ShopUnreachable(
-            f"{host} refused the connection on port {port}. Check the address, and that the shop is online."
-        ) from None
-    return f"{host} answers."
+        raise ShopUnreachable(_("%(host)s refused the connection on port %(port)s. Check the address, and that the "
+                                "shop is online.", host=host, port=port)) from None
+    return _("%(host)s answers.", host=host)
 
 
 def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
     """Check the shop's certificate (trusted, current, for this name); return a sentence saying so."""
     host, port = _host_and_port(url)
     if urlsplit(url).scheme != "https":
-        raise InsecureConnection(
+        raise InsecureConnection(_(
             "The address starts with http://, so nothing sent to the shop is encrypted. Use the shop's https:// "
             "address; if the shop has no certificate yet, ask its hosting provider for one (Let's Encrypt is free)."
-        )
+        ))
     addresses = checked_addresses(url, allow_private_network)
     context = ssl.create_default_context(cafile=ca_bundle or requests.certs.where())
     try:
@@ -452,38 +466,53 @@ def probe_tls(url, timeout, ca_bundle=None, allow_private_network=False):
     except ssl.SSLCertVerificationError as error:
         raise InsecureConnection(explain_certificate_error(error, host)) from None
     except ssl.SSLError:
-        raise InsecureConnection(
-            f"The secure connection (TLS) to {host} failed. The shop's https:// setup is broken; ask its hosting "
-            "provider to check the certificate."
-        ) from None
+        raise _tls_failed(host) from None
     except OSError:
-        raise ShopUnreachable(f"{host} did not complete a secure connection within {timeout:g} seconds.") from None
+        raise ShopUnreachable(_("%(host)s did not complete a secure connection within %(seconds)s seconds.",
+                                host=host, seconds=format(timeout, "g"))) from None
     expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), UTC)
-    return f"The certificate of {host} is valid until {expires:%d %B %Y}."
+    return _("The certificate of %(host)s is valid until %(date)s.", host=host, date=format_date(expires.date()))
 
 
 # OpenSSL's verification codes we can explain in plain words.
-_CERTIFICATE_PROBLEMS = {
-    9: "is not valid yet. The shop's hosting provider must check it (or the server's clock)",
-    10: "has expired. The shop's hosting provider must renew it",
-    18: "is self-signed, so nobody can check that it really belongs to the shop. Ask the hosting provider for a "
-        "certificate from a trusted authority (Let's Encrypt is free)",
-    19: "is signed by an authority nobody trusts (a self-signed chain). Ask the hosting provider for a "
-        "certificate from a trusted authority (Let's Encrypt is free)",
-    20: "was issued by an authority we do not trust, or the server does not send the full certificate chain. "
-        "Ask the hosting provider to install the complete chain",
-    21: "was issued by an authority we do not trust, or the server does not send the full certificate chain. "
-        "Ask the hosting provider to install the complete chain",
-    62: "belongs to another address. Check the shop's address, or ask the hosting provider for a certificate "
-        "for this address",
-    64: "belongs to another address. Check the shop's address, or ask the hosting provider for a certificate "
-        "for this address",
-}
+def _not_valid_yet(host):
+    return _("The security certificate of %(host)s is not valid yet. The shop's hosting provider must check it (or "
+             "the server's clock).", host=host)
+
+
+def _expired(host):
+    return _("The security certificate of %(host)s has expired. The shop's hosting provider must renew it.", host=host)
+
+
+def _self_signed(host):
+    return _("The security certificate of %(host)s is self-signed, so nobody can check that it really belongs to "
+             "the shop. Ask the hosting provider for a certificate from a trusted authority (Let's Encrypt is free).",
+             host=host)
+
+
+def _untrusted_chain(host):
+    return _("The security certificate of %(host)s is signed by an authority nobody trusts (a self-signed chain). "
+             "Ask the hosting provider for a certificate from a trusted authority (Let's Encrypt is free).", host=host)
+
+
+def _incomplete_chain(host):
+    return _("The security certificate of %(host)s was issued by an authority we do not trust, or the server does "
+             "not send the full certificate chain. Ask the hosting provider to install the complete chain.", host=host)
+
+
+def _other_address(host):
+    return _("The security certificate of %(host)s belongs to another address. Check the shop's address, or ask the "
+             "hosting provider for a certificate for this address.", host=host)
+
+
+_CERTIFICATE_PROBLEMS = {9: _not_valid_yet, 10: _expired, 18: _self_signed, 19: _untrusted_chain,
+                         20: _incomplete_chain, 21: _incomplete_chain, 62: _other_address, 64: _other_address}
 
 
 def explain_certificate_error(error, host):
     problem = _CERTIFICATE_PROBLEMS.get(getattr(error, "verify_code", None))
     if problem:
-        return f"The security certificate of {host} {problem}."
-    detail = getattr(error, "verify_message", "") or "it could not be verified"
-    return f"The security certificate of {host} is not accepted ({detail}). Ask the shop's hosting provider to fix it."
+        return problem(host)
+    detail = getattr(error, "verify_message", "") or _("it could not be verified")
+    return _("The security certificate of %(host)s is not accepted (%(detail)s). Ask the shop's hosting provider to "
+             "fix it.", host=host, detail=detail)

@@ -13,6 +13,7 @@ import re
 import time
 from decimal import Decimal, InvalidOperation
 
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.services.connectors.base import (
     ConnectorError,
     CredentialsRejected,
@@ -179,7 +180,7 @@ class QueryTooCostly(ConnectorError):
 
 class ShopifyConnector(ShopConnector):
     platform = "shopify"
-    credential_fields = {"access_token": "Admin API access token"}
+    credential_fields = {"access_token": _l("Admin API access token")}
     # The sizes of the pages asked for (see SIZES: each keeps its query's requested cost in budget).
     page_size = SIZES["orders"]
     lines_per_order = SIZES["lines"]
@@ -207,12 +208,13 @@ class ShopifyConnector(ShopConnector):
             self._raise_for_status(response, what)
             body = json_of(response, what)
             if not isinstance(body, dict):
-                raise UnreadableAnswer(f"Shopify answered {what} with something that is not GraphQL data.")
+                raise UnreadableAnswer(_("Shopify answered %(what)s with something that is not GraphQL data.",
+                                         what=what))
             errors = body.get("errors")
             if not errors:
                 data = body.get("data")
                 if not isinstance(data, dict):
-                    raise UnreadableAnswer(f"Shopify answered {what} without data.")
+                    raise UnreadableAnswer(_("Shopify answered %(what)s without data.", what=what))
                 return data
             if isinstance(errors, str):
                 raise CredentialsRejected(self._token_rejected())
@@ -227,31 +229,38 @@ class ShopifyConnector(ShopConnector):
             if "ACCESS_DENIED" in codes:
                 scopes = sorted(set(re.findall(r"`(\w+)`", " ".join(str(e.get("message", "")) for e in errors
                                                                     if isinstance(e, dict)))))
-                needed = f"the scope {', '.join(scopes)}" if scopes else "the scope it needs"
-                raise PermissionMissing(f"The app may not access {what}. In the Shopify admin ({APP_SETTINGS} → "
-                                        f"Configuration), add {needed} and reinstall the app.")
+                if scopes:
+                    raise PermissionMissing(_("The app may not access %(what)s. In the Shopify admin (%(settings)s → "
+                                              "Configuration), add the scope %(scopes)s and reinstall the app.",
+                                              what=what, settings=APP_SETTINGS, scopes=", ".join(scopes)))
+                raise PermissionMissing(_("The app may not access %(what)s. In the Shopify admin (%(settings)s → "
+                                          "Configuration), add the scope it needs and reinstall the app.",
+                                          what=what, settings=APP_SETTINGS))
             first = next((e.get("message") for e in errors if isinstance(e, dict) and e.get("message")), "")
-            raise ConnectorError(f"Shopify refused {what}: {first or 'no reason given'}.")
+            raise ConnectorError(_("Shopify refused %(what)s: %(reason)s.", what=what,
+                                   reason=first or _("no reason given")))
 
     def _raise_for_status(self, response, what):
         status = response.status_code
         if status == 401:
             raise CredentialsRejected(self._token_rejected())
         if status == 403:
-            raise PermissionMissing(f"Shopify refused {what}: the app is not installed on this shop or lacks the "
-                                    f"permission. Check the app in the Shopify admin ({APP_SETTINGS}).")
+            raise PermissionMissing(_("Shopify refused %(what)s: the app is not installed on this shop or lacks the "
+                                      "permission. Check the app in the Shopify admin (%(settings)s).",
+                                      what=what, settings=APP_SETTINGS))
         if status == 404:
-            raise UnreadableAnswer(f"No Shopify shop answered at {self.url}. Use the shop's myshopify.com address, "
-                                   "e.g. https://your-shop.myshopify.com.")
+            raise UnreadableAnswer(_("No Shopify shop answered at %(url)s. Use the shop's myshopify.com address, "
+                                     "e.g. https://your-shop.myshopify.com.", url=self.url))
         if status in (402, 423):
-            raise ShopFailed("Shopify says this shop is frozen or locked (for example an unpaid Shopify bill); the "
-                             "shop owner must resolve it in the Shopify admin.")
+            raise ShopFailed(_("Shopify says this shop is frozen or locked (for example an unpaid Shopify bill); "
+                               "the shop owner must resolve it in the Shopify admin."))
         if status >= 400:
-            raise ConnectorError(f"Shopify refused {what} (HTTP {status}).")
+            raise ConnectorError(_("Shopify refused %(what)s (HTTP %(status)s).", what=what, status=status))
 
     def _token_rejected(self):
-        return (f"Shopify does not accept the access token. Copy the Admin API access token again in the Shopify "
-                f"admin ({APP_SETTINGS} → API credentials), or reinstall the app to get a new one.")
+        return _("Shopify does not accept the access token. Copy the Admin API access token again in the Shopify "
+                 "admin (%(settings)s → API credentials), or reinstall the app to get a new one.",
+                 settings=APP_SETTINGS)
 
     # --- reading orders --------------------------------------------------------------------
 
@@ -265,7 +274,7 @@ class ShopifyConnector(ShopConnector):
             search += f" created_at:>='{created_after.replace(microsecond=0).isoformat()}Z'"
         variables = {"orders": self.page_size, "after": None, "query": search, "sortKey": "UPDATED_AT",
                      "reverse": False, "lines": self.lines_per_order}
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             connection = self._orders(variables)
             yield [self._order(node) for node in connection["nodes"]]
             page_info = connection.get("pageInfo") or {}
@@ -288,9 +297,9 @@ class ShopifyConnector(ShopConnector):
 
     def fetch_order(self, foreign_id):
         data = self._graphql("OneOrder", ONE_ORDER, {"id": foreign_id, "lines": self.lines_per_order},
-                             f"order {foreign_id}")
+                             _("order %(id)s", id=foreign_id))
         if not isinstance(data.get("order"), dict):
-            raise ConnectorError(f"Shopify could not find order {foreign_id}; it may have been deleted.")
+            raise ConnectorError(_("Shopify could not find order %(id)s; it may have been deleted.", id=foreign_id))
         return self._order(data["order"])
 
     def _orders(self, variables):
@@ -298,7 +307,7 @@ class ShopifyConnector(ShopConnector):
         with an API version), ask again for half as many orders, down to one."""
         while True:
             try:
-                data = self._graphql("OrdersPage", ORDERS_PAGE, variables, "the list of orders")
+                data = self._graphql("OrdersPage", ORDERS_PAGE, variables, _("the list of orders"))
                 break
             except QueryTooCostly:
                 if variables["orders"] <= 1:
@@ -306,7 +315,7 @@ class ShopifyConnector(ShopConnector):
                 variables["orders"] = max(variables["orders"] // 2, 1)
         connection = data.get("orders")
         if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
-            raise UnreadableAnswer("Shopify answered the list of orders without orders.")
+            raise UnreadableAnswer(_("Shopify answered the list of orders without orders."))
         return connection
 
     def _line_nodes(self, order):
@@ -316,7 +325,7 @@ class ShopifyConnector(ShopConnector):
         while (connection.get("pageInfo") or {}).get("hasNextPage"):
             data = self._graphql("OrderLines", MORE_LINES, {"id": order["id"], "moreLines": self.lines_per_page,
                                                            "after": connection["pageInfo"]["endCursor"]},
-                                 f"the products of order {order.get('name')}")
+                                 _("the products of order %(number)s", number=order.get("name")))
             connection = data["order"]["lineItems"]
             nodes.extend(connection["nodes"])
         return nodes
@@ -324,7 +333,7 @@ class ShopifyConnector(ShopConnector):
     def _order(self, data):
         """Map a Shopify Order (the fields ORDER_FIELDS asks for) to a ShopOrder."""
         if not isinstance(data, dict) or not data.get("id"):
-            raise UnreadableAnswer("Shopify sent an order without an id; its answer is not order data.")
+            raise UnreadableAnswer(_("Shopify sent an order without an id; its answer is not order data."))
         foreign_id, number = str(data["id"]), str(data.get("name") or data["id"])
         try:
             address, billing = data.get("shippingAddress") or {}, data.get("billingAddress") or {}
@@ -352,8 +361,9 @@ class ShopifyConnector(ShopConnector):
                 for node in self._line_nodes(data) if node.get("requiresShipping", True)
             ]
         except (AttributeError, KeyError, TypeError, ValueError) as error:
-            return ShopOrder(foreign_id, number, problem=f"Shopify sent order {number} in a form we could not read "
-                                                         f"({type(error).__name__}: {error}).")
+            return ShopOrder(foreign_id, number, problem=_(
+                "Shopify sent order %(number)s in a form we could not read (%(error)s).", number=number,
+                error=": ".join((type(error).__name__, str(error)))))
         lines = [line for line in lines if line.quantity > 0]
         return ShopOrder(foreign_id, number, fields=fields, lines=lines, ignore_reason=_ignore_reason(data, lines))
 
@@ -361,7 +371,7 @@ class ShopifyConnector(ShopConnector):
 
     def _granted_scopes(self):
         if self._scopes is None:
-            data = self._graphql("Access", ACCESS, {}, "the app's permissions")
+            data = self._graphql("Access", ACCESS, {}, _("the app's permissions"))
             installation = data.get("currentAppInstallation") or {}
             self._scopes = {scope.get("handle") for scope in installation.get("accessScopes") or []
                             if isinstance(scope, dict)}
@@ -372,8 +382,9 @@ class ShopifyConnector(ShopConnector):
 
     def verify_read_orders(self):
         if not self._granted_scopes() & READ_SCOPES:
-            raise PermissionMissing(f"The app may not read orders. In the Shopify admin ({APP_SETTINGS} → "
-                                    "Configuration), add the scope read_orders and reinstall the app.")
+            raise PermissionMissing(_("The app may not read orders. In the Shopify admin (%(settings)s → "
+                                      "Configuration), add the scope read_orders and reinstall the app.",
+                                      settings=APP_SETTINGS))
 
     def verify_update_orders(self):
         scopes = self._granted_scopes()
@@ -383,9 +394,12 @@ class ShopifyConnector(ShopConnector):
         if not scopes & FULFILMENT_ORDER_SCOPES:
             missing.append("write_merchant_managed_fulfillment_orders")
         if missing:
-            raise PermissionMissing(f"The app may not mark orders as fulfilled, so tracking codes cannot go back. "
-                                    f"In the Shopify admin ({APP_SETTINGS} → Configuration), add the scope(s) "
-                                    f"{', '.join(missing)} and reinstall the app.")
+            raise PermissionMissing(ngettext(
+                "The app may not mark orders as fulfilled, so tracking codes cannot go back. In the Shopify admin "
+                "(%(settings)s → Configuration), add the scope %(scopes)s and reinstall the app.",
+                "The app may not mark orders as fulfilled, so tracking codes cannot go back. In the Shopify admin "
+                "(%(settings)s → Configuration), add the scopes %(scopes)s and reinstall the app.",
+                len(missing), settings=APP_SETTINGS, scopes=", ".join(missing)))
 
     # --- tracking back ---------------------------------------------------------------------
 
@@ -413,23 +427,23 @@ class ShopifyConnector(ShopConnector):
                 "CreateFulfillment", CREATE_FULFILLMENT,
                 {"fulfillment": {"lineItemsByFulfillmentOrder": [entry], "trackingInfo": tracking,
                                  "notifyCustomer": True}},
-                "the fulfilment", idempotent=False,
+                _("the fulfilment"), idempotent=False,
             ).get("fulfillmentCreate") or {}
             errors = [error.get("message", "") for error in result.get("userErrors") or [] if isinstance(error, dict)]
             if errors:
-                raise ConnectorError(f"Shopify refused the fulfilment: {'; '.join(errors)}")
+                raise ConnectorError(_("Shopify refused the fulfilment: %(reasons)s", reasons="; ".join(errors)))
 
     def _fulfillment_orders(self, order_id):
         """Every fulfilment order of the order with all its line items, page by page."""
         variables = {"id": order_id, "after": None, "fulfillmentOrders": self.fulfillment_orders_per_page,
                      "fulfillmentLines": self.fulfillment_lines}
         result = []
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             data = self._graphql("FulfillmentOrders", FULFILLMENT_ORDERS, variables,
-                                 f"the fulfilment orders of {order_id}")
+                                 _("the fulfilment orders of %(id)s", id=order_id))
             order = data.get("order")
             if not isinstance(order, dict):
-                raise ConnectorError(f"Shopify could not find order {order_id}; it may have been deleted.")
+                raise ConnectorError(_("Shopify could not find order %(id)s; it may have been deleted.", id=order_id))
             connection = order.get("fulfillmentOrders") or {}
             for node in connection.get("nodes") or []:
                 node["lineItems"] = {"nodes": self._fulfillment_order_lines(node)}
@@ -447,7 +461,7 @@ class ShopifyConnector(ShopConnector):
             data = self._graphql("FulfillmentOrderLines", MORE_FULFILLMENT_LINES,
                                  {"id": fulfillment_order["id"], "after": connection["pageInfo"]["endCursor"],
                                   "moreFulfillmentLines": self.fulfillment_lines_per_page},
-                                 f"the products of fulfilment order {fulfillment_order['id']}")
+                                 _("the products of fulfilment order %(id)s", id=fulfillment_order["id"]))
             connection = (data.get("fulfillmentOrder") or {}).get("lineItems") or {}
             nodes.extend(connection.get("nodes") or [])
         return nodes
@@ -457,7 +471,7 @@ class ShopifyConnector(ShopConnector):
         data = self._graphql("OrderFulfillments", FULFILLMENTS,
                              {"id": order_id, "fulfillments": SIZES["fulfillments"],
                               "trackingInfo": SIZES["trackingInfo"]},
-                             f"the fulfilments of {order_id}")
+                             _("the fulfilments of %(id)s", id=order_id))
         wanted = set(tracking_codes)
         for fulfillment in (data.get("order") or {}).get("fulfillments") or []:
             if any(info.get("number") in wanted for info in fulfillment.get("trackingInfo") or []):
@@ -476,11 +490,11 @@ class ShopifyConnector(ShopConnector):
         result = self._graphql(
             "UpdateTracking", UPDATE_TRACKING,
             {"fulfillmentId": fulfillment["id"], "trackingInfoInput": tracking, "notifyCustomer": True},
-            "the tracking codes of the fulfilment", idempotent=False,
+            _("the tracking codes of the fulfilment"), idempotent=False,
         ).get("fulfillmentTrackingInfoUpdate") or {}
         errors = [error.get("message", "") for error in result.get("userErrors") or [] if isinstance(error, dict)]
         if errors:
-            raise ConnectorError(f"Shopify refused the tracking code: {'; '.join(errors)}")
+            raise ConnectorError(_("Shopify refused the tracking code: %(reasons)s", reasons="; ".join(errors)))
 
 
 def _what_to_fulfil(open_orders, update):
@@ -507,14 +521,14 @@ def _what_to_fulfil(open_orders, update):
 
 def _ignore_reason(data, lines):
     if data.get("cancelledAt"):
-        return "Cancelled in the shop."
+        return _("Cancelled in the shop.")
     if data.get("displayFulfillmentStatus") == "FULFILLED":
-        return "Already fulfilled in the shop."
+        return _("Already fulfilled in the shop.")
     financial = data.get("displayFinancialStatus")
     if financial and financial not in PAID:
-        return f"Not paid (payment status in the shop: {financial.replace('_', ' ').lower()})."
+        return _("Not paid (payment status in the shop: %(status)s).", status=financial.replace("_", " ").lower())
     if not lines:
-        return "Nothing to ship: none of its products needs shipping."
+        return _("Nothing to ship: none of its products needs shipping.")
     return ""
 
 
@@ -532,18 +546,24 @@ def _cost(body):
 def _throttled_message(body, what):
     status = _cost(body).get("throttleStatus") or {}
     rate = status.get("restoreRate")
-    per_second = f" (this shop's limit restores {rate:g} points a second)" if isinstance(rate, (int, float)) else ""
-    return (f"Shopify asked us to slow down {THROTTLE_ATTEMPTS} times in a row while reading {what}{per_second}; "
-            "other apps may be using the shop's API heavily. We will try again later.")
+    if isinstance(rate, (int, float)):
+        return _("Shopify asked us to slow down %(times)s times in a row while reading %(what)s (this shop's limit "
+                 "restores %(rate)s points a second); other apps may be using the shop's API heavily. We will try "
+                 "again later.", times=THROTTLE_ATTEMPTS, what=what, rate=format(rate, "g"))
+    return _("Shopify asked us to slow down %(times)s times in a row while reading %(what)s; other apps may be using "
+             "the shop's API heavily. We will try again later.", times=THROTTLE_ATTEMPTS, what=what)
 
 
 def _too_costly_message(errors, what):
     extensions = next((e.get("extensions") or {} for e in errors if isinstance(e, dict)
                        and (e.get("extensions") or {}).get("code") == "MAX_COST_EXCEEDED"), {})
     cost, limit = extensions.get("cost"), extensions.get("maxCost") or 1000
-    asked = f" (it would cost {cost} points, at most {limit} are allowed)" if cost else ""
-    return (f"Shopify refused to read {what} in one go{asked}. This is a limit on our side's questions, not a "
-            "problem with the shop; please report it to the warehouse so the connector can ask for less at once.")
+    if cost:
+        return _("Shopify refused to read %(what)s in one go (it would cost %(cost)s points, at most %(limit)s are "
+                 "allowed). This is a limit on our side's questions, not a problem with the shop; please report it "
+                 "to the warehouse so the connector can ask for less at once.", what=what, cost=cost, limit=limit)
+    return _("Shopify refused to read %(what)s in one go. This is a limit on our side's questions, not a problem "
+             "with the shop; please report it to the warehouse so the connector can ask for less at once.", what=what)
 
 
 def _throttle_wait(body):

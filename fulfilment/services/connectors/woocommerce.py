@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, SIGNATURE_TYPE_AUTH_HEADER
 from requests_oauthlib import OAuth1
 
+from fulfilment.i18n import _, _l
 from fulfilment.services.connectors.base import (
     ConnectorError,
     CredentialsRejected,
@@ -39,25 +40,25 @@ for _name in ("oauthlib", "requests_oauthlib"):
     logging.getLogger(_name).setLevel(logging.INFO)
 
 API_PATH = "/wp-json/wc/v3"
-KEYS_PAGE = "WooCommerce → Settings → Advanced → REST API"
+KEYS_PAGE = _l("WooCommerce → Settings → Advanced → REST API")
 # A shop that keeps answering with full pages is broken; stop rather than loop for ever.
 MAX_PAGES = 1000
 
 IGNORED_STATUSES = {
-    "pending": "Not paid yet (status “pending payment” in the shop).",
-    "on-hold": "On hold in the shop (awaiting payment).",
-    "completed": "Already completed in the shop.",
-    "cancelled": "Cancelled in the shop.",
-    "refunded": "Refunded in the shop.",
-    "failed": "The payment failed in the shop.",
-    "trash": "Deleted in the shop.",
-    "checkout-draft": "Still a draft in the shop's checkout.",
+    "pending": _l("Not paid yet (status “pending payment” in the shop)."),
+    "on-hold": _l("On hold in the shop (awaiting payment)."),
+    "completed": _l("Already completed in the shop."),
+    "cancelled": _l("Cancelled in the shop."),
+    "refunded": _l("Refunded in the shop."),
+    "failed": _l("The payment failed in the shop."),
+    "trash": _l("Deleted in the shop."),
+    "checkout-draft": _l("Still a draft in the shop's checkout."),
 }
 
 
 class WooCommerceConnector(ShopConnector):
     platform = "woocommerce"
-    credential_fields = {"consumer_key": "Consumer key", "consumer_secret": "Consumer secret"}
+    credential_fields = {"consumer_key": _l("Consumer key"), "consumer_secret": _l("Consumer secret")}
     page_size = 50
 
     def __init__(self, url, credentials, http, page_size=None, **_options):
@@ -84,49 +85,53 @@ class WooCommerceConnector(ShopConnector):
         if response.status_code == 404:
             raise self._not_found(response, what)
         if response.status_code >= 400:
-            raise ConnectorError(f"The shop refused {what} (HTTP {response.status_code}: {_message(response)}).")
+            raise ConnectorError(_("The shop refused %(what)s (HTTP %(status)s: %(reason)s).", what=what,
+                                   status=response.status_code, reason=_message(response)))
         return response
 
     def _refusal(self, response):
         code, message = _code(response), _message(response)
         # The key's own Read/Write setting: WooCommerce answers these with 401 after logging the key in.
         if "read permission" in message:
-            return PermissionMissing(f"The API key may not read orders. In {KEYS_PAGE}, give the key the "
-                                     "permission Read/Write.")
+            return PermissionMissing(_("The API key may not read orders. In %(page)s, give the key the "
+                                       "permission Read/Write.", page=KEYS_PAGE))
         if "write permission" in message:
-            return PermissionMissing(f"The API key is read-only, so we cannot mark orders as shipped. In {KEYS_PAGE}, "
-                                     "set the key's permissions to Read/Write.")
+            return PermissionMissing(_("The API key is read-only, so we cannot mark orders as shipped. In %(page)s, "
+                                       "set the key's permissions to Read/Write.", page=KEYS_PAGE))
         if response.status_code == 403:
             if code.startswith("woocommerce_rest_cannot_"):
-                return PermissionMissing("The user the API key belongs to may not manage orders. Create the key for "
-                                         f"a user with the role Administrator or Shop manager ({KEYS_PAGE}).")
-            return PermissionMissing(f"The shop refused access (HTTP 403: {message or 'no reason given'}). A security "
-                                     "plugin or firewall may block API requests; ask whoever runs the shop to allow "
-                                     "requests to /wp-json/wc/.")
+                return PermissionMissing(_("The user the API key belongs to may not manage orders. Create the key "
+                                           "for a user with the role Administrator or Shop manager (%(page)s).",
+                                           page=KEYS_PAGE))
+            return PermissionMissing(_("The shop refused access (HTTP 403: %(reason)s). A security plugin or "
+                                       "firewall may block API requests; ask whoever runs the shop to allow requests "
+                                       "to /wp-json/wc/.", reason=message or _("no reason given")))
         if "secret" in message.lower() or "signature" in message.lower():
-            return CredentialsRejected(f"The shop knows the consumer key but not this consumer secret. Copy the "
-                                       f"secret again from {KEYS_PAGE} (it is shown only once; if it is lost, create "
-                                       "a new key there).")
+            return CredentialsRejected(_("The shop knows the consumer key but not this consumer secret. Copy the "
+                                         "secret again from %(page)s (it is shown only once; if it is lost, create "
+                                         "a new key there).", page=KEYS_PAGE))
         if "consumer key is invalid" in message.lower():  # over http, an OAuth signature with an unknown key
-            return CredentialsRejected(f"The shop does not recognise the consumer key: it is mistyped, or the key was "
-                                       f"revoked. Copy the key and secret again from {KEYS_PAGE}, or create a new "
-                                       "key there.")
+            return CredentialsRejected(_("The shop does not recognise the consumer key: it is mistyped, or the key "
+                                         "was revoked. Copy the key and secret again from %(page)s, or create a new "
+                                         "key there.", page=KEYS_PAGE))
         if code.startswith("woocommerce_rest_cannot_"):
             # Not logged in: WooCommerce did not recognise the key at all.
-            return CredentialsRejected(f"The shop does not recognise the consumer key: it is mistyped, or the key was "
-                                       f"revoked. Copy the key and secret again from {KEYS_PAGE}, or create a new "
-                                       "key there. If they are right, the shop's web server may be dropping the "
-                                       "Authorization header; ask its hosting provider to pass it on.")
-        return CredentialsRejected(f"The shop does not accept the consumer key and secret ({message or 'HTTP 401'}). "
-                                   f"Copy both again from {KEYS_PAGE}, or create a new key there.")
+            return CredentialsRejected(_("The shop does not recognise the consumer key: it is mistyped, or the key "
+                                         "was revoked. Copy the key and secret again from %(page)s, or create a new "
+                                         "key there. If they are right, the shop's web server may be dropping the "
+                                         "Authorization header; ask its hosting provider to pass it on.",
+                                         page=KEYS_PAGE))
+        return CredentialsRejected(_("The shop does not accept the consumer key and secret (%(reason)s). Copy both "
+                                     "again from %(page)s, or create a new key there.",
+                                     reason=message or "HTTP 401", page=KEYS_PAGE))
 
     def _not_found(self, response, what):
         if _code(response) == "rest_no_route" or not _code(response):
-            return UnreadableAnswer(
-                f"WooCommerce's REST API was not found at {self.url}. Check that the address is the shop's home "
-                "page, that WooCommerce is active and that Settings → Permalinks is not set to “Plain”."
-            )
-        return ConnectorError(f"The shop could not find {what}: {_message(response)}")
+            return UnreadableAnswer(_(
+                "WooCommerce's REST API was not found at %(url)s. Check that the address is the shop's home "
+                "page, that WooCommerce is active and that Settings → Permalinks is not set to “Plain”.", url=self.url
+            ))
+        return ConnectorError(_("The shop could not find %(what)s: %(reason)s", what=what, reason=_message(response)))
 
     # --- reading orders --------------------------------------------------------------------
 
@@ -139,10 +144,10 @@ class WooCommerceConnector(ShopConnector):
         if created_after is not None:
             params.update(after=created_after.replace(microsecond=0).isoformat(), dates_are_gmt="true")
         for page in range(1, MAX_PAGES + 1):
-            response = self._call("GET", "/orders", "the list of orders", params={**params, "page": page})
-            data = json_of(response, "the list of orders")
+            response = self._call("GET", "/orders", _("the list of orders"), params={**params, "page": page})
+            data = json_of(response, _("the list of orders"))
             if not isinstance(data, list):
-                raise UnreadableAnswer("The shop answered the list of orders with something that is not a list.")
+                raise UnreadableAnswer(_("The shop answered the list of orders with something that is not a list."))
             yield [self._order(item) for item in data]
             total_pages = response.headers.get("X-WP-TotalPages", "")
             last = page >= int(total_pages) if total_pages.isdigit() else len(data) < self.page_size
@@ -150,21 +155,23 @@ class WooCommerceConnector(ShopConnector):
                 return
 
     def fetch_order(self, foreign_id):
-        response = self._call("GET", f"/orders/{int(foreign_id)}", f"order {foreign_id}")
-        return self._order(json_of(response, f"order {foreign_id}"))
+        what = _("order %(id)s", id=foreign_id)
+        response = self._call("GET", f"/orders/{int(foreign_id)}", what)
+        return self._order(json_of(response, what))
 
     def recent_orders(self, limit=20):
-        response = self._call("GET", "/orders", "the list of orders",
+        response = self._call("GET", "/orders", _("the list of orders"),
                               params={"per_page": limit, "orderby": "date", "order": "desc"})
-        data = json_of(response, "the list of orders")
+        data = json_of(response, _("the list of orders"))
         if not isinstance(data, list):
-            raise UnreadableAnswer("The shop answered the list of orders with something that is not a list.")
+            raise UnreadableAnswer(_("The shop answered the list of orders with something that is not a list."))
         return [self._order(item) for item in data]
 
     def _order(self, data):
         """Map a WooCommerce order (its documented JSON) to a ShopOrder."""
         if not isinstance(data, dict) or "id" not in data:
-            raise UnreadableAnswer("The shop sent an order without an id; its answer is not WooCommerce order data.")
+            raise UnreadableAnswer(_("The shop sent an order without an id; its answer is not WooCommerce order "
+                                     "data."))
         foreign_id, number = str(data["id"]), str(data.get("number") or data["id"])
         try:
             shipping, billing = data.get("shipping") or {}, data.get("billing") or {}
@@ -191,11 +198,12 @@ class WooCommerceConnector(ShopConnector):
                 for item in data["line_items"]
             ]
         except (AttributeError, KeyError, TypeError, ValueError) as error:
-            return ShopOrder(foreign_id, number, problem=f"The shop sent order {number} in a form we could not read "
-                                                         f"({type(error).__name__}: {error}).")
+            return ShopOrder(foreign_id, number, problem=_(
+                "The shop sent order %(number)s in a form we could not read (%(error)s).", number=number,
+                error=": ".join((type(error).__name__, str(error)))))
         status = data.get("status") or ""
-        ignore = "" if status == "processing" else IGNORED_STATUSES.get(
-            status, f"Its status in the shop is “{status}”; only “processing” orders are shipped.")
+        ignore = "" if status == "processing" else str(IGNORED_STATUSES.get(status) or _(
+            "Its status in the shop is “%(status)s”; only “processing” orders are shipped.", status=status))
         return ShopOrder(foreign_id, number, fields=fields, lines=[line for line in lines if line.quantity > 0],
                          ignore_reason=ignore)
 
@@ -205,7 +213,7 @@ class WooCommerceConnector(ShopConnector):
         """One small request answers both 'credentials accepted' and 'may read orders'."""
         if self._reading_checked is None:
             try:
-                self._call("GET", "/orders", "the list of orders", params={"per_page": 1})
+                self._call("GET", "/orders", _("the list of orders"), params={"per_page": 1})
                 self._reading_checked = True
             except (CredentialsRejected, PermissionMissing) as error:
                 self._reading_checked = error
@@ -223,7 +231,8 @@ class WooCommerceConnector(ShopConnector):
 
     def verify_update_orders(self):
         # WooCommerce checks a key's write permission on every POST; an empty batch changes nothing.
-        self._call("POST", "/orders/batch", "a test of the permission to update orders", idempotent=False, json={})
+        self._call("POST", "/orders/batch", _("a test of the permission to update orders"), idempotent=False,
+                   json={})
 
     # --- tracking back ---------------------------------------------------------------------
 
@@ -231,9 +240,10 @@ class WooCommerceConnector(ShopConnector):
         order_id = int(update.foreign_id)
         # Completing is idempotent and goes first: a failed note is then retried without
         # completing twice, and a completed order never misses its note for long.
+        what = _("order %(id)s", id=order_id)
         if update.order_complete:
-            self._call("PUT", f"/orders/{order_id}", f"order {order_id}", json={"status": "completed"})
-        self._call("POST", f"/orders/{order_id}/notes", f"order {order_id}", idempotent=False,
+            self._call("PUT", f"/orders/{order_id}", what, json={"status": "completed"})
+        self._call("POST", f"/orders/{order_id}/notes", what, idempotent=False,
                    json={"note": tracking_note(update), "customer_note": True})
 
 
