@@ -4,6 +4,8 @@ import math
 
 from flask import current_app, request, url_for
 
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, ngettext
 from fulfilment.views.blueprint import bp
 
 MAX_SEARCH_LENGTH = 100
@@ -43,6 +45,75 @@ class Page:
 
     def __len__(self):
         return len(self.items)
+
+
+# What each list's pager says: "1–25 of 300 orders", or "1–25 of more than 10,000 orders" for a
+# list beyond LIST_COUNT_LIMIT. Each list has its own whole sentences (languages inflect the noun
+# with the number); the key is the ``label`` a template passes to the pager macro.
+_RANGE_SENTENCES = {
+    "orders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s order", "%(first)s–%(last)s of %(num)s orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s orders", **v)),
+    "shipments": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s shipment", "%(first)s–%(last)s of %(num)s shipments",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s shipments", **v)),
+    "backorders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s backorder", "%(first)s–%(last)s of %(num)s backorders",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s backorders", **v)),
+    "returns": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s return", "%(first)s–%(last)s of %(num)s returns",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s returns", **v)),
+    "products": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s product", "%(first)s–%(last)s of %(num)s products",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s products", **v)),
+    "stock changes": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s stock change",
+                                "%(first)s–%(last)s of %(num)s stock changes", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s stock changes", **v)),
+    "purchase orders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s purchase order",
+                                "%(first)s–%(last)s of %(num)s purchase orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s purchase orders", **v)),
+    "addresses": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s address", "%(first)s–%(last)s of %(num)s addresses",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s addresses", **v)),
+    "webshops": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s webshop", "%(first)s–%(last)s of %(num)s webshops",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s webshops", **v)),
+    "orders seen": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s order seen", "%(first)s–%(last)s of %(num)s orders seen",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s orders seen", **v)),
+    "invoices": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s invoice", "%(first)s–%(last)s of %(num)s invoices",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s invoices", **v)),
+    "records": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s record", "%(first)s–%(last)s of %(num)s records",
+                                n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(num)s records", **v)),
+}
+
+
+@bp.app_template_global()
+def page_range(page, label):
+    """Which rows of how many a page shows, as one sentence: "1–25 of 300 orders".
+
+    ``label`` names the list (a key of _RANGE_SENTENCES); a list without sentences of its own
+    reads "1–25 of 300".
+    """
+    values = {"first": format_number(page.first_index), "last": format_number(page.last_index),
+              "num": format_number(page.total)}
+    counted, counted_beyond = _RANGE_SENTENCES.get(label, (None, None))
+    if page.more:
+        return counted_beyond(**values) if counted_beyond else _("%(first)s–%(last)s of more than %(num)s", **values)
+    return counted(page.total, **values) if counted else _("%(first)s–%(last)s of %(num)s", **values)
 
 
 def requested_page_number(arg="page"):
