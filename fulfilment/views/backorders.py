@@ -36,4 +36,4 @@ def format_age(created_at, now=None):
     days = age_in_days(created_at, now or utcnow())
     if days == 0:
         return _("today")
-    return ngettext("%(num)s day", "%(num)s days", days, num=format_number(days))
+    return ngettext("%(count)s day", "%(count)s days", days, count=format_number(days))

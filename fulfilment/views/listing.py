@@ -52,52 +52,53 @@ class Page:
 # with the number); the key is the ``label`` a template passes to the pager macro.
 _RANGE_SENTENCES = {
     "orders": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s order", "%(first)s–%(last)s of %(num)s orders", n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s orders", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s order",
+                                "%(first)s–%(last)s of %(total)s orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s orders", **v)),
     "shipments": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s shipment", "%(first)s–%(last)s of %(num)s shipments",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s shipments", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s shipment",
+                                "%(first)s–%(last)s of %(total)s shipments", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s shipments", **v)),
     "backorders": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s backorder", "%(first)s–%(last)s of %(num)s backorders",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s backorders", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s backorder",
+                                "%(first)s–%(last)s of %(total)s backorders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s backorders", **v)),
     "returns": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s return", "%(first)s–%(last)s of %(num)s returns",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s returns", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s return",
+                                "%(first)s–%(last)s of %(total)s returns", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s returns", **v)),
     "products": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s product", "%(first)s–%(last)s of %(num)s products",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s products", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s product",
+                                "%(first)s–%(last)s of %(total)s products", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s products", **v)),
     "stock changes": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s stock change",
-                                "%(first)s–%(last)s of %(num)s stock changes", n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s stock changes", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s stock change",
+                                "%(first)s–%(last)s of %(total)s stock changes", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s stock changes", **v)),
     "purchase orders": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s purchase order",
-                                "%(first)s–%(last)s of %(num)s purchase orders", n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s purchase orders", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s purchase order",
+                                "%(first)s–%(last)s of %(total)s purchase orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s purchase orders", **v)),
     "addresses": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s address", "%(first)s–%(last)s of %(num)s addresses",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s addresses", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s address",
+                                "%(first)s–%(last)s of %(total)s addresses", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s addresses", **v)),
     "webshops": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s webshop", "%(first)s–%(last)s of %(num)s webshops",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s webshops", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s webshop",
+                                "%(first)s–%(last)s of %(total)s webshops", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s webshops", **v)),
     "orders seen": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s order seen", "%(first)s–%(last)s of %(num)s orders seen",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s orders seen", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s order seen",
+                                "%(first)s–%(last)s of %(total)s orders seen", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s orders seen", **v)),
     "invoices": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s invoice", "%(first)s–%(last)s of %(num)s invoices",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s invoices", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s invoice",
+                                "%(first)s–%(last)s of %(total)s invoices", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s invoices", **v)),
     "records": (
-        lambda n, **v: ngettext("%(first)s–%(last)s of %(num)s record", "%(first)s–%(last)s of %(num)s records",
-                                n, **v),
-        lambda **v: _("%(first)s–%(last)s of more than %(num)s records", **v)),
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s record",
+                                "%(first)s–%(last)s of %(total)s records", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s records", **v)),
 }
 
 
@@ -109,11 +110,11 @@ def page_range(page, label):
     reads "1–25 of 300".
     """
     values = {"first": format_number(page.first_index), "last": format_number(page.last_index),
-              "num": format_number(page.total)}
+              "total": format_number(page.total)}
     counted, counted_beyond = _RANGE_SENTENCES.get(label, (None, None))
     if page.more:
-        return counted_beyond(**values) if counted_beyond else _("%(first)s–%(last)s of more than %(num)s", **values)
-    return counted(page.total, **values) if counted else _("%(first)s–%(last)s of %(num)s", **values)
+        return counted_beyond(**values) if counted_beyond else _("%(first)s–%(last)s of more than %(total)s", **values)
+    return counted(page.total, **values) if counted else _("%(first)s–%(last)s of %(total)s", **values)
 
 
 def requested_page_number(arg="page"):

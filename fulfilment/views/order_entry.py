@@ -83,7 +83,7 @@ def processing_summary(client, order):
 
 
 def units(count):
-    return ngettext("%(num)s unit", "%(num)s units", count, num=format_number(count))
+    return ngettext("%(count)s unit", "%(count)s units", count, count=format_number(count))
 
 
 @bp.route("/orders/new", methods=["GET", "POST"])

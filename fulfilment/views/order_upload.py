@@ -97,10 +97,10 @@ def import_order():
         clean_delivery_address(fields)  # an address the order would refuse is reported before the preview
         result = read_order_lines(client, form.file.data.read())
     if not result.ok:
-        flash(ngettext("Nothing was created: %(num)s row of the file needs fixing. Correct it in your file and "
+        flash(ngettext("Nothing was created: %(count)s row of the file needs fixing. Correct it in your file and "
                        "upload it again.",
-                       "Nothing was created: %(num)s rows of the file need fixing. Correct them in your file and "
-                       "upload it again.", len(result.errors), num=format_number(len(result.errors))), "error")
+                       "Nothing was created: %(count)s rows of the file need fixing. Correct them in your file and "
+                       "upload it again.", len(result.errors), count=format_number(len(result.errors))), "error")
         return page(), 400
     header = {"reference": form.reference.data or "", "email": entry.email if entry else "",
               "telephone": entry.telephone if entry else ""}
@@ -132,9 +132,9 @@ def confirm_order_import():
         order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
                                    save_to_address_book={} if preview["save_address"] else None,
                                    once_key=preview["import_key"])
-    flash(ngettext("Order %(number)s has been created from your file (%(num)s product).",
-                   "Order %(number)s has been created from your file (%(num)s products).",
-                   len(lines), number=order.number, num=format_number(len(lines))), "success")
+    flash(ngettext("Order %(number)s has been created from your file (%(count)s product).",
+                   "Order %(number)s has been created from your file (%(count)s products).",
+                   len(lines), number=order.number, count=format_number(len(lines))), "success")
     flash(processing_summary(client, order), "success")
     return redirect(url_for("portal.order", order_id=order.id))
 
