@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from fulfilment import auth, db, i18n, routing, security_headers
 from fulfilment.config import load_config
 from fulfilment.extensions import csrf
+from fulfilment.i18n import _l
 
 
 def create_app(config=None):
@@ -38,14 +39,16 @@ def create_app(config=None):
 
 
 def _register_error_pages(app):
+    # Registered once at start-up, shown in the language of each request that fails.
     def page(status, title, message):
         def handler(error):
-            return render_template("error.html", status=status, title=title, message=message), status
+            return render_template("error.html", status=status, title=str(title), message=str(message)), status
 
         return handler
 
-    app.register_error_handler(403, page(403, "Not allowed", "You do not have access to this page."))
-    app.register_error_handler(404, page(404, "Not found", "This page does not exist or is not yours to see."))
+    app.register_error_handler(403, page(403, _l("Not allowed"), _l("You do not have access to this page.")))
+    app.register_error_handler(404, page(404, _l("Not found"), _l("This page does not exist or is not yours to see.")))
     app.register_error_handler(
-        413, page(413, "File too large", "The upload is larger than this portal accepts. Split it into smaller files.")
+        413, page(413, _l("File too large"),
+                  _l("The upload is larger than this portal accepts. Split it into smaller files."))
     )

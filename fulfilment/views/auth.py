@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from fulfilment import throttling
 from fulfilment.auth import LoginForm, is_portal_user, is_staff, log_in, log_out, safe_next_url, throttled_page
+from fulfilment.i18n import _, _l
 from fulfilment.services.accounts import authenticate_portal_user
 from fulfilment.views.blueprint import bp
 
 # One message for every refusal, so it never tells whether a username exists.
-LOGIN_REFUSED = "Unknown username or wrong password, or this account has no access to the portal."
+LOGIN_REFUSED = _l("Unknown username or wrong password, or this account has no access to the portal.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +38,7 @@ def login():
             log_in(user)
             return redirect(safe_next_url(request.args.get("next"), dashboard))
         throttling.record_failure(keys)
-        flash(LOGIN_REFUSED, "error")
+        flash(str(LOGIN_REFUSED), "error")
         status = 401
     return render_template("portal/login.html", form=form, staff_name=staff_name), status
 
@@ -46,5 +47,5 @@ def login():
 def logout():
     """End the portal session (a POST with the CSRF token, so no other site can log anyone out)."""
     log_out()
-    flash("You have been logged out.", "success")
+    flash(_("You have been logged out."), "success")
     return redirect(url_for("portal.login"))

@@ -3,6 +3,8 @@
 from flask import render_template
 from peewee import fn
 
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, ngettext
 from fulfilment.models import Backorder, utcnow
 from fulfilment.services import listings
 from fulfilment.views.blueprint import bp
@@ -33,5 +35,5 @@ def format_age(created_at, now=None):
     """How long ago, in whole days, for people: "today", "1 day", "12 days"."""
     days = age_in_days(created_at, now or utcnow())
     if days == 0:
-        return "today"
-    return "1 day" if days == 1 else f"{days:,} days".replace(",", "\u202f")
+        return _("today")
+    return ngettext("%(count)s day", "%(count)s days", days, count=format_number(days))

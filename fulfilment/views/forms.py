@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from fulfilment.i18n import _, _l
 from fulfilment.models import AddressBookEntry
 from fulfilment.services import catalog, idempotency
 from fulfilment.services.addressbook import as_order_fields
@@ -22,7 +23,7 @@ NEW_ROWS = 5
 ADDRESS_CHOICES_SHOWN = 200
 REQUIRED_ADDRESS_FIELDS = ("delivery_name", "delivery_address", "delivery_zipcode", "delivery_city",
                            "delivery_country")
-TOO_MANY_LINES = f"At most {MAX_LINES} lines fit in this form; use the Excel import for larger orders."
+TOO_MANY_LINES = _l("At most %(max)s lines fit in this form; use the Excel import for larger orders.", max=MAX_LINES)
 
 
 def text(label, max_length=255, **kwargs):
@@ -37,8 +38,8 @@ class LineForm(Form):
     """One product row: a product found by the search (its id) or typed by code, and a quantity."""
 
     product_id = HiddenField()
-    product_code = text("Product code")
-    amount = IntegerField("Quantity", validators=[Optional(), NumberRange(min=1, max=MAX_AMOUNT)])
+    product_code = text(_l("Product code"))
+    amount = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_AMOUNT)])
 
     def is_filled(self):
         return bool((self.product_id.data or "").strip() or (self.product_code.data or "").strip()
@@ -48,11 +49,11 @@ class LineForm(Form):
 class AddLineForm(FlaskForm):
     """One more product on a concept order (the same row as in the new-order form)."""
 
-    lines = FieldList(FormField(LineForm), "Product", min_entries=1, max_entries=1)
+    lines = FieldList(FormField(LineForm), _l("Product"), min_entries=1, max_entries=1)
 
 
-def line_rows(label="Products"):
-    return FieldList(FormField(LineForm), label, min_entries=NEW_ROWS, max_entries=MAX_LINES)
+def line_rows(label=None):
+    return FieldList(FormField(LineForm), label or _l("Products"), min_entries=NEW_ROWS, max_entries=MAX_LINES)
 
 
 _ROW_KEY = re.compile(r"^([a-z_]+)-(\d{1,9})-")
@@ -86,7 +87,7 @@ class OnceKeyField:
 
 def add_empty_rows(rows, count=NEW_ROWS):
     """More empty rows, for the "More lines" button that works without JavaScript."""
-    for _ in range(min(count, MAX_LINES - len(rows))):
+    for _row in range(min(count, MAX_LINES - len(rows))):
         rows.append_entry()
 
 
@@ -106,7 +107,7 @@ def resolve_lines(client, rows):
     for row in filled:
         product = _row_product(row, resolved)
         if row.amount.data is None and not row.amount.errors:
-            row.amount.errors.append("Enter a quantity.")
+            row.amount.errors.append(_("Enter a quantity."))
         if product is not None and row.amount.data is not None and not row.amount.errors:
             lines.append((product, row.amount.data))
     return lines
@@ -121,10 +122,10 @@ def _row_product(row, resolved):
         if product is None:
             inactive = key in resolved.problems and resolved.problems[key][0] == "inactive"
             row.product_code.errors.append(resolved.problems[key][1] if inactive
-                                           else "Unknown product: choose one of your own products.")
+                                           else _("Unknown product: choose one of your own products."))
         return product
     if not code:
-        row.product_code.errors.append("Choose a product.")
+        row.product_code.errors.append(_("Choose a product."))
         return None
     product = resolved.get(code)
     if product is None:
@@ -144,21 +145,21 @@ def _as_id(value):
 class TypedAddressFields:
     """The delivery_* fields of an order, typed in."""
 
-    delivery_name = text("Name (company or person)")
-    delivery_contact_name = text("Contact name")
-    delivery_address = text("Street and number")
-    delivery_address2 = text("Address line 2")
-    delivery_zipcode = text("Zip code")
-    delivery_city = text("City")
-    delivery_region = text("Region or state")
-    delivery_country = text("Country", max_length=2, default="NL", description="Two letters, e.g. NL, BE, DE.")
+    delivery_name = text(_l("Name (company or person)"))
+    delivery_contact_name = text(_l("Contact name"))
+    delivery_address = text(_l("Street and number"))
+    delivery_address2 = text(_l("Address line 2"))
+    delivery_zipcode = text(_l("Zip code"))
+    delivery_city = text(_l("City"))
+    delivery_region = text(_l("Region or state"))
+    delivery_country = text(_l("Country"), max_length=2, default="NL", description=_l("Two letters, e.g. NL, BE, DE."))
 
 
 class AddressChoiceFields(TypedAddressFields):
     """An address from the address book, or one typed in and optionally saved to the address book."""
 
-    address_id = SelectField("Address from your address book", validate_choice=False, default="")
-    save_address = BooleanField("Save this address to my address book")
+    address_id = SelectField(_l("Address from your address book"), validate_choice=False, default="")
+    save_address = BooleanField(_l("Save this address to my address book"))
 
 
 def fill_address_choices(form, client, selected=None):
@@ -172,7 +173,7 @@ def fill_address_choices(form, client, selected=None):
     entries = entries[:ADDRESS_CHOICES_SHOWN]
     if selected is not None and selected.id not in {entry.id for entry in entries}:
         entries.insert(0, selected)
-    form.address_id.choices = [("", "No – I type the address below")] + [
+    form.address_id.choices = [("", _("No – I type the address below"))] + [
         (str(entry.id), f"{entry.name} · {entry.address}, {entry.city} ({entry.country})") for entry in entries
     ]
     return more
@@ -188,12 +189,12 @@ def resolve_address(client, form):
         entry = AddressBookEntry.for_client(client).where(AddressBookEntry.id == _as_id(raw_id)).first() \
             if _as_id(raw_id) else None
         if entry is None:
-            form.address_id.errors.append("Choose an address from your address book.")
+            form.address_id.errors.append(_("Choose an address from your address book."))
             return None, None
         return {name: value for name, value in as_order_fields(entry).items() if name in DELIVERY_FIELDS}, entry
     missing = [name for name in REQUIRED_ADDRESS_FIELDS if not (getattr(form, name).data or "").strip()]
     for name in missing:
-        getattr(form, name).errors.append("Required, or choose an address from your address book.")
+        getattr(form, name).errors.append(_("Required, or choose an address from your address book."))
     if missing or any(getattr(form, name).errors for name in DELIVERY_FIELDS):
         return None, None
     return {name: getattr(form, name).data or "" for name in DELIVERY_FIELDS}, None

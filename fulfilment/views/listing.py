@@ -4,6 +4,8 @@ import math
 
 from flask import current_app, request, url_for
 
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, ngettext
 from fulfilment.views.blueprint import bp
 
 MAX_SEARCH_LENGTH = 100
@@ -43,6 +45,76 @@ class Page:
 
     def __len__(self):
         return len(self.items)
+
+
+# What each list's pager says: "1–25 of 300 orders", or "1–25 of more than 10,000 orders" for a
+# list beyond LIST_COUNT_LIMIT. Each list has its own whole sentences (languages inflect the noun
+# with the number); the key is the ``label`` a template passes to the pager macro.
+_RANGE_SENTENCES = {
+    "orders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s order",
+                                "%(first)s–%(last)s of %(total)s orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s orders", **v)),
+    "shipments": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s shipment",
+                                "%(first)s–%(last)s of %(total)s shipments", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s shipments", **v)),
+    "backorders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s backorder",
+                                "%(first)s–%(last)s of %(total)s backorders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s backorders", **v)),
+    "returns": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s return",
+                                "%(first)s–%(last)s of %(total)s returns", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s returns", **v)),
+    "products": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s product",
+                                "%(first)s–%(last)s of %(total)s products", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s products", **v)),
+    "stock changes": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s stock change",
+                                "%(first)s–%(last)s of %(total)s stock changes", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s stock changes", **v)),
+    "purchase orders": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s purchase order",
+                                "%(first)s–%(last)s of %(total)s purchase orders", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s purchase orders", **v)),
+    "addresses": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s address",
+                                "%(first)s–%(last)s of %(total)s addresses", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s addresses", **v)),
+    "webshops": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s webshop",
+                                "%(first)s–%(last)s of %(total)s webshops", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s webshops", **v)),
+    "orders seen": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s order seen",
+                                "%(first)s–%(last)s of %(total)s orders seen", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s orders seen", **v)),
+    "invoices": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s invoice",
+                                "%(first)s–%(last)s of %(total)s invoices", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s invoices", **v)),
+    "records": (
+        lambda n, **v: ngettext("%(first)s–%(last)s of %(total)s record",
+                                "%(first)s–%(last)s of %(total)s records", n, **v),
+        lambda **v: _("%(first)s–%(last)s of more than %(total)s records", **v)),
+}
+
+
+@bp.app_template_global()
+def page_range(page, label):
+    """Which rows of how many a page shows, as one sentence: "1–25 of 300 orders".
+
+    ``label`` names the list (a key of _RANGE_SENTENCES); a list without sentences of its own
+    reads "1–25 of 300".
+    """
+    values = {"first": format_number(page.first_index), "last": format_number(page.last_index),
+              "total": format_number(page.total)}
+    counted, counted_beyond = _RANGE_SENTENCES.get(label, (None, None))
+    if page.more:
+        return counted_beyond(**values) if counted_beyond else _("%(first)s–%(last)s of more than %(total)s", **values)
+    return counted(page.total, **values) if counted else _("%(first)s–%(last)s of %(total)s", **values)
 
 
 def requested_page_number(arg="page"):

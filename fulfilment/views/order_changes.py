@@ -5,6 +5,8 @@ nothing is picked), and duplicating any order into a concept the client reviews 
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
+from fulfilment.formatting import format_datetime
+from fulfilment.i18n import _
 from fulfilment.services import orders
 from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import (
@@ -17,6 +19,7 @@ from fulfilment.views.order_entry import address_book_entry
 from fulfilment.views.orders import order_page, owned_order
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, portal_actor
+from fulfilment.vocabulary import status_label
 
 
 class DeliveryAddressForm(AddressChoiceFields, FlaskForm):
@@ -43,15 +46,15 @@ def change_order_address(order_id):
     if not form.is_submitted():
         return page()
     form.validate()
-    fields, _ = resolve_address(client, form)
+    fields, _entry = resolve_address(client, form)
     if fields is None or form.errors:
         return form_page(page, form)
     with refusal_shown_on(page):
         saved = address_book_entry(form)
         orders.change_delivery_address(order, fields, actor=portal_actor(), save_to_address_book=saved)
-    flash(f"The delivery address of order {order.number} has been changed.", "success")
+    flash(_("The delivery address of order %(number)s has been changed.", number=order.number), "success")
     if saved is not None:
-        flash("The address has been saved to your address book.", "info")
+        flash(_("The address has been saved to your address book."), "info")
     return back_to_order(order)
 
 
@@ -65,17 +68,18 @@ def cancel_order(order_id):
         if not orders.can_change(order):
             return back_to_order(order)
         return render_template(
-            "portal/confirm.html", form=form, section="orders", title=f"Cancel order {order.number}?",
-            warning="The warehouse will not ship this order. Stock reserved for it becomes free again and its "
-                    "backorders are removed. This cannot be undone; you can duplicate the order later.",
-            details=[("Recipient", order.delivery_name), ("Reference", order.reference),
-                     ("Status", order.status), ("Created", order.created_at.strftime("%Y-%m-%d %H:%M"))],
-            action=url_for("portal.cancel_order", order_id=order.id), button="Yes, cancel the order",
+            "portal/confirm.html", form=form, section="orders",
+            title=_("Cancel order %(number)s?", number=order.number),
+            warning=_("The warehouse will not ship this order. Stock reserved for it becomes free again and its "
+                      "backorders are removed. This cannot be undone; you can duplicate the order later."),
+            details=[(_("Recipient"), order.delivery_name), (_("Reference"), order.reference),
+                     (_("Status"), status_label(order.status)), (_("Created"), format_datetime(order.created_at))],
+            action=url_for("portal.cancel_order", order_id=order.id), button=_("Yes, cancel the order"),
             back=url_for("portal.order", order_id=order.id),
         )
     with refusal_shown_on(lambda: order_page(client, order)):
         orders.cancel_order(order, actor=portal_actor())
-    flash(f"Order {order.number} has been cancelled.", "success")
+    flash(_("Order %(number)s has been cancelled.", number=order.number), "success")
     return back_to_order(order)
 
 
@@ -86,6 +90,6 @@ def duplicate_order(order_id):
     order = owned_order(client, order_id)
     with refusal_shown_on(lambda: order_page(client, order)):
         copy = orders.duplicate_order(order, actor=portal_actor(), source="portal")
-    flash(f"Order {copy.number} is a copy of {order.number}. Check its products and address, then submit it.",
-          "success")
+    flash(_("Order %(copy)s is a copy of %(number)s. Check its products and address, then submit it.",
+            copy=copy.number, number=order.number), "success")
     return back_to_order(copy)

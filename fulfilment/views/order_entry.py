@@ -8,6 +8,8 @@ from peewee import fn
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.models import AddressBookEntry, Backorder, OrderLine, Picklist, PicklistLine
 from fulfilment.services import orders
 from fulfilment.views.blueprint import bp
@@ -32,9 +34,10 @@ from fulfilment.views.scope import current_client, get_owned_or_404, portal_acto
 
 
 class OrderHeaderFields:
-    reference = text("Your reference", description="Your own order number, shown on the order and the picklist.")
-    email = text("Recipient's e-mail")
-    telephone = text("Recipient's telephone")
+    reference = text(_l("Your reference"),
+                     description=_l("Your own order number, shown on the order and the picklist."))
+    email = text(_l("Recipient's e-mail"))
+    telephone = text(_l("Recipient's telephone"))
 
 
 class NewOrderForm(OnceKeyField, OrderHeaderFields, AddressChoiceFields, FlaskForm):
@@ -42,8 +45,8 @@ class NewOrderForm(OnceKeyField, OrderHeaderFields, AddressChoiceFields, FlaskFo
 
 
 class LineAmountForm(FlaskForm):
-    amount = IntegerField("Quantity", validators=[InputRequired("Enter a quantity."),
-                                                  NumberRange(min=1, max=MAX_AMOUNT)])
+    amount = IntegerField(_l("Quantity"), validators=[InputRequired(_l("Enter a quantity.")),
+                                                      NumberRange(min=1, max=MAX_AMOUNT)])
 
 
 def order_header(form, entry=None):
@@ -70,16 +73,17 @@ def processing_summary(client, order):
     waiting = (Backorder.for_client(client).select(fn.COALESCE(fn.SUM(Backorder.amount), 0))
                .where(Backorder.order == order).scalar())
     if not waiting:
-        return f"Order {order.number} is being processed: {units(reserved)} reserved for picking."
+        return _("Order %(number)s is being processed: %(reserved)s reserved for picking.",
+                 number=order.number, reserved=units(reserved))
     if not reserved:
-        return (f"Order {order.number} is being processed, but nothing is in stock yet: {units(waiting)} "
-                "backordered, to ship as soon as stock arrives.")
-    return (f"Order {order.number} is being processed: {units(reserved)} reserved for picking, {units(waiting)} "
-            "backordered, to ship as soon as stock arrives.")
+        return _("Order %(number)s is being processed, but nothing is in stock yet: %(waiting)s backordered, "
+                 "to ship as soon as stock arrives.", number=order.number, waiting=units(waiting))
+    return _("Order %(number)s is being processed: %(reserved)s reserved for picking, %(waiting)s backordered, "
+             "to ship as soon as stock arrives.", number=order.number, reserved=units(reserved), waiting=units(waiting))
 
 
 def units(count):
-    return "1 unit" if count == 1 else f"{count:,} units".replace(",", "\u202f")
+    return ngettext("%(count)s unit", "%(count)s units", count, count=format_number(count))
 
 
 @bp.route("/orders/new", methods=["GET", "POST"])
@@ -97,7 +101,7 @@ def new_order():
         return render_template("portal/order_form.html", form=form, more_addresses=more_addresses)
 
     if oversized:
-        flash(TOO_MANY_LINES, "error")
+        flash(str(TOO_MANY_LINES), "error")
         return form_page(page, form, refused=True, explain=False)
     if not form.is_submitted():
         return page()
@@ -116,7 +120,7 @@ def new_order():
                                    once_key=form.once_key.data)
     flash(processing_summary(client, order), "success")
     if saved is not None:
-        flash("The address has been saved to your address book.", "info")
+        flash(_("The address has been saved to your address book."), "info")
     return redirect(url_for("portal.order", order_id=order.id))
 
 
@@ -132,7 +136,7 @@ def add_order_line(order_id):
     form.validate()
     lines = resolve_lines(client, form.lines)
     if not lines and not rows_have_errors(form.lines):
-        form.lines[0].product_code.errors.append("Choose a product and enter a quantity.")
+        form.lines[0].product_code.errors.append(_("Choose a product and enter a quantity."))
 
     def page():
         return order_page(client, order, add_line_form=form)
@@ -142,7 +146,8 @@ def add_order_line(order_id):
     product, amount = lines[0]
     with refusal_shown_on(page):
         orders.add_order_line(order, product, amount, actor=portal_actor())
-    flash(f"{amount} × {product.product_code} added to order {order.number}.", "success")
+    flash(_("%(amount)s × %(code)s added to order %(number)s.", amount=format_number(amount),
+            code=product.product_code, number=order.number), "success")
     return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
 
 
@@ -158,11 +163,12 @@ def update_order_line(order_id, line_id):
 
     if not form.validate():
         for error in form.amount.errors:
-            flash(f"{line.product.product_code}: {error}", "error")
+            flash(_("%(code)s: %(problem)s", code=line.product.product_code, problem=error), "error")
         return form_page(page, form, explain=False)
     with refusal_shown_on(page):
         orders.update_order_line(line, amount=form.amount.data, actor=portal_actor())
-    flash(f"{line.product.product_code}: the quantity is now {form.amount.data}.", "success")
+    flash(_("%(code)s: the quantity is now %(amount)s.", code=line.product.product_code,
+            amount=format_number(form.amount.data)), "success")
     return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
 
 
@@ -173,7 +179,8 @@ def remove_order_line(order_id, line_id):
     line = owned_line(client, order, line_id)
     with refusal_shown_on(lambda: order_page(client, order)):
         orders.remove_order_line(line, actor=portal_actor())
-    flash(f"{line.product.product_code} has been removed from order {order.number}.", "success")
+    flash(_("%(code)s has been removed from order %(number)s.", code=line.product.product_code, number=order.number),
+          "success")
     return redirect(url_for("portal.order", order_id=order.id, _anchor="lines"))
 
 

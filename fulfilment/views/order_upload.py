@@ -10,13 +10,15 @@ preview creates one order however often, from whichever login or browser, it is 
 import io
 
 from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from fulfilment.i18n import ngettext
+from fulfilment.formatting import format_number
+from fulfilment.i18n import _, _l, ngettext
 from fulfilment.services import catalog, idempotency, orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
@@ -40,19 +42,21 @@ from fulfilment.views.scope import current_client, portal_actor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may wait for its confirmation
-PREVIEW_EXPIRED = "This preview has expired or was changed, so nothing was created. Upload the file again."
 
 
 class ImportForm(AddressChoiceFields, FlaskForm):
-    reference = text("Your reference", description="Your own order number, shown on the order and the picklist.")
-    file = FileField("Excel file (.xlsx)", validators=[
-        FileRequired("Choose the Excel file to upload."),
-        FileAllowed(["xlsx"], "Only Excel workbooks (.xlsx) are accepted, not .xls, .xlsm or .csv."),
-    ], description=(
-        "A column " + " / ".join(f"'{name}'" for name in CODE_HEADERS) + " and a column "
-        + " / ".join(f"'{name}'" for name in QUANTITY_HEADERS) + " (any case) in one of the first rows; "
-        f"other columns are ignored. Only the first sheet is read; up to {MAX_LINES:,} lines. Type quantities "
-        "without a thousands separator (1000), or as number cells."))
+    reference = text(_l("Your reference"),
+                     description=_l("Your own order number, shown on the order and the picklist."))
+    file = FileField(_l("Excel file (.xlsx)"), validators=[
+        FileRequired(_l("Choose the Excel file to upload.")),
+        FileAllowed(["xlsx"], _l("Only Excel workbooks (.xlsx) are accepted, not .xls, .xlsm or .csv.")),
+    ], description=_l(
+        "A column %(codes)s and a column %(quantities)s (any case) in one of the first rows; other columns are "
+        "ignored. Only the first sheet is read; up to %(max)s lines. Type quantities without a thousands "
+        "separator (1000), or as number cells.",
+        codes=" / ".join(f"'{name}'" for name in CODE_HEADERS),
+        quantities=" / ".join(f"'{name}'" for name in QUANTITY_HEADERS),
+        max=LazyString(format_number, MAX_LINES)))  # written as the reader writes numbers
 
 
 class ConfirmImportForm(FlaskForm):
@@ -93,8 +97,10 @@ def import_order():
         clean_delivery_address(fields)  # an address the order would refuse is reported before the preview
         result = read_order_lines(client, form.file.data.read())
     if not result.ok:
-        flash(f"Nothing was created: {len(result.errors)} row(s) of the file need fixing. Correct them in your "
-              "file and upload it again.", "error")
+        flash(ngettext("Nothing was created: %(count)s row of the file needs fixing. Correct it in your file and "
+                       "upload it again.",
+                       "Nothing was created: %(count)s rows of the file need fixing. Correct them in your file and "
+                       "upload it again.", len(result.errors), count=format_number(len(result.errors))), "error")
         return page(), 400
     header = {"reference": form.reference.data or "", "email": entry.email if entry else "",
               "telephone": entry.telephone if entry else ""}
@@ -126,33 +132,38 @@ def confirm_order_import():
         order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
                                    save_to_address_book={} if preview["save_address"] else None,
                                    once_key=preview["import_key"])
-    flash(ngettext("Order %(number)s has been created from your file (%(num)s product).",
-                   "Order %(number)s has been created from your file (%(num)s products).",
-                   len(lines), number=order.number), "success")
+    flash(ngettext("Order %(number)s has been created from your file (%(count)s product).",
+                   "Order %(number)s has been created from your file (%(count)s products).",
+                   len(lines), number=order.number, count=format_number(len(lines))), "success")
     flash(processing_summary(client, order), "success")
     return redirect(url_for("portal.order", order_id=order.id))
+
+
+def preview_expired():
+    return ValidationFailed(_("This preview has expired or was changed, so nothing was created. "
+                              "Upload the file again."))
 
 
 def read_preview(client, form):
     """The confirmed preview's content: signed by us, not expired, this client's."""
     if not form.validate():
-        raise ValidationFailed(PREVIEW_EXPIRED)
+        raise preview_expired()
     try:
         preview = preview_signer().loads(form.token.data, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
-        raise ValidationFailed(PREVIEW_EXPIRED) from None
+        raise preview_expired() from None
     if preview.get("client") != client.id or not preview.get("import_key"):
-        raise ValidationFailed(PREVIEW_EXPIRED)
+        raise preview_expired()
     return preview
 
 
 def previewed_lines(client, previewed):
     """[(product, amount)] of the preview, each product found again among client's active products."""
-    resolved = catalog.resolve_products(client, ids=[product_id for product_id, _ in previewed])
-    for product_id, _ in previewed:
+    resolved = catalog.resolve_products(client, ids=[product_id for product_id, _amount in previewed])
+    for product_id, _amount in previewed:
         if product_id in resolved.problems:
             kind, message = resolved.problems[product_id]
             raise ValidationFailed(message if kind == "inactive" else
-                                   "A product of the preview is no longer available, so nothing was created. "
-                                   "Upload the file again.")
+                                   _("A product of the preview is no longer available, so nothing was created. "
+                                     "Upload the file again."))
     return [(resolved.by_id[product_id], amount) for product_id, amount in previewed]

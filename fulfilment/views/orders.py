@@ -7,6 +7,7 @@ address or cancel until it is picked, duplicate it (views in order_entry and ord
 from flask import render_template
 from peewee import JOIN
 
+from fulfilment.i18n import _, _l
 from fulfilment.models import (
     ORDER_SOURCES,
     ORDER_STATUSES,
@@ -26,6 +27,23 @@ from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import AddLineForm
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.vocabulary import status_label
+
+# Where an order came from, as the client reads it (the codes are ORDER_SOURCES).
+SOURCE_LABELS = {
+    "portal": _l("portal"),
+    "import": _l("Excel import"),
+    "webshop": _l("webshop"),
+    "api": _l("API"),
+    "staff": _l("warehouse"),
+}
+
+
+@bp.app_template_filter("source_label")
+def source_label(source):
+    """The order source as the reader says it (an unknown code is shown as it is)."""
+    label = SOURCE_LABELS.get(source)
+    return str(label) if label is not None else source
 
 
 @bp.route("/orders")
@@ -34,8 +52,10 @@ def orders():
                                  source=choice("source", ORDER_SOURCES), search=search_text())
     page = paginate_listing(listing)
     return render_template("portal/orders.html", page=page, q=listing.search, status=listing.status,
-                           source=listing.source, sources=ORDER_SOURCES,
-                           statuses=[("open", "open (not shipped yet)")] + list(ORDER_STATUSES))
+                           source=listing.source,
+                           sources=[(source, source_label(source)) for source in ORDER_SOURCES],
+                           statuses=[("open", _("open (not shipped yet)"))]
+                           + [(status, status_label(status)) for status in ORDER_STATUSES])
 
 
 def owned_order(client, order_id):

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from flask import abort, flash, make_response, render_template
 from flask_wtf.csrf import CSRFError
 
+from fulfilment.i18n import _, _l
 from fulfilment.services.errors import DomainError
 from fulfilment.views.blueprint import bp
 
@@ -28,7 +29,7 @@ def refusal_shown_on(page):
         abort(make_response(page(), error.http_status))
 
 
-NOT_SAVED = "Nothing has been saved: some fields need your attention (see the messages below them)."
+NOT_SAVED = _l("Nothing has been saved: some fields need your attention (see the messages below them).")
 
 
 def form_page(page, form, refused=None, explain=True):
@@ -41,20 +42,20 @@ def form_page(page, form, refused=None, explain=True):
     if refused is None:
         refused = form.is_submitted()
     if refused and explain:
-        flash(NOT_SAVED, "error")
+        flash(str(NOT_SAVED), "error")
     return page(), 400 if refused else 200
 
 
 @bp.errorhandler(DomainError)
 def refused_without_a_page(error):
     """A refusal no view caught: the message on a page of its own, with the refusal's status."""
-    return render_template("portal/refused.html", title="Not possible", message=error.message), error.http_status
+    return render_template("portal/refused.html", title=_("Not possible"), message=error.message), error.http_status
 
 
 @bp.errorhandler(CSRFError)
 def form_expired(error):
     return render_template(
-        "portal/refused.html", title="This form has expired",
-        message="The page was open too long or was sent from another site, so nothing was changed. "
-                "Go back, reload the page and try again.",
+        "portal/refused.html", title=_("This form has expired"),
+        message=_("The page was open too long or was sent from another site, so nothing was changed. "
+                  "Go back, reload the page and try again."),
     ), 400

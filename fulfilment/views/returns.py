@@ -15,6 +15,7 @@ from fulfilment.services import listings
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.vocabulary import status_label
 
 
 @bp.route("/returns")
@@ -23,8 +24,8 @@ def returns():
     listing = listings.ReturnList(current_client(), status=choice("status", {status.name for status in statuses}),
                                   search=search_text())
     page = paginate_listing(listing)
-    return render_template("portal/returns.html", page=page, q=listing.search, statuses=statuses,
-                           status=listing.status)
+    return render_template("portal/returns.html", page=page, q=listing.search, status=listing.status,
+                           statuses=[(status.name, status_label(status.name)) for status in statuses])
 
 
 @bp.route("/returns/<int:return_id>", endpoint="return")

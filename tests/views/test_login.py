@@ -40,7 +40,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(app, client, portal
     wrong_password = login(client, PORTAL_LOGIN, portal_user.username, "not-the-password")
     unknown_user = login(app.test_client(), PORTAL_LOGIN, "nobody-by-this-name", "not-the-password")
     assert wrong_password.status_code == unknown_user.status_code == 401
-    assert LOGIN_REFUSED in wrong_password.get_data(as_text=True)
+    assert str(LOGIN_REFUSED) in wrong_password.get_data(as_text=True)
     # The username field echoes what was typed; everything else is identical.
     assert refusal_page(wrong_password).replace(portal_user.username, "X") == \
         refusal_page(unknown_user).replace("nobody-by-this-name", "X")
@@ -57,7 +57,7 @@ def test_refused_accounts_get_the_same_answer_as_a_wrong_password(app, client, p
         accounts.save_client(portal_user.client, portal_access=False)
     response = login(client, PORTAL_LOGIN, portal_user.username, factories.PASSWORD)
     assert response.status_code == 401
-    assert LOGIN_REFUSED in response.get_data(as_text=True)
+    assert str(LOGIN_REFUSED) in response.get_data(as_text=True)
     assert not is_logged_in(client)
 
 
