@@ -73,7 +73,7 @@ def format_date(value):
 
 def format_decimal_column(name, field, value):
     """A decimal model field as people read it: money, a rate per unit or a percentage."""
-    if "vat" in name or "percent" in name:
+    if name.endswith("_rate") and "vat" in name or "percent" in name:  # vat_rate 21 %, vat_amount € 1.08
         return format_percent(value)
     places = getattr(field, "decimal_places", 2)
     if places == 4:

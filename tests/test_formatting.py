@@ -54,6 +54,7 @@ def test_dutch_numbers_swap_the_separators(app):
 def test_decimal_columns_know_money_from_rates_and_percentages():
     assert format_decimal_column("price", Product.price, Decimal("49")) == "€\u00a049.00"
     assert format_decimal_column("vat_rate", None, Decimal("21")) == "21.00\u00a0%"
+    assert format_decimal_column("vat_amount", None, Decimal("1.08")) == "€\u00a01.08"  # an amount, not a rate
     assert format_decimal_column("per_order", RateCard.per_order, Decimal("0.015")) == "€\u00a00.0150"
 
 

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from fulfilment.db import write_transaction
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import _, _l, lazy_ngettext
 from fulfilment.models import Backorder, Order, OrderLine, Product
 from fulfilment.services import events, stock
 from fulfilment.services.errors import WrongStatus
@@ -79,6 +79,7 @@ def cancel_backorder(backorder, actor=None):
             OrderLine.id == backorder.order_line_id
         ).execute()
         backorder.delete_instance()
-        log_order_event(order, order.status, _l("Backorder of %(count)s unit(s) cancelled", count=backorder.amount),
-                        actor)
+        cancelled = lazy_ngettext("Backorder of %(num)s unit cancelled", "Backorder of %(num)s units cancelled",
+                                  backorder.amount)
+        log_order_event(order, order.status, cancelled, actor)
         settle_order(order, actor)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from peewee import fn
 
 from fulfilment.db import insert_in_batches, write_transaction
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import _, _l, lazy_ngettext
 from fulfilment.models import (
     ORDER_SOURCES,
     Backorder,
@@ -198,7 +198,8 @@ def process_order(order, actor=None):
         order.warehouse = warehouse_id
         order.processed_at = order.updated_at = now
         order.save()
-        message = (_l("Processed; %(count)s unit(s) backordered", count=backordered) if backordered
+        message = (lazy_ngettext("Processed; %(num)s unit backordered", "Processed; %(num)s units backordered",
+                                  backordered) if backordered
                    else _l("Processed"))
         log_order_event(order, "processing", message, actor)
         events.emit(("orders.closed", "orders.allocated", "orders.status_changed"), order)

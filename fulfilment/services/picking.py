@@ -269,6 +269,7 @@ def ship_counted_picklist(picklist, carrier, tracking_code, actor=None):
         lines = picklist_lines(locked_picklist)
         left = units_to_count(lines)
         if left:
-            raise ValidationFailed(_("%(count)s unit(s) still to scan; count every unit before shipping.", count=left))
+            raise ValidationFailed(ngettext("%(num)s unit still to scan; count every unit before shipping.",
+                                            "%(num)s units still to scan; count every unit before shipping.", left))
         return close_picklist(locked_picklist, actor, {line.id: line.amount_picked for line in lines},
                               [{"carrier": carrier, "tracking_code": tracking_code}])

@@ -29,7 +29,7 @@ import requests
 from flask import current_app
 
 from fulfilment.db import write_transaction
-from fulfilment.i18n import _
+from fulfilment.i18n import _, _l
 from fulfilment.models import Hook, WebhookDelivery, utcnow
 from fulfilment.services import webshop_credentials, webshops
 from fulfilment.services.actors import describe_actor
@@ -40,31 +40,31 @@ from fulfilment.version import __version__
 
 logger = logging.getLogger(__name__)
 
-# Picqer's event names for what this system has, with what triggers them.
+# Picqer's event names for what this system has, with what triggers them (in the reader's language).
 EVENTS = {
-    "orders.created": "An order is created.",
-    "orders.allocated": "Stock is allocated to an order (it is processed).",
-    "orders.closed": "An order is processed.",
-    "orders.paused": "An order is paused.",
-    "orders.resumed": "A paused order is resumed.",
-    "orders.completed": "An order is completed: everything has been shipped.",
-    "orders.status_changed": "An order's status changes, e.g. from concept to processing.",
-    "picklists.created": "A picklist is created.",
-    "picklists.closed": "A picklist is closed (picked).",
-    "picklists.cancelled": "A picklist is cancelled.",
-    "picklists.shipments.created": "A shipment is created on a picklist.",
-    "products.free_stock_changed": "A product's free stock changes.",
-    "products.stock_changed": "A product's stock changes.",
-    "purchase_orders.created": "A purchase order is created.",
-    "purchase_orders.changed": "A purchase order is changed or cancelled.",
-    "purchase_orders.purchased": "A purchase order is marked as purchased.",
-    "purchase_orders.receipts.created": "A receipt is started for a purchase order.",
-    "receipts.created": "A receipt is created.",
-    "receipts.completed": "A receipt is completed.",
-    "returns.created": "A return is created.",
-    "returns.changed": "A return's details change.",
-    "returns.status_changed": "A return's status changes.",
-    "returns.products_received": "Returned products are received back into stock.",
+    "orders.created": _l("An order is created."),
+    "orders.allocated": _l("Stock is allocated to an order (it is processed)."),
+    "orders.closed": _l("An order is processed."),
+    "orders.paused": _l("An order is paused."),
+    "orders.resumed": _l("A paused order is resumed."),
+    "orders.completed": _l("An order is completed: everything has been shipped."),
+    "orders.status_changed": _l("An order's status changes, e.g. from concept to processing."),
+    "picklists.created": _l("A picklist is created."),
+    "picklists.closed": _l("A picklist is closed (picked)."),
+    "picklists.cancelled": _l("A picklist is cancelled."),
+    "picklists.shipments.created": _l("A shipment is created on a picklist."),
+    "products.free_stock_changed": _l("A product's free stock changes."),
+    "products.stock_changed": _l("A product's stock changes."),
+    "purchase_orders.created": _l("A purchase order is created."),
+    "purchase_orders.changed": _l("A purchase order is changed or cancelled."),
+    "purchase_orders.purchased": _l("A purchase order is marked as purchased."),
+    "purchase_orders.receipts.created": _l("A receipt is started for a purchase order."),
+    "receipts.created": _l("A receipt is created."),
+    "receipts.completed": _l("A receipt is completed."),
+    "returns.created": _l("A return is created."),
+    "returns.changed": _l("A return's details change."),
+    "returns.status_changed": _l("A return's status changes."),
+    "returns.products_received": _l("Returned products are received back into stock."),
 }
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)

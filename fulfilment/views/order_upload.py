@@ -27,6 +27,7 @@ from fulfilment.services.order_import import (
     MAX_LINES,
     QUANTITY_HEADERS,
     read_order_lines,
+    template_filename,
     template_workbook,
 )
 from fulfilment.views.blueprint import bp
@@ -71,7 +72,7 @@ def preview_signer():
 def order_import_template():
     """An example file with the two columns the import reads."""
     return send_file(io.BytesIO(template_workbook()), mimetype=XLSX, as_attachment=True,
-                     download_name="order-import-template.xlsx", max_age=0)
+                     download_name=template_filename(), max_age=0)
 
 
 @bp.route("/orders/import", methods=["GET", "POST"])

@@ -75,7 +75,7 @@ def test_shipping_before_everything_is_counted_is_refused(staff_client):
     page = f"/admin/picklist/pick/{picklist.id}"
     result = factories.admin_post(staff_client, page, f"{page}/ship",
                                   {"carrier": Carrier.get(Carrier.name == "UPS").id, "tracking_code": "1Z"})
-    assert 'role="alert">2 unit(s) still to scan' in result.get_data(as_text=True)
+    assert 'role="alert">2 units still to scan' in result.get_data(as_text=True)
     assert Picklist.get_by_id(picklist.id).status == "new" and Shipment.select().count() == 0
 
 

@@ -58,7 +58,7 @@ def test_order_page_leads_with_number_status_client_address_and_line_figures(app
     picklist = Picklist.get(Picklist.order == order)
     assert f'href="/admin/picklist/details/?id={picklist.id}">{picklist.number}</a>' in html
     assert "/admin/backorder/details/?id=" in html
-    assert "Processed; 3 unit(s) backordered" in html  # the timeline
+    assert "Processed; 3 units backordered" in html  # the timeline
     # The raw fields only behind the disclosure.
     assert html.index("<summary>All fields</summary>") < html.index("Invoice name")
 

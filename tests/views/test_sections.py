@@ -135,7 +135,7 @@ def test_order_page_shows_lines_address_history_shipments_and_backorders(app, po
     picking.close_picklist(factories.open_picklist(order), shipments=[{"carrier": "DHL", "tracking_code": "JD0001"}])
     page = text_of(portal_client.get(f"{PREFIX}/orders/{order.id}"))
     assert "ORD-1" in page and "MY-REF" in page and "Kerkstraat 1" in page
-    assert "Processed; 3 unit(s) backordered" in page and "Picklist" in page
+    assert "Processed; 3 units backordered" in page and "Picklist" in page
     assert "JD0001" in page and "DHL" in page
     assert "3 waiting since" in page
 
