@@ -85,17 +85,10 @@ def export_with_our_exporter(client_id, rows):
 
 def export_with_bare_openpyxl(client_id, rows):
     from openpyxl import Workbook
-    from peewee import fn
 
-    from fulfilment.models import Picklist, Receipt, Return
-    from fulfilment.models import Warehouse as W
-    from fulfilment.services.client_exports import stock_history_query
+    from fulfilment.services.listings import StockHistory
 
-    query = stock_history_query(client_id).select(
-        StockMutation.created_at, Product.product_code, Product.name, W.name, StockMutation.old_stock,
-        StockMutation.change, StockMutation.new_stock, StockMutation.change_type, StockMutation.reason,
-        fn.COALESCE(Picklist.number, Receipt.number, Return.number),
-    ).tuples()
+    query = StockHistory(client_id).export_rows().tuples()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Stock history")
     written = 0

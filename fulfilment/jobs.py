@@ -11,6 +11,8 @@ is set (needed once web servers and the worker run on different machines). The w
 - every hour: fresh planner statistics for SQLite (db.refresh_statistics).
 - every minute: the mail outbox (services/outbox.py) and due webhook deliveries (services/webhooks.py);
 - daily at LOW_STOCK_DIGEST_HOUR (UTC): the low-stock e-mails (services/notifications.py).
+- on request: a long portal export (services/export_jobs.py); every hour, at :23, the export
+  files older than EXPORT_KEEP_HOURS are removed with their jobs.
 """
 
 import logging
@@ -70,6 +72,9 @@ class Jobs:
         self.deliver_webhooks = periodic(crontab(minute="*"), name="deliver_webhooks")(
             self._in_app(self._deliver_webhooks))
         self.deliver_webhook = task(name="deliver_webhook")(self._in_app(self._deliver_webhook))
+        self.write_export = task(name="write_export")(self._in_app(self._write_export))
+        self.remove_old_exports = periodic(crontab(minute="23"), name="remove_old_exports")(
+            self._in_app(self._remove_old_exports))
         self.low_stock_digest = periodic(crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))),
                                          name="low_stock_digest")(self._in_app(self._low_stock_digest))
 
@@ -150,6 +155,20 @@ class Jobs:
         delivery = WebhookDelivery.get_or_none(WebhookDelivery.id == delivery_id)
         return deliver(delivery) if delivery is not None else None
 
+    def _write_export(self, job_id):
+        from fulfilment.services.export_jobs import most_rows, run_export_job
+
+        config = self.app.config
+        job = run_export_job(job_id, folder=export_folder(self.app), max_rows=most_rows(config["EXPORT_MAX_ROWS"]),
+                             database_url=config["DATABASE_URL"])
+        return job.status if job is not None else None
+
+    def _remove_old_exports(self):
+        from fulfilment.services.export_jobs import KEEP_HOURS, remove_expired_exports
+
+        return remove_expired_exports(export_folder(self.app),
+                                      keep_hours=self.app.config.get("EXPORT_KEEP_HOURS", KEEP_HOURS))
+
     def _low_stock_digest(self):
         from fulfilment.services.notifications import queue_low_stock_digests
 
@@ -168,6 +187,17 @@ def jobs():
 def enqueue_import(webshop):
     """Queue an import of the webshop's orders now (the worker runs it)."""
     jobs().import_webshop(webshop.id)
+
+
+def export_folder(app=None):
+    """Where export jobs write their files: EXPORT_FOLDER, else "exports" in the instance folder."""
+    app = app or current_app
+    return Path(app.config.get("EXPORT_FOLDER") or Path(app.instance_path) / "exports")
+
+
+def enqueue_export(job):
+    """Queue a long export (services.export_jobs) for the worker."""
+    jobs().write_export(job.id)
 
 
 def enqueue_webhook_delivery(delivery):
