@@ -57,26 +57,31 @@ class Jobs:
     def __init__(self, app):
         self.app = app
         self.huey = make_huey(app.config, app.instance_path)
-        task, periodic = self.huey.task, self.huey.periodic_task
-        self.import_webshop = task(retries=2, retry_delay=60, retry_backoff=2, name="import_webshop")(
-            self._in_app(self._import_webshop))
-        self.import_all_webshops = periodic(import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])),
-                                            name="import_all_webshops")(self._in_app(self._import_all_webshops))
-        self.push_tracking = periodic(crontab(minute="*"), name="push_tracking")(self._in_app(self._push_tracking))
+        task, periodic = self._task, self._periodic
+        self.import_webshop = task("import_webshop", self._import_webshop, retries=2, retry_delay=60,
+                                   retry_backoff=2)
+        self.import_all_webshops = periodic("import_all_webshops", self._import_all_webshops,
+                                            import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])))
+        self.push_tracking = periodic("push_tracking", self._push_tracking, crontab(minute="*"))
         # Billing: each client's storage at the end of the day (UTC), for storage charges.
-        self.take_storage_snapshots = periodic(crontab(minute="55", hour="23"), name="take_storage_snapshots")(
-            self._in_app(self._take_storage_snapshots))
-        self.refresh_statistics = periodic(crontab(minute="17"), name="refresh_statistics")(
-            self._in_app(self._refresh_statistics))
-        self.send_mail = periodic(crontab(minute="*"), name="send_mail")(self._in_app(self._send_mail))
-        self.deliver_webhooks = periodic(crontab(minute="*"), name="deliver_webhooks")(
-            self._in_app(self._deliver_webhooks))
-        self.deliver_webhook = task(name="deliver_webhook")(self._in_app(self._deliver_webhook))
-        self.write_export = task(name="write_export")(self._in_app(self._write_export))
-        self.remove_old_exports = periodic(crontab(minute="23"), name="remove_old_exports")(
-            self._in_app(self._remove_old_exports))
-        self.low_stock_digest = periodic(crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))),
-                                         name="low_stock_digest")(self._in_app(self._low_stock_digest))
+        self.take_storage_snapshots = periodic("take_storage_snapshots", self._take_storage_snapshots,
+                                               crontab(minute="55", hour="23"))
+        self.refresh_statistics = periodic("refresh_statistics", self._refresh_statistics, crontab(minute="17"))
+        self.send_mail = periodic("send_mail", self._send_mail, crontab(minute="*"))
+        self.deliver_webhooks = periodic("deliver_webhooks", self._deliver_webhooks, crontab(minute="*"))
+        self.deliver_webhook = task("deliver_webhook", self._deliver_webhook)
+        self.write_export = task("write_export", self._write_export)
+        self.remove_old_exports = periodic("remove_old_exports", self._remove_old_exports, crontab(minute="23"))
+        self.low_stock_digest = periodic("low_stock_digest", self._low_stock_digest,
+                                         crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))))
+
+    def _task(self, task_name, function, **options):
+        """function as a huey task called task_name (the queue knows tasks by name), run inside the app."""
+        return self.huey.task(name=task_name, **options)(self._in_app(function))
+
+    def _periodic(self, task_name, function, schedule):
+        """function as a huey task run on schedule, called task_name, inside the app."""
+        return self.huey.periodic_task(schedule, name=task_name)(self._in_app(function))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
