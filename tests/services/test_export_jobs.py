@@ -6,6 +6,7 @@ import os
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,9 @@ MIXED_ROWS = [
     {"text": "bell\x07 in the name", "number": 0, "money": Decimal("0.10"), "when": None, "day": None, "flag": None,
      "float": 0.0},
     {"text": "#N/A", "number": 1, "money": 1.5, "when": None, "day": None, "flag": None, "float": None},
+    {"text": "\tcmd", "number": True, "money": 4, "when": None, "day": None, "flag": None, "float": None},
+    {"text": "non\u00a0breaking", "number": Decimal("2.5"), "money": None, "when": None, "day": None,
+     "flag": "+31 6 1234", "float": Path("shown/as/text")},
 ]
 MIXED_COLUMNS = [Column(key.capitalize(), lambda row, key=key: row[key], money=(key == "money"))
                  for key in ("text", "number", "money", "when", "day", "flag", "float")]
@@ -37,7 +41,9 @@ def _cells(data):
             for row in read_exports.cells(data)]
 
 
-def test_the_fast_writer_writes_the_same_cells_as_the_exporter():
+@pytest.mark.parametrize("directly", [True, False], ids=["cells handed directly", "through append"])
+def test_the_fast_writer_writes_the_same_cells_as_the_exporter(monkeypatch, directly):
+    monkeypatch.setattr(sheet_writer, "HAND_CELLS_DIRECTLY", directly)
     ours, theirs = io.BytesIO(), io.BytesIO()
     written = sheet_writer.write_workbook(ours, "Mixed: list", MIXED_COLUMNS, iter(MIXED_ROWS))
     spreadsheets.write_workbook(theirs, "Mixed: list", MIXED_COLUMNS, iter(MIXED_ROWS))
