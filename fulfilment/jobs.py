@@ -11,6 +11,8 @@ is set (needed once web servers and the worker run on different machines). The w
 - every hour: fresh planner statistics for SQLite (db.refresh_statistics).
 - every minute: the mail outbox (services/outbox.py) and due webhook deliveries (services/webhooks.py);
 - daily at LOW_STOCK_DIGEST_HOUR (UTC): the low-stock e-mails (services/notifications.py).
+- on request: a long portal export (services/export_jobs.py); every hour, at :23, the export
+  files older than EXPORT_KEEP_HOURS are removed with their jobs.
 """
 
 import logging
@@ -55,23 +57,31 @@ class Jobs:
     def __init__(self, app):
         self.app = app
         self.huey = make_huey(app.config, app.instance_path)
-        task, periodic = self.huey.task, self.huey.periodic_task
-        self.import_webshop = task(retries=2, retry_delay=60, retry_backoff=2, name="import_webshop")(
-            self._in_app(self._import_webshop))
-        self.import_all_webshops = periodic(import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])),
-                                            name="import_all_webshops")(self._in_app(self._import_all_webshops))
-        self.push_tracking = periodic(crontab(minute="*"), name="push_tracking")(self._in_app(self._push_tracking))
+        task, periodic = self._task, self._periodic
+        self.import_webshop = task("import_webshop", self._import_webshop, retries=2, retry_delay=60,
+                                   retry_backoff=2)
+        self.import_all_webshops = periodic("import_all_webshops", self._import_all_webshops,
+                                            import_schedule(int(app.config["WEBSHOP_SYNC_MINUTES"])))
+        self.push_tracking = periodic("push_tracking", self._push_tracking, crontab(minute="*"))
         # Billing: each client's storage at the end of the day (UTC), for storage charges.
-        self.take_storage_snapshots = periodic(crontab(minute="55", hour="23"), name="take_storage_snapshots")(
-            self._in_app(self._take_storage_snapshots))
-        self.refresh_statistics = periodic(crontab(minute="17"), name="refresh_statistics")(
-            self._in_app(self._refresh_statistics))
-        self.send_mail = periodic(crontab(minute="*"), name="send_mail")(self._in_app(self._send_mail))
-        self.deliver_webhooks = periodic(crontab(minute="*"), name="deliver_webhooks")(
-            self._in_app(self._deliver_webhooks))
-        self.deliver_webhook = task(name="deliver_webhook")(self._in_app(self._deliver_webhook))
-        self.low_stock_digest = periodic(crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))),
-                                         name="low_stock_digest")(self._in_app(self._low_stock_digest))
+        self.take_storage_snapshots = periodic("take_storage_snapshots", self._take_storage_snapshots,
+                                               crontab(minute="55", hour="23"))
+        self.refresh_statistics = periodic("refresh_statistics", self._refresh_statistics, crontab(minute="17"))
+        self.send_mail = periodic("send_mail", self._send_mail, crontab(minute="*"))
+        self.deliver_webhooks = periodic("deliver_webhooks", self._deliver_webhooks, crontab(minute="*"))
+        self.deliver_webhook = task("deliver_webhook", self._deliver_webhook)
+        self.write_export = task("write_export", self._write_export)
+        self.remove_old_exports = periodic("remove_old_exports", self._remove_old_exports, crontab(minute="23"))
+        self.low_stock_digest = periodic("low_stock_digest", self._low_stock_digest,
+                                         crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))))
+
+    def _task(self, task_name, function, **options):
+        """function as a huey task called task_name (the queue knows tasks by name), run inside the app."""
+        return self.huey.task(name=task_name, **options)(self._in_app(function))
+
+    def _periodic(self, task_name, function, schedule):
+        """function as a huey task run on schedule, called task_name, inside the app."""
+        return self.huey.periodic_task(schedule, name=task_name)(self._in_app(function))
 
     def _in_app(self, function):
         """Run a job inside the app (configuration, database connection)."""
@@ -150,6 +160,20 @@ class Jobs:
         delivery = WebhookDelivery.get_or_none(WebhookDelivery.id == delivery_id)
         return deliver(delivery) if delivery is not None else None
 
+    def _write_export(self, job_id):
+        from fulfilment.services.export_jobs import most_rows, run_export_job
+
+        config = self.app.config
+        job = run_export_job(job_id, folder=export_folder(self.app), max_rows=most_rows(config["EXPORT_MAX_ROWS"]),
+                             database_url=config["DATABASE_URL"])
+        return job.status if job is not None else None
+
+    def _remove_old_exports(self):
+        from fulfilment.services.export_jobs import KEEP_HOURS, remove_expired_exports
+
+        return remove_expired_exports(export_folder(self.app),
+                                      keep_hours=self.app.config.get("EXPORT_KEEP_HOURS", KEEP_HOURS))
+
     def _low_stock_digest(self):
         from fulfilment.services.notifications import queue_low_stock_digests
 
@@ -168,6 +192,17 @@ def jobs():
 def enqueue_import(webshop):
     """Queue an import of the webshop's orders now (the worker runs it)."""
     jobs().import_webshop(webshop.id)
+
+
+def export_folder(app=None):
+    """Where export jobs write their files: EXPORT_FOLDER, else "exports" in the instance folder."""
+    app = app or current_app
+    return Path(app.config.get("EXPORT_FOLDER") or Path(app.instance_path) / "exports")
+
+
+def enqueue_export(job):
+    """Queue a long export (services.export_jobs) for the worker."""
+    jobs().write_export(job.id)
 
 
 def enqueue_webhook_delivery(delivery):

@@ -1103,3 +1103,43 @@ class Carrier(BaseModel):
 
 LOCATION_MODELS = [Location, ProductLocation, Carrier]
 MODELS.extend(LOCATION_MODELS)
+
+
+# --- Export jobs: long exports written by the worker (issue 14) -------------------------------
+
+EXPORT_JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class ExportJob(ClientOwned):
+    """A portal list export too long to write during a request: the worker writes it into a file in
+    the instance folder, the page shows its progress, and the client downloads it when done.
+
+    ``filters`` are the list's filters as JSON (what services.export_jobs reads back); ``failure``
+    says why a job failed ("too_large", "error") so the page explains it in the reader's language,
+    ``error`` keeps the technical detail for the log.
+    """
+
+    client = ForeignKeyField(Client, on_delete="CASCADE")
+    requested_by = ForeignKeyField(PortalUser, null=True, on_delete="SET NULL")
+    kind = CharField()
+    filters = TextField(default="{}")
+    language = CharField(default="en", choices=LANGUAGES)
+    status = CharField(default="queued", choices=[(s, s) for s in EXPORT_JOB_STATUSES])
+    rows_written = IntegerField(default=0)
+    rows_total = IntegerField(null=True)
+    file_name = CharField(default="")
+    download_name = CharField(default="")
+    failure = CharField(default="")
+    error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("client", "created_at"), False),
+            (("created_at",), False),
+        )
+
+
+MODELS.append(ExportJob)

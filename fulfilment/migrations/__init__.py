@@ -23,6 +23,7 @@ MIGRATIONS = [
     (7, "m0007_notifications"),
     (8, "m0008_billing"),
     (9, "m0009_personal_language"),
+    (10, "m0010_export_jobs"),
     (12, "m0012_locations_carriers_customs"),
 ]
 

@@ -3,29 +3,44 @@
 Each route reads the same URL arguments as its list page and hands them to
 services.client_exports, which scopes every query to current_client(). A refused export (too
 many rows, a wrong date range) goes back to the page it came from with the reason.
+
+A list longer than EXPORT_IMMEDIATE_MAX_ROWS is not written while the browser waits: it becomes
+an export job (services.export_jobs) that the worker writes, and the person lands on the job's
+page, which shows the progress and then the download.
 """
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 
 from fulfilment.downloads import spreadsheet_response
-from fulfilment.models import ORDER_SOURCES, PURCHASE_ORDER_STATUSES, ReturnStatus
-from fulfilment.services import client_exports, listings
+from fulfilment.i18n import current_language
+from fulfilment.jobs import enqueue_export, export_folder
+from fulfilment.models import ORDER_SOURCES, PURCHASE_ORDER_STATUSES, ExportJob, ReturnStatus
+from fulfilment.services import export_jobs, listings
 from fulfilment.services.errors import DomainError
 from fulfilment.services.listings import STOCK_FILTERS
+from fulfilment.services.spreadsheets import XLSX_MIMETYPE
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, search_text
-from fulfilment.views.scope import current_client
+from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 from fulfilment.views.stock_history import BadFilter, stock_history_filters
 
 
-def _download(export, back_to, **filters):
-    """The current client's export as a download; a refusal flashes its reason on back_to."""
+def _download(kind, back_to, **filters):
+    """The current client's export: at once when the list is short, else as a job; a refusal goes back_to."""
+    client = current_client()
+    config = current_app.config
+    immediate_max = config.get("EXPORT_IMMEDIATE_MAX_ROWS", export_jobs.IMMEDIATE_MAX_ROWS)
     try:
-        spreadsheet = export(current_client(), max_rows=current_app.config["EXPORT_MAX_ROWS"], **filters)
+        if export_jobs.count_rows(kind, client, filters, up_to=immediate_max + 1) <= immediate_max:
+            spreadsheet = export_jobs.KINDS[kind].export(client, max_rows=config["EXPORT_MAX_ROWS"], **filters)
+            return spreadsheet_response(spreadsheet)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(back_to)
-    return spreadsheet_response(spreadsheet)
+    job, created = export_jobs.start_export(client, portal_actor(), kind, filters, language=current_language())
+    if created:
+        enqueue_export(job)
+    return redirect(url_for("portal.export_job", job_id=job.id))
 
 
 def _list_url(endpoint, **values):
@@ -37,7 +52,7 @@ def _list_url(endpoint, **values):
 @bp.route("/products/export.xlsx")
 def products_export():
     return _download(
-        client_exports.export_products, _list_url("portal.products"), search=search_text(),
+        "products", _list_url("portal.products"), search=search_text(),
         stock_filter=choice("stock", STOCK_FILTERS), low_stock_threshold=current_app.config["LOW_STOCK_THRESHOLD"],
         sort=request.args.get("sort", "code"),
     )
@@ -55,33 +70,70 @@ def stock_history_export():
     except BadFilter as error:
         flash(str(error), "error")
         return redirect(back_to)
-    return _download(client_exports.export_stock_history, back_to, **filters)
+    return _download("stock-history", back_to, **filters)
 
 
 @bp.route("/orders/export.xlsx")
 def orders_export():
-    return _download(client_exports.export_orders, _list_url("portal.orders"), search=search_text(),
+    return _download("orders", _list_url("portal.orders"), search=search_text(),
                      status=choice("status", listings.ORDER_STATUS_FILTERS), source=choice("source", ORDER_SOURCES))
 
 
 @bp.route("/shipments/export.xlsx")
 def shipments_export():
-    return _download(client_exports.export_shipments, _list_url("portal.shipments"), search=search_text())
+    return _download("shipments", _list_url("portal.shipments"), search=search_text())
 
 
 @bp.route("/backorders/export.xlsx")
 def backorders_export():
-    return _download(client_exports.export_backorders, _list_url("portal.backorders"), search=search_text())
+    return _download("backorders", _list_url("portal.backorders"), search=search_text())
 
 
 @bp.route("/purchase-orders/export.xlsx")
 def purchase_orders_export():
-    return _download(client_exports.export_purchase_orders, _list_url("portal.purchase_orders"),
+    return _download("purchase-orders", _list_url("portal.purchase_orders"),
                      search=search_text(), status=choice("status", PURCHASE_ORDER_STATUSES))
 
 
 @bp.route("/returns/export.xlsx")
 def returns_export():
     statuses = {name for (name,) in ReturnStatus.select(ReturnStatus.name).tuples()}
-    return _download(client_exports.export_returns, _list_url("portal.returns"), search=search_text(),
+    return _download("returns", _list_url("portal.returns"), search=search_text(),
                      status=choice("status", statuses))
+
+
+# --- Export jobs ------------------------------------------------------------------------------
+
+
+@bp.route("/exports/<int:job_id>")
+def export_job(job_id):
+    """An export job's page: its progress while the worker writes it, then the download (or why it failed)."""
+    job = get_owned_or_404(ExportJob, job_id)
+    return render_template(
+        "portal/export_job.html", job=job, kind=export_jobs.KINDS[job.kind], progress=export_jobs.describe(job),
+        downloadable=export_jobs.job_file(job, export_folder()) is not None,
+        most_rows=export_jobs.most_rows(current_app.config["EXPORT_MAX_ROWS"]),
+        keep_hours=current_app.config.get("EXPORT_KEEP_HOURS", export_jobs.KEEP_HOURS),
+    )
+
+
+@bp.route("/exports/<int:job_id>/progress")
+def export_job_progress(job_id):
+    """The job's progress as JSON, for the page's progress bar (static/export-progress.js)."""
+    response = jsonify(export_jobs.describe(get_owned_or_404(ExportJob, job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/exports/<int:job_id>/download")
+def export_job_download(job_id):
+    """The job's finished file, while it is kept."""
+    job = get_owned_or_404(ExportJob, job_id)
+    path = export_jobs.job_file(job, export_folder())
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=job.download_name,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
