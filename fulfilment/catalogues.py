@@ -21,7 +21,8 @@ from fulfilment.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, catalogue_path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAPPING_FILE = Path(__file__).resolve().parent / "babel.cfg"
 # Our own names for gettext (fulfilment/i18n.py) besides Babel's defaults.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 PROJECT = "Fulfilment Portal"
 HEADER = """\
 # The texts of Fulfilment Portal in one language (fulfilment/i18n.py). Write msgstr only: run
@@ -84,28 +85,32 @@ def _translated(message):
     return all(strings)
 
 
+def _key(message):
+    """A message's identity in a catalogue: its text (the singular of a plural) and its context."""
+    return (message.id if isinstance(message.id, str) else message.id[0]), message.context
+
+
 def problems(template=None):
     """What keeps the catalogues from matching the code, one sentence each (empty: all is well)."""
     template = template or extract()
     found = []
     for language in LANGUAGE_CODES:
         catalog = read(language)
-        known = {message.id if isinstance(message.id, str) else message.id[0]: message for message in catalog
-                 if message.id}
+        known = {_key(message): message for message in catalog if message.id}
         for message in template:
             if not message.id:
                 continue
-            key = message.id if isinstance(message.id, str) else message.id[0]
+            key = _key(message)
             entry = known.get(key)
             where = ", ".join(f"{file}:{line}" for file, line in message.locations[:2])
             if entry is None:
-                found.append(f"{language}: not in the catalogue: {key!r} ({where})")
+                found.append(f"{language}: not in the catalogue: {key[0]!r} ({where})")
             elif entry.fuzzy:
-                found.append(f"{language}: fuzzy: {key!r}")
+                found.append(f"{language}: fuzzy: {key[0]!r}")
             elif not _translated(entry):
-                found.append(f"{language}: not translated: {key!r} ({where})")
-        in_code = {message.id if isinstance(message.id, str) else message.id[0] for message in template if message.id}
-        found.extend(f"{language}: no longer in the code: {key!r}" for key in known if key not in in_code)
+                found.append(f"{language}: not translated: {key[0]!r} ({where})")
+        in_code = {_key(message) for message in template if message.id}
+        found.extend(f"{language}: no longer in the code: {key[0]!r}" for key in known if key not in in_code)
         for message, errors in catalog.check():
             found.extend(f"{language}: {message.id!r}: {error}" for error in errors)
     return found

@@ -17,6 +17,13 @@ DEFAULTS = {
     "LOW_STOCK_THRESHOLD": 5,
     # Most rows one spreadsheet export may hold; a longer list is refused with a message.
     "EXPORT_MAX_ROWS": 100_000,
+    # Portal exports longer than this run in the worker (a page shows progress, then the download);
+    # such an export job holds at most EXPORT_JOB_MAX_ROWS rows (one sheet holds 1,048,575) and its
+    # file is kept EXPORT_KEEP_HOURS hours in EXPORT_FOLDER (default: <instance>/exports).
+    "EXPORT_IMMEDIATE_MAX_ROWS": 5_000,
+    "EXPORT_JOB_MAX_ROWS": 1_000_000,
+    "EXPORT_KEEP_HOURS": 24,
+    "EXPORT_FOLDER": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
@@ -93,6 +100,10 @@ _ENV_TYPES = {
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
     "EXPORT_MAX_ROWS": int,
+    "EXPORT_IMMEDIATE_MAX_ROWS": int,
+    "EXPORT_JOB_MAX_ROWS": int,
+    "EXPORT_KEEP_HOURS": int,
+    "EXPORT_FOLDER": str,
     "API_RATE_LIMIT_PER_MINUTE": int,
     "WEBSHOP_KEY": str,
     "WEBSHOP_SYNC_MINUTES": int,

@@ -3,10 +3,12 @@
 Every text a person reads is written in English in the code and marked for translation:
 ``_("Orders")`` (translated now, inside a request), ``_l("Orders")`` (translated when shown:
 form labels, column labels, menu names, anything defined at import time) and
-``ngettext("%(num)s order", "%(num)s orders", count)``. Templates use ``{{ _("…") }}`` and
-``{% trans %}``. The catalogues are ``fulfilment/translations/<language>/LC_MESSAGES/messages.po``;
-``flask --app fulfilment translations update`` brings them up to date with the code (see
-fulfilment/catalogues.py) and tests/test_translations.py fails on anything untranslated.
+``ngettext("%(num)s order", "%(num)s orders", count)``; a word with two meanings takes its
+context: ``pgettext("money", "Amount")`` (a sum, "Bedrag") beside ``_("Amount")`` (units, "Aantal").
+Templates use ``{{ _("…") }}`` and ``{% trans %}``. The catalogues are
+``fulfilment/translations/<language>/LC_MESSAGES/messages.po``; ``flask --app fulfilment
+translations update`` brings them up to date with the code (see fulfilment/catalogues.py) and
+tests/test_translations.py fails on anything untranslated.
 
 The .po files are the only copy: they are compiled in memory the first time a language is used
 in a process, so a compiled catalogue can never be older than its source.
@@ -28,11 +30,22 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask import has_request_context, request
-from flask_babel import Babel, Domain, force_locale, get_locale, gettext, lazy_gettext, lazy_ngettext, ngettext
+from flask_babel import (
+    Babel,
+    Domain,
+    force_locale,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    lazy_ngettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
 from flask_login import current_user
 
 __all__ = ["LANGUAGES", "LANGUAGE_CODES", "_", "_l", "force_locale", "gettext", "init_app", "language_name",
-           "lazy_ngettext", "ngettext", "current_language", "language_of"]
+           "lazy_ngettext", "ngettext", "pgettext", "lazy_pgettext", "current_language", "language_of"]
 
 _ = gettext
 _l = lazy_gettext

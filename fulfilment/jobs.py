@@ -164,15 +164,15 @@ class Jobs:
         from fulfilment.services.export_jobs import most_rows, run_export_job
 
         config = self.app.config
-        job = run_export_job(job_id, folder=export_folder(self.app), max_rows=most_rows(config["EXPORT_MAX_ROWS"]),
+        job = run_export_job(job_id, folder=export_folder(self.app), max_rows=most_rows(config["EXPORT_JOB_MAX_ROWS"]),
                              database_url=config["DATABASE_URL"])
         return job.status if job is not None else None
 
     def _remove_old_exports(self):
-        from fulfilment.services.export_jobs import KEEP_HOURS, remove_expired_exports
+        from fulfilment.services.export_jobs import remove_expired_exports
 
         return remove_expired_exports(export_folder(self.app),
-                                      keep_hours=self.app.config.get("EXPORT_KEEP_HOURS", KEEP_HOURS))
+                                      keep_hours=self.app.config["EXPORT_KEEP_HOURS"])
 
     def _low_stock_digest(self):
         from fulfilment.services.notifications import queue_low_stock_digests

@@ -1,8 +1,9 @@
-"""The words of the trade that many pages show: statuses, in the reader's language.
+"""The words of the trade that many pages show, in the reader's language: statuses, where an order
+came from, why stock changed.
 
-A status is stored as its English code ("processing") and shown through ``status_label``, so the
-portal, the back office, exports and e-mails say it alike ("in behandeling" in Dutch). The API
-keeps the codes: they are Picqer's.
+Each is stored as an English code ("processing", "import", "receipt") and shown through the
+functions below, so the portal, the back office, exports and e-mails say it alike ("in
+behandeling", "Excel-import", "Ontvangst" in Dutch). The API keeps the codes: they are Picqer's.
 """
 
 from fulfilment.i18n import _l
@@ -52,5 +53,42 @@ def status_label(status):
     return str(label) if label is not None else code
 
 
+# Where an order came from (Order.source; models.ORDER_SOURCES).
+SOURCE_LABELS = {
+    "portal": _l("portal"),
+    "import": _l("Excel import"),
+    "webshop": _l("webshop"),
+    "api": _l("API"),
+    "staff": _l("warehouse"),
+}
+
+# Why stock changed (StockMutation.change_type).
+CHANGE_TYPE_LABELS = {
+    "manual": _l("Manual"),
+    "receipt": _l("Receipt"),
+    "picklist": _l("Shipment"),
+    "return": _l("Return"),
+    "api": _l("API"),
+    "correction": _l("Correction"),
+}
+
+
+def _label(labels, code):
+    label = labels.get(code)
+    return str(label) if label is not None else (code or "")
+
+
+def source_label(code):
+    """An order's source as the reader says it (an unknown code is shown as it is)."""
+    return _label(SOURCE_LABELS, code)
+
+
+def change_type_label(code):
+    """Why stock changed, as the reader says it (an unknown code is shown as it is)."""
+    return _label(CHANGE_TYPE_LABELS, code)
+
+
 def init_app(app):
     app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(source_label, "source_label")
+    app.add_template_filter(change_type_label, "change_type_label")

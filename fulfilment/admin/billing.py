@@ -23,7 +23,7 @@ from fulfilment.admin.base import (
 )
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.formatting import format_date, format_money, format_percent, format_rate
-from fulfilment.i18n import _, _l, ngettext
+from fulfilment.i18n import _, _l, lazy_pgettext, ngettext, pgettext
 from fulfilment.models import (
     RATE_FIELDS,
     Client,
@@ -49,7 +49,8 @@ ADMIN_LINKS = {"order": "order.details_view", "shipment": "picklist.details_view
 COLUMN_LABELS = {
     "client": _l("Client"), "name": _l("Name"), "number": _l("Number"), "status": _l("Status"),
     "description": _l("Description"), "quantity": _l("Quantity"), "unit_price": _l("Unit price"),
-    "amount": _l("Amount"), "kind": _l("Kind"), "computed": _l("Computed"), "position": _l("Position"),
+    "amount": lazy_pgettext("money", "Amount"),
+    "kind": _l("Kind"), "computed": _l("Computed"), "position": _l("Position"),
     "invoice": _l("Invoice"), "line": _l("Line"), "record_type": _l("Record type"), "record_id": _l("Record ID"),
     "label": _l("Label"), "link_type": _l("Link type"), "link_id": _l("Link ID"), "rate_card": _l("Rate card"),
     "rate_card_name": _l("Rate card name"), "vat_rate": _l("VAT rate"), "subtotal": _l("Subtotal"),
@@ -309,7 +310,8 @@ class InvoiceView(ReadOnlyModelView):
         return [RelatedTable(_("Charge lines"), [
             (_("Description"), line_link), (_("Quantity"), "quantity"),
             (_("Unit price"), lambda line: format_rate(line.unit_price)),
-            (_("Amount"), lambda line: format_money(line.amount)), (_("Records"), lambda line: counts.get(line.id, 0)),
+            (pgettext("money", "Amount"), lambda line: format_money(line.amount)),
+            (_("Records"), lambda line: counts.get(line.id, 0)),
             ("", lambda line: _("computed") if line.computed else _("by hand")),
         ], lines), RelatedTable(_("Totals"), [("", itemgetter(0)), ("", itemgetter(1))], [
             (_("Subtotal"), format_money(invoice.subtotal)),

@@ -15,7 +15,7 @@ from fulfilment.admin.base import (
     StaffModelView,
 )
 from fulfilment.admin.forms import StockCorrectionForm
-from fulfilment.admin.labels import change_type_label, yes_no
+from fulfilment.admin.labels import yes_no
 from fulfilment.admin.work import WorkPage, WorkPageMixin, active_formatter, record_link
 from fulfilment.formatting import format_number
 from fulfilment.i18n import _, _l
@@ -29,9 +29,9 @@ from fulfilment.models import (
     Warehouse,
 )
 from fulfilment.services import catalog, locations, stock, stock_corrections
+from fulfilment.vocabulary import change_type_label
 
 PRODUCT_FIELDS = ("name", "barcode", "price", "fixed_stock_price", "active") + catalog.DETAIL_FIELDS
-
 
 # The menu's heading for products, stock and locations (admin/locations.py too).
 PRODUCTS_AND_STOCK = _l("Products & stock")

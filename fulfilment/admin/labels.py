@@ -244,25 +244,3 @@ BOOLEAN_WORDS = (_l("no"), _l("yes"))
 def yes_no(value):
     """A yes/no fact in the reader's language."""
     return str(BOOLEAN_WORDS[bool(value)])
-
-
-# Where an order came from (Order.source), as the back office says it.
-ORDER_SOURCES = {"portal": _l("portal"), "import": _l("file import"), "webshop": _l("webshop"), "api": _l("API"),
-                 "staff": _l("back office")}
-
-
-def source_label(code):
-    """An order's source in the reader's language (an unknown code as it is)."""
-    label = ORDER_SOURCES.get(code)
-    return str(label) if label is not None else code
-
-
-# Why stock changed (StockMutation.change_type), as the back office says it.
-CHANGE_TYPES = {"manual": _l("manual"), "receipt": _l("receipt"), "picklist": _l("picklist"), "return": _l("return"),
-                "api": _l("API"), "correction": _l("correction")}
-
-
-def change_type_label(code):
-    """A stock change's type in the reader's language (an unknown code as it is)."""
-    label = CHANGE_TYPES.get(code)
-    return str(label) if label is not None else code

@@ -19,7 +19,6 @@ from fulfilment.admin.forms import (
     shipment_form,
     with_client_lookup,
 )
-from fulfilment.admin.labels import source_label
 from fulfilment.admin.work import (
     ConditionFilter,
     Link,
@@ -57,7 +56,7 @@ from fulfilment.services import (
     webshop_tracking,
 )
 from fulfilment.services.addresses import DELIVERY_FIELDS
-from fulfilment.vocabulary import status_label
+from fulfilment.vocabulary import source_label, status_label
 
 # The menu's heading for orders, picking and shipping (admin/locations.py too).
 ORDERS_AND_SHIPPING = _l("Orders & shipping")

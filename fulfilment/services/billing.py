@@ -27,7 +27,7 @@ from peewee import fn
 
 from fulfilment.db import database, locked, write_transaction
 from fulfilment.formatting import format_number
-from fulfilment.i18n import _, _l, force_locale, ngettext
+from fulfilment.i18n import _, _l, force_locale, ngettext, pgettext
 from fulfilment.models import (
     RATE_FIELDS,
     Client,
@@ -672,7 +672,7 @@ def invoice_columns():
         Column(_("Description"), itemgetter("description")),
         Column(_("Quantity"), itemgetter("quantity")),
         Column(_("Unit price"), itemgetter("unit_price")),
-        Column(_("Amount"), itemgetter("amount"), money=True),
+        Column(pgettext("money", "Amount"), itemgetter("amount"), money=True),
         Column(_("Records"), itemgetter("records")),
     ]
 

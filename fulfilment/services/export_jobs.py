@@ -30,10 +30,8 @@ logger = logging.getLogger(__name__)
 # The most data rows one Excel sheet holds (1,048,576 rows, one of them the header).
 EXCEL_MAX_ROWS = 1_048_575
 
-# Lists up to this long (setting EXPORT_IMMEDIATE_MAX_ROWS) are downloaded during the request; longer
-# ones become jobs. Finished files are kept this many hours (EXPORT_KEEP_HOURS).
-IMMEDIATE_MAX_ROWS = 5000
-KEEP_HOURS = 24
+# Lists up to EXPORT_IMMEDIATE_MAX_ROWS long are downloaded during the request; longer ones become
+# jobs, whose files are kept EXPORT_KEEP_HOURS hours (fulfilment/config.py).
 
 UNFINISHED = ("queued", "running")
 

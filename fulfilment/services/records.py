@@ -10,6 +10,7 @@ COUNTED = {
     "api_key": lambda n: ngettext("%(num)s API key", "%(num)s API keys", n),
     "backorder": lambda n: ngettext("%(num)s backorder", "%(num)s backorders", n),
     "client_billing": lambda n: ngettext("%(num)s billing setting", "%(num)s billing settings", n),
+    "export_job": lambda n: ngettext("%(num)s export", "%(num)s exports", n),
     "hook": lambda n: ngettext("%(num)s webhook", "%(num)s webhooks", n),
     "invoice": lambda n: ngettext("%(num)s invoice", "%(num)s invoices", n),
     "invoice_line": lambda n: ngettext("%(num)s invoice line", "%(num)s invoice lines", n),

@@ -1,13 +1,12 @@
-"""Writing a long export's rows at openpyxl's own speed: the sheet ``spreadsheets.write_workbook``
-writes, with less Python work per cell.
+"""The one spreadsheet writer of every export (``spreadsheets.write_workbook`` and the export jobs),
+at openpyxl's own speed.
 
 An export job writes hundreds of thousands of rows, and openpyxl's write-only sheet already
 spends most of the time (it turns every cell into XML). What this writer adds per cell is kept
 to a type lookup: a value openpyxl types right (numbers, plain text, booleans) goes in as it is,
 and a value that needs a number format or must stay text (dates, money, text that a spreadsheet
 program would read as a formula) reuses one styled cell per column and format instead of
-building a new cell each time. The cells, their types and formats are the same as
-``spreadsheets.write_workbook`` writes, so a file does not depend on which of the two made it.
+building a new cell each time.
 """
 
 from datetime import UTC, date, datetime
@@ -89,7 +88,7 @@ class _RowCells:
         return row
 
     def convert(self, index, value):
-        """Any value as spreadsheets._cell writes it, in a cell."""
+        """Any value in a cell: typed, formatted, and kept text where a spreadsheet would read a formula."""
         if isinstance(value, str):
             return self.text(index, value)
         if isinstance(value, _NUMBERS) and not isinstance(value, bool):
@@ -142,7 +141,7 @@ def write_workbook(target, title, columns, rows, *, progress=None):
     """Write rows as one sheet (bold frozen header, typed cells) into target; return the rows written.
 
     ``progress(written)`` is called every PROGRESS_EVERY rows. Column widths come from the titles
-    and the first rows, as ``spreadsheets.write_workbook`` measures them.
+    and the first rows (``spreadsheets.column_widths``).
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(title))

@@ -17,16 +17,12 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain, islice
+from itertools import islice
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fulfilment.db import database, streamed
 from fulfilment.formatting import format_number
@@ -116,76 +112,14 @@ def export_rows(list_name, columns, query, *, max_rows, today=None):
 def write_workbook(target, title, columns, rows, max_rows=None):
     """Write rows as one sheet (bold frozen header, typed cells) into target; return the rows written.
 
-    Column widths come from the titles and the first rows, which are read ahead for that:
-    write-only sheets need their widths before the first row is written.
+    One writer for every export, immediate or in the worker: services/sheet_writer.py (cells typed
+    and formatted once per column, at the speed of bare openpyxl).
     """
+    from fulfilment.services import sheet_writer  # it builds on this module's formats and widths
+
     columns = [replace(column, title=str(column.title)) for column in columns]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(str(title)))
-    sheet.freeze_panes = "A2"
-    rows = iter(rows if max_rows is None else islice(rows, max_rows))
-    sample = [[column.value(row) for column in columns] for row in islice(rows, WIDTH_SAMPLE_ROWS)]
-    for index, width in enumerate(column_widths(columns, sample), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-    header_font = Font(bold=True)
-    sheet.append([_header_cell(sheet, column.title, header_font) for column in columns])
-    written = 0
-    rest = ([column.value(row) for column in columns] for row in rows)
-    money = [column.money for column in columns]
-    for values in chain(sample, rest):
-        sheet.append([_cell(sheet, value, is_money) for value, is_money in zip(values, money, strict=True)])
-        written += 1
-    workbook.save(target)
-    return written
-
-
-def _header_cell(sheet, title, font):
-    cell = _text_cell(sheet, clean_text(title))
-    cell.font = font
-    return cell
-
-
-def _cell(sheet, value, money=False):
-    """What to append for one value: the plain value where openpyxl's own typing is right, else a cell."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return _text(sheet, value)
-    if isinstance(value, (int, float, Decimal)):
-        return _formatted_cell(sheet, value, MONEY_FORMAT) if money else value
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:  # Excel has no time zones; we store and show UTC
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return _formatted_cell(sheet, value, DATETIME_FORMAT)
-    if isinstance(value, date):
-        return _formatted_cell(sheet, value, DATE_FORMAT)
-    return _text(sheet, str(value))
-
-
-def _formatted_cell(sheet, value, number_format):
-    cell = WriteOnlyCell(sheet)
-    # The format first: openpyxl then keeps it instead of setting its own date format first.
-    cell.number_format = number_format
-    cell.value = value
-    return cell
-
-
-def _text(sheet, text):
-    """Text as openpyxl would write it, unless it could be read as a formula or an error value."""
-    text = clean_text(text)
-    if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
-        return _text_cell(sheet, text)
-    return text
-
-
-def _text_cell(sheet, text):
-    """A cell that is text whatever it says: no formula, no error value, and it stays text when edited."""
-    cell = WriteOnlyCell(sheet, text)
-    # openpyxl makes text starting with "=" a formula cell; force the string type back.
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
+    rows = rows if max_rows is None else islice(rows, max_rows)
+    return sheet_writer.write_workbook(target, str(title), columns, rows)
 
 
 def clean_text(text):

@@ -29,7 +29,7 @@ def _download(kind, back_to, **filters):
     """The current client's export: at once when the list is short, else as a job; a refusal goes back_to."""
     client = current_client()
     config = current_app.config
-    immediate_max = config.get("EXPORT_IMMEDIATE_MAX_ROWS", export_jobs.IMMEDIATE_MAX_ROWS)
+    immediate_max = config["EXPORT_IMMEDIATE_MAX_ROWS"]
     try:
         if export_jobs.count_rows(kind, client, filters, up_to=immediate_max + 1) <= immediate_max:
             spreadsheet = export_jobs.KINDS[kind].export(client, max_rows=config["EXPORT_MAX_ROWS"], **filters)
@@ -112,8 +112,8 @@ def export_job(job_id):
     return render_template(
         "portal/export_job.html", job=job, kind=export_jobs.KINDS[job.kind], progress=export_jobs.describe(job),
         downloadable=export_jobs.job_file(job, export_folder()) is not None,
-        most_rows=export_jobs.most_rows(current_app.config["EXPORT_MAX_ROWS"]),
-        keep_hours=current_app.config.get("EXPORT_KEEP_HOURS", export_jobs.KEEP_HOURS),
+        most_rows=export_jobs.most_rows(current_app.config["EXPORT_JOB_MAX_ROWS"]),
+        keep_hours=current_app.config["EXPORT_KEEP_HOURS"],
     )
 
 

@@ -7,7 +7,7 @@ address or cancel until it is picked, duplicate it (views in order_entry and ord
 from flask import render_template
 from peewee import JOIN
 
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import _
 from fulfilment.models import (
     ORDER_SOURCES,
     ORDER_STATUSES,
@@ -27,23 +27,7 @@ from fulfilment.views.blueprint import bp
 from fulfilment.views.forms import AddLineForm
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404
-from fulfilment.vocabulary import status_label
-
-# Where an order came from, as the client reads it (the codes are ORDER_SOURCES).
-SOURCE_LABELS = {
-    "portal": _l("portal"),
-    "import": _l("Excel import"),
-    "webshop": _l("webshop"),
-    "api": _l("API"),
-    "staff": _l("warehouse"),
-}
-
-
-@bp.app_template_filter("source_label")
-def source_label(source):
-    """The order source as the reader says it (an unknown code is shown as it is)."""
-    label = SOURCE_LABELS.get(source)
-    return str(label) if label is not None else source
+from fulfilment.vocabulary import source_label, status_label
 
 
 @bp.route("/orders")

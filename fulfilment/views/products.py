@@ -20,13 +20,12 @@ from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 from fulfilment.views.stock_chart import stock_chart
+from fulfilment.vocabulary import CHANGE_TYPE_LABELS
 
 LOOKUP_LIMIT = 20
 # The product list's stock filters (services.listings.STOCK_FILTERS) as its menu names them.
 STOCK_FILTER_LABELS = {"low": _l("Low or out of stock"), "out": _l("Out of stock")}
 # The kinds of ledger line (models.CHANGE_TYPES) as the stock history's Type column and filter name them.
-CHANGE_TYPE_LABELS = {"manual": _l("Manual"), "receipt": _l("Receipt"), "picklist": _l("Shipment"),
-                      "return": _l("Return"), "api": _l("API"), "correction": _l("Correction")}
 # The reasons the services write on ledger lines themselves (services/picking, purchasing, returns) are
 # stored in English; recognised by their wording and the record the line links to, they read in the
 # reader's language. Reasons people type stay as typed.

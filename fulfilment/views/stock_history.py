@@ -14,8 +14,9 @@ from fulfilment.services import listings
 from fulfilment.services.errors import DomainError
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, paginate_listing
-from fulfilment.views.products import CHANGE_TYPE_LABELS, mutation_reason, mutation_source
+from fulfilment.views.products import mutation_reason, mutation_source
 from fulfilment.views.scope import current_client, get_owned_or_404
+from fulfilment.vocabulary import CHANGE_TYPE_LABELS
 
 
 class BadFilter(ValueError):

@@ -50,7 +50,7 @@ def test_order_page_leads_with_number_status_client_address_and_line_figures(app
     heading = _heading(html)
     assert order.number in heading
     assert 'class="badge status-badge status-open">processing</span>' in heading
-    assert "Acme Webshop" in html and "<dt>Source</dt><dd>back office</dd>" in html  # client and source up top
+    assert "Acme Webshop" in html and "<dt>Source</dt><dd>warehouse</dd>" in html  # client and source up top
     address = re.search(r"<address[^>]*>(.*?)</address>", html, re.S).group(1)
     assert "Jansen BV<br>Kerkstraat 1<br>1011 AB Amsterdam<br>NL" in address
     # Ordered 10: 7 allocated on the open picklist, 3 backordered, none picked or shipped, no free stock left.

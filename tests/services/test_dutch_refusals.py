@@ -93,7 +93,7 @@ def test_cancelling_a_picked_order_is_refused_in_dutch(dutch, picked_order):
 def test_an_unknown_or_inactive_product_is_refused_in_dutch(dutch, koffie):
     assert _refusal(UnknownProduct, catalog.usable_product, koffie, None) == "Onbekend product."
     old = factories.make_product(koffie, product_code="OLD", active=False)
-    assert _refusal(UnknownProduct, catalog.usable_product, koffie, old) == "Product OLD is inactief."
+    assert _refusal(UnknownProduct, catalog.usable_product, koffie, old) == "Product OLD is niet actief."
     resolved = catalog.resolve_products(koffie, codes=["NOPE"])
     assert resolved.problems["NOPE"] == ("unknown", "Onbekende productcode NOPE.")
 

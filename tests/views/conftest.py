@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from fulfilment.models import Hook, Picklist, ProductImage
-from fulfilment.services import accounts, login_sessions, picking
+from fulfilment.models import ExportJob, Hook, Picklist, ProductImage
+from fulfilment.services import accounts, export_jobs, login_sessions, picking
 from tests import factories
 
 MARKER = "Zqx7Marker"
@@ -35,6 +35,7 @@ class World:
     invoice_line: object = None
     draft_invoice: object = None  # never shown to the client
     hook: object = None
+    export_job: object = None  # a long export the worker wrote (tests/views/test_export_jobs.py)
 
 
 def build_client_with_everything(name, user_name, marker=MARKER):
@@ -92,8 +93,15 @@ def revoke_portal_access(user):
 
 
 @pytest.fixture
-def world(app):
-    return build_world()
+def world(app, tmp_path):
+    world = build_world()
+    # Each client's long export of its orders, written by the worker into a folder of this test.
+    app.config["EXPORT_FOLDER"] = str(tmp_path / "exports")
+    for user in (world.b_user, world.a_user):
+        job, _ = export_jobs.start_export(user.client, user, "orders", {})
+        app.extensions["jobs"].write_export(job.id)
+    world.export_job = ExportJob.get_by_id(job.id)
+    return world
 
 
 def image_of(product):

@@ -60,6 +60,7 @@ ROUTES = {
     "portal.settings": ("page", None),
     "portal.update_login_details": ("action", None),
     "portal.change_password": ("action", None),
+    "portal.change_language": ("action", None),
     # The client's own API keys: created by a POST, revoked after a confirmation page (GET, then POST).
     "portal.create_api_key": ("action", None),
     "portal.revoke_api_key": ("owned", lambda w: {"api_key_id": w.api_key.id}),
@@ -76,6 +77,10 @@ ROUTES = {
     "portal.backorders_export": ("page", None),
     "portal.purchase_orders_export": ("page", None),
     "portal.returns_export": ("page", None),
+    # A long export written by the worker: its page, its progress, its file (tests/views/test_export_jobs.py).
+    "portal.export_job": ("owned", lambda w: {"job_id": w.export_job.id}),
+    "portal.export_job_progress": ("owned", lambda w: {"job_id": w.export_job.id}),
+    "portal.export_job_download": ("owned", lambda w: {"job_id": w.export_job.id}),
     # E-mail notifications and webhooks on the settings page (tests/views/test_notification_settings.py).
     "portal.save_notification_settings": ("action", None),
     "portal.create_webhook": ("page", None),

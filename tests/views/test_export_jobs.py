@@ -129,7 +129,7 @@ def test_a_job_that_breaks_shows_a_clear_message(app, world, long_lists, monkeyp
 
 
 def test_a_list_too_long_for_one_export_says_so_on_the_jobs_page(app, world, long_lists):
-    app.config["EXPORT_MAX_ROWS"] = 1
+    app.config["EXPORT_JOB_MAX_ROWS"] = 1
     test_client = portal_login(app, world.a_user)
     job_id = _job_id(test_client.get(f"{PREFIX}/orders/export.xlsx?q={MARKER}"))
     page = _page(test_client, job_id)

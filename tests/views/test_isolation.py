@@ -98,6 +98,7 @@ def own_world_of(user, app):
     from fulfilment.models import (
         AddressBookEntry,
         ApiKey,
+        ExportJob,
         Hook,
         Invoice,
         InvoiceLine,
@@ -127,6 +128,7 @@ def own_world_of(user, app):
         order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
         ret=first(Return), webshop=first(Webshop), api_key=first(ApiKey), hook=first(Hook),
+        export_job=first(ExportJob),
     )
 
 
