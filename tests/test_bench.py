@@ -106,3 +106,9 @@ def test_throughput_benchmark_compares_products_page_with_minimal_page(bench_dat
     output = run("bench/throughput.py", url, "--seconds", "1", *load).stdout
     assert "minimal Flask page" in output
     assert "portal products, big client" in output and "x the minimal page" in output
+
+
+def test_export_benchmark_writes_every_case_and_prints_the_ratio():
+    output = run("bench/export_benchmark.py", "--rows", "300", "--repeat", "1").stdout
+    assert "bare" in output and "export job" in output and "immediate export" in output
+    assert "x the bare writer's CPU time" in output
