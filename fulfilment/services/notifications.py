@@ -1,7 +1,7 @@
 """E-mails to clients: which events mail whom, what each message holds, the daily low-stock digest.
 
 A portal user with a notification e-mail receives every kind below unless they switched it off on
-the portal's settings page. Messages are in the client's language (``nl`` or ``en``), rendered from
+the portal's settings page. Messages are in the user's language (its own choice, else its client's), rendered from
 templates/mail/<language>/<kind>.txt and .html, and go into the outbox (services/outbox.py) in the
 transaction of the event that caused them.
 """
@@ -124,7 +124,7 @@ def queue_event_mail(event, resource, client_id, **details):
 
 def _queue(user, client, template, context, dedupe_key=None):
     return outbox.queue_mail(
-        recipient=user.notification_email, kind=template, language=client.language,
+        recipient=user.notification_email, kind=template, language=user.language or client.language,
         context={**context, "client": client, "user": user, "settings_link": outbox.portal_link("portal.settings")},
         client=client, portal_user=user, dedupe_key=dedupe_key,
     )

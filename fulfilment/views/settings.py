@@ -75,7 +75,7 @@ def settings_page(details_form=None, password_form=None, api_key_form=None, new_
     user = portal_actor()
     return render_template(
         "portal/settings.html", account=client, user=user, client_since=accounts.client_since(client),
-        language=language_name(client.language),
+        language=language_name(client.language), mail_language=language_name(language_of(user)),
         details_form=details_form or LoginDetailsForm(formdata=None, obj=user),
         language_form=language_form or LanguageForm(client, formdata=None, data={"language": user.language or ""}),
         password_form=password_form or PasswordForm(formdata=None),

@@ -8,6 +8,7 @@ import pytest
 from fulfilment.i18n import force_locale
 from fulfilment.models import OutboxMail, utcnow
 from fulfilment.services import (
+    accounts,
     notifications,
     orders,
     outbox,
@@ -307,3 +308,14 @@ def test_a_dutch_return_mail_names_the_status_as_the_portal_does(in_app):
     assert label != "completed"
     assert subject == f"Retour RT0001: {label}"
     assert f"is nu: {label}." in text and f"<strong>{label}</strong>" in html
+
+
+def test_a_user_who_chose_another_language_gets_its_mail_in_that_language(in_app):
+    """Mail follows the reader: a Dutch client's planner who reads English gets English mail, a colleague Dutch."""
+    client = factories.make_client(language="nl")
+    english_reader = factories.make_portal_user(client, notification_email="planner@example.com")
+    accounts.set_language(english_reader, "en")
+    factories.make_portal_user(client, notification_email="inkoop@example.com")
+    cause_every_notification(client)
+    languages = {(mail.recipient, mail.language) for mail in OutboxMail.select()}
+    assert languages == {("planner@example.com", "en"), ("inkoop@example.com", "nl")}
