@@ -40,6 +40,10 @@ STATUS_LABELS = {
     "failed": _l("failed"),
     "delivered": _l("delivered"),
     "retrying": _l("retrying"),
+    # export jobs
+    "queued": _l("queued"),
+    "running": _l("running"),
+    "done": _l("done"),
     # records that can be switched off
     "active": _l("active"),
     "inactive": _l("inactive"),

@@ -4,11 +4,11 @@ from flask_admin.form import rules
 from wtforms import PasswordField, StringField
 from wtforms.validators import Optional
 
-from fulfilment.admin.base import CLIENT_LOOKUP, RelatedTable, StaffModelView
+from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, RelatedTable, StaffModelView
 from fulfilment.admin.labels import yes_no
-from fulfilment.admin.work import Link, WorkPage, WorkPageMixin, active_formatter, list_url
+from fulfilment.admin.work import Link, WorkPage, WorkPageMixin, active_formatter, list_url, status_formatter
 from fulfilment.i18n import _, _l, language_name
-from fulfilment.models import Backorder, Client, Order, PortalUser, Product, PurchaseOrder, Return
+from fulfilment.models import Backorder, Client, ExportJob, Order, PortalUser, Product, PurchaseOrder, Return
 from fulfilment.services import accounts
 
 CLIENT_FIELDS = ("name", "email", "portal_access", "product_management", "language", "active")
@@ -112,8 +112,25 @@ class PortalUserView(StaffModelView):
         ))
 
 
+class ExportJobView(ReadOnlyModelView):
+    """Long portal exports the worker writes (services/export_jobs.py): who asked for which list,
+    how far the worker is, and why one failed. The files themselves are the client's to download."""
+
+    simple_list_pager = True
+    column_list = ("id", "created_at", "client", "requested_by", "kind", "language", "status", "rows_written",
+                   "rows_total", "finished_at", "failure")
+    column_details_list = column_list + ("filters", "started_at", "download_name", "error")
+    column_filters = (Client.name, "status", "kind")
+    column_default_sort = ("id", True)
+    column_labels = {"kind": _l("List"), "requested_by": _l("Asked by"), "rows_written": _l("Rows written"),
+                     "rows_total": _l("Rows in all"), "failure": _l("Why it failed")}
+    column_formatters = {"status": status_formatter,
+                         "language": lambda view, context, job, name: language_name(job.language)}
+
+
 def views():
     return [
         ClientView(Client, name=_l("Clients"), category=_l("Clients")),
         PortalUserView(PortalUser, name=_l("Portal users"), category=_l("Clients")),
+        ExportJobView(ExportJob, name=_l("Export jobs"), category=_l("Clients")),
     ]

@@ -14,7 +14,8 @@ from fulfilment.vocabulary import status_label
 
 # One colour per status (styles in static/backoffice.css, AA contrast): the family a status belongs to.
 BADGE_TONES = {
-    "concept": "draft", "draft": "draft", "ignored": "draft", "pending": "draft",
+    "concept": "draft", "draft": "draft", "ignored": "draft", "pending": "draft", "queued": "draft",
+    "running": "open", "done": "done",
     "expected": "expected",
     "new": "open", "processing": "open", "purchased": "open", "announced": "open", "issued": "open",
     "paused": "waiting", "backordered": "waiting",

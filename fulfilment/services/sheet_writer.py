@@ -1,5 +1,5 @@
 """The one spreadsheet writer of every export (``spreadsheets.write_workbook`` and the export jobs),
-at openpyxl's own speed.
+at openpyxl's own speed, and the cell rules they share: formats, formula-safe text, widths, titles.
 
 An export job writes hundreds of thousands of rows, and openpyxl's write-only sheet already
 spends most of the time (it turns every cell into XML). What this writer adds per cell is kept
@@ -9,27 +9,29 @@ program would read as a formula) reuses one styled cell per column and format in
 building a new cell each time.
 """
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from fulfilment.services.spreadsheets import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    FORMULA_TRIGGERS,
-    MAX_CELL_TEXT,
-    MONEY_FORMAT,
-    WIDTH_SAMPLE_ROWS,
-    clean_text,
-    column_widths,
-    sheet_title,
-)
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+# Text starting with one of these is what spreadsheet programs read as a formula (or re-read as
+# one when the cell is edited); such text gets an explicit text cell with a quote prefix.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_TEXT = 32_767  # Excel's limit; longer text makes the file unreadable for Excel
+
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
 
 # Hand the sheet finished cells without openpyxl's trial conversion (see write_workbook).
 HAND_CELLS_DIRECTLY = True
@@ -141,7 +143,7 @@ def write_workbook(target, title, columns, rows, *, progress=None):
     """Write rows as one sheet (bold frozen header, typed cells) into target; return the rows written.
 
     ``progress(written)`` is called every PROGRESS_EVERY rows. Column widths come from the titles
-    and the first rows (``spreadsheets.column_widths``).
+    and the first rows (``column_widths``).
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(title))
@@ -182,3 +184,37 @@ def write_workbook(target, title, columns, rows, *, progress=None):
             progress(written)
     workbook.save(target)
     return written
+
+
+def clean_text(text):
+    """Text an .xlsx file can hold: no control characters XML forbids, at most Excel's cell length."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+
+
+def column_widths(columns, sample_rows):
+    """A width per column, from its title and the longest value shown in the sample rows."""
+    widths = []
+    for index, column in enumerate(columns):
+        longest = max([len(column.title) + 2] + [_shown_length(row[index], column.money) for row in sample_rows])
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
+    return widths
+
+
+def _shown_length(value, money):
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, (int, float, Decimal)):
+        return len(f"{value:,.2f}") if money else len(str(value))
+    return max(len(line) for line in str(value).splitlines() or [""])
+
+
+def sheet_title(name):
+    """The list name as a worksheet title: without the characters Excel forbids, at most 31 long."""
+    title = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", str(name))).strip()
+    return title[:31] or "Export"

@@ -17,32 +17,19 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from itertools import islice
 from typing import Any, BinaryIO
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fulfilment.db import database, streamed
 from fulfilment.formatting import format_number
 from fulfilment.i18n import _
+from fulfilment.services import sheet_writer
 from fulfilment.services.errors import ExportTooLarge
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-
-# Text starting with one of these is what spreadsheet programs read as a formula (or re-read as
-# one when the cell is edited); such text gets an explicit text cell with a quote prefix.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_TEXT = 32_767  # Excel's limit; longer text makes the file unreadable for Excel
-
 FETCH_BATCH_SIZE = 2000
-WIDTH_SAMPLE_ROWS = 200
-MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
 @dataclass(frozen=True)
@@ -115,45 +102,9 @@ def write_workbook(target, title, columns, rows, max_rows=None):
     One writer for every export, immediate or in the worker: services/sheet_writer.py (cells typed
     and formatted once per column, at the speed of bare openpyxl).
     """
-    from fulfilment.services import sheet_writer  # it builds on this module's formats and widths
-
     columns = [replace(column, title=str(column.title)) for column in columns]
     rows = rows if max_rows is None else islice(rows, max_rows)
     return sheet_writer.write_workbook(target, str(title), columns, rows)
-
-
-def clean_text(text):
-    """Text an .xlsx file can hold: no control characters XML forbids, at most Excel's cell length."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
-
-
-def column_widths(columns, sample_rows):
-    """A width per column, from its title and the longest value shown in the sample rows."""
-    widths = []
-    for index, column in enumerate(columns):
-        longest = max([len(column.title) + 2] + [_shown_length(row[index], column.money) for row in sample_rows])
-        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
-    return widths
-
-
-def _shown_length(value, money):
-    if value is None:
-        return 0
-    if isinstance(value, datetime):
-        return 16
-    if isinstance(value, date):
-        return 10
-    if isinstance(value, bool):
-        return 5
-    if isinstance(value, (int, float, Decimal)):
-        return len(f"{value:,.2f}") if money else len(str(value))
-    return max(len(line) for line in str(value).splitlines() or [""])
-
-
-def sheet_title(name):
-    """The list name as a worksheet title: without the characters Excel forbids, at most 31 long."""
-    title = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", str(name))).strip()
-    return title[:31] or "Export"
 
 
 def export_filename(list_name, today=None):

@@ -43,6 +43,9 @@ def _notifications_of(client, portal_user, webshop):
     webshop_health.record_connection(webshop, "The shop could not be reached.")
     hook = Hook.create(client=client, name="Acme ERP", event="orders.created", address="https://erp.example/hook")
     WebhookDelivery.create(client=client, hook=hook, event="orders.created", body="{}")
+    from fulfilment.services import export_jobs
+
+    export_jobs.start_export(client, portal_user, "orders", {})  # a long export asked for, not yet written
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from fulfilment.db import database, is_sqlite, streamed
 from fulfilment.models import Product
-from fulfilment.services import spreadsheets
+from fulfilment.services import sheet_writer, spreadsheets
 from fulfilment.services.errors import ExportTooLarge
 from fulfilment.services.spreadsheets import Column, export_rows, path, write_workbook
 from tests import factories, read_exports
@@ -93,7 +93,7 @@ def test_column_widths_follow_the_title_and_the_longest_value_up_to_a_maximum():
     columns = [Column("Name", lambda r: r[0]), Column("Notes", lambda r: r[1]), Column("Amount", lambda r: r[2])]
     widths = read_exports.workbook(_written(columns, rows)).worksheets[0].column_dimensions
     assert widths["A"].width == len("a bit longer") + 1
-    assert widths["B"].width == spreadsheets.MAX_WIDTH
+    assert widths["B"].width == sheet_writer.MAX_WIDTH
     assert widths["C"].width == len("Amount") + 3
 
 
@@ -126,8 +126,8 @@ def test_an_empty_list_exports_just_the_header(app):
 def test_file_and_sheet_names_are_safe():
     assert spreadsheets.export_filename("Stock history: A/B", date(2024, 1, 2)) == "stock-history-a-b-2024-01-02.xlsx"
     assert spreadsheets.export_filename("Bestellingen één", date(2024, 1, 2)) == "bestellingen-een-2024-01-02.xlsx"
-    assert spreadsheets.sheet_title("Orders [2024]: all / open") == "Orders 2024 all open"
-    assert len(spreadsheets.sheet_title("x" * 40)) == 31
+    assert sheet_writer.sheet_title("Orders [2024]: all / open") == "Orders 2024 all open"
+    assert len(sheet_writer.sheet_title("x" * 40)) == 31
 
 
 def test_path_answers_none_past_a_missing_relation():
