@@ -92,7 +92,28 @@ def change_type_label(code):
     return _label(CHANGE_TYPE_LABELS, code)
 
 
+# Who did something, as services.actors.describe_actor stores it: "system", "staff alice",
+# "portal jan", "api key Shop sync" (English words before the name, like codes).
+ACTOR_LABELS = (
+    ("staff ", _l("warehouse staff %(name)s")),
+    ("portal ", _l("portal user %(name)s")),
+    ("api key ", _l("API key %(name)s")),
+)
+
+
+def actor_label(stored):
+    """Who did something, in the reader's language: "system" reads "systeem", "staff alice" "medewerker alice"."""
+    stored = stored or ""
+    if stored == "system":
+        return str(_l("system"))
+    for prefix, label in ACTOR_LABELS:
+        if stored.startswith(prefix):
+            return str(label) % {"name": stored[len(prefix):]}
+    return stored
+
+
 def init_app(app):
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(source_label, "source_label")
     app.add_template_filter(change_type_label, "change_type_label")
+    app.add_template_filter(actor_label, "actor_label")

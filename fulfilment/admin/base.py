@@ -30,6 +30,7 @@ from fulfilment.services import spreadsheets
 from fulfilment.services.errors import DomainError
 from fulfilment.services.records import delete_record, ids_with_history
 from fulfilment.services.spreadsheets import Column, path
+from fulfilment.vocabulary import actor_label
 
 # Rows a list counts exactly and pages through; beyond it a list says "more than 10,000".
 LIST_COUNT_LIMIT = 10_000
@@ -140,6 +141,10 @@ class RelatedTable:
         return [getter(row) if callable(getter) else getattr(row, getter) for _header, getter in self.columns]
 
 
+def _actor_column(view, context, model, name):
+    return actor_label(model.actor)
+
+
 def _yes_no_icon(view, value, name):
     """A yes/no field: Flask-Admin's icon, with the word in the reader's language for screen readers."""
     icon = "fa-check-circle" if value else "fa-minus-circle"
@@ -170,6 +175,8 @@ class StaffModelView(StaffAccessMixin, ModelView):
     def __init__(self, model, *args, **kwargs):
         # Every field in the back office's words (admin/labels.py), the view's own labels first.
         self.column_labels = {**LABELS, **(self.column_labels or {})}
+        if "actor" in model._meta.fields:  # who did it, in the reader's words (vocabulary.actor_label)
+            self.column_formatters = {"actor": _actor_column, **(self.column_formatters or {})}
         super().__init__(model, *args, **kwargs)
 
     def _prettify_name(self, name):

@@ -56,7 +56,7 @@ from fulfilment.services import (
     webshop_tracking,
 )
 from fulfilment.services.addresses import DELIVERY_FIELDS
-from fulfilment.vocabulary import source_label, status_label
+from fulfilment.vocabulary import actor_label, source_label, status_label
 
 # The menu's heading for orders, picking and shipping (admin/locations.py too).
 ORDERS_AND_SHIPPING = _l("Orders & shipping")
@@ -157,7 +157,7 @@ class OrderView(WorkPageMixin, ReadOnlyModelView):
                 RelatedTable(_("Returns"), [(_("Return"), lambda r: record_link("return", r)),
                                             (_("Created"), "created_at")], order_returns),
             ],
-            timeline=[(e.created_at, e.status, e.message, e.actor) for e in events],
+            timeline=[(e.created_at, e.status, e.message, actor_label(e.actor)) for e in events],
         )
 
     @expose("/new/", methods=["GET", "POST"])

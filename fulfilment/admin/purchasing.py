@@ -25,6 +25,7 @@ from fulfilment.models import (
     ReceiptLine,
 )
 from fulfilment.services import catalog, purchasing, todays_work
+from fulfilment.vocabulary import actor_label
 
 
 def _actor():
@@ -144,7 +145,7 @@ class ReceiptView(WorkPageMixin, ReadOnlyModelView):
                      .order_by(ReceiptLine.id))
         facts = [(_("Client"), record_link("client", receipt.client, receipt.client.name)),
                  (_("Purchase order"), record_link("purchaseorder", receipt.purchase_order)),
-                 (_("Supplier"), receipt.purchase_order.supplier_name), (_("By"), receipt.actor),
+                 (_("Supplier"), receipt.purchase_order.supplier_name), (_("By"), actor_label(receipt.actor)),
                  (_("Created"), receipt.created_at), (_("Completed"), receipt.completed_at),
                  (_("Remarks"), receipt.remarks)]
         return WorkPage(

@@ -39,7 +39,7 @@ from fulfilment.models import (
 from fulfilment.routing import record_id
 from fulfilment.services import catalog, returns, todays_work
 from fulfilment.services.errors import ValidationFailed
-from fulfilment.vocabulary import status_label
+from fulfilment.vocabulary import actor_label, status_label
 
 
 def _actor():
@@ -93,7 +93,7 @@ class ReturnView(WorkPageMixin, ReadOnlyModelView):
                                                          (_("Picklist"), lambda r: record_link("picklist", r.picklist)
                                                           if r.picklist_id else None)], replacements),
             ],
-            timeline=[(log.created_at, log.status.name, log.message, log.actor) for log in logs],
+            timeline=[(log.created_at, log.status.name, log.message, actor_label(log.actor)) for log in logs],
         )
 
     @expose("/new/", methods=["GET", "POST"])
