@@ -16,6 +16,7 @@ from fulfilment.db import write_transaction
 from fulfilment.i18n import _
 from fulfilment.models import Order, Shipment, Webshop, utcnow
 from fulfilment.services import webshops
+from fulfilment.services.actors import client_language
 from fulfilment.services.connectors.base import TrackingUpdate
 from fulfilment.services.errors import DomainError, WrongStatus
 from fulfilment.services.picking import picklist_lines
@@ -107,7 +108,7 @@ def _tracking_update(shipment):
     update = TrackingUpdate(
         foreign_id=order.foreign_id, carrier=shipment.carrier, tracking_code=shipment.tracking_code,
         tracking_url=shipment.tracking_url, lines=lines, order_complete=order.status == "completed",
-        earlier_tracking_codes=[code for (code,) in earlier.tuples()],
+        earlier_tracking_codes=[code for (code,) in earlier.tuples()], language=client_language(order.client_id),
     )
     return update, webshop
 

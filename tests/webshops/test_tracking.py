@@ -66,6 +66,20 @@ def test_a_partial_shipment_adds_a_note_but_leaves_the_order_open(woo, woo_websh
     assert woo.notes[shop_order["id"]][0]["note"].startswith("Part of your order has been shipped with PostNL.")
 
 
+def test_a_dutch_clients_shop_customer_reads_the_note_in_dutch(app, woo, woo_webshop, shop_client):
+    shop_client.language = "nl"
+    shop_client.save()
+    shop_order, order = _imported_order(woo, woo_webshop)
+    _ship(order)
+
+    with app.app_context():  # as the worker runs it
+        push_due_tracking()
+
+    [note] = woo.notes[shop_order["id"]]
+    assert note["note"].startswith("Je bestelling is verzonden met PostNL. Trackingcode: 3SPOST123.")
+    assert "Your order" not in note["note"]
+
+
 def test_a_failure_is_visible_and_retried_with_back_off(woo, woo_webshop):
     shop_order, order = _imported_order(woo, woo_webshop)
     shipment = _ship(order)

@@ -81,6 +81,8 @@ class TrackingUpdate:
     order_complete: bool = True
     # Tracking codes of the same picklist's parcels the shop was told about before (a later parcel).
     earlier_tracking_codes: list = field(default_factory=list)
+    # The language of the note the shop's customer reads: the client's (its shop's customers' best guess).
+    language: str = "en"
 
 
 class ShopConnector:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, SIGNATURE_TYPE_AUTH_HEADER
 from requests_oauthlib import OAuth1
 
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import _, _l, force_locale
 from fulfilment.services.connectors.base import (
     ConnectorError,
     CredentialsRejected,
@@ -248,14 +248,15 @@ class WooCommerceConnector(ShopConnector):
 
 
 def tracking_note(update):
-    """The note the customer reads: carrier, tracking code and link."""
-    start = "Your order has been shipped" if update.order_complete else "Part of your order has been shipped"
-    note = f"{start} with {update.carrier}."
-    if update.tracking_code:
-        note += f" Tracking code: {update.tracking_code}."
-    if update.tracking_url:
-        note += f" Track your parcel at {update.tracking_url}"
-    return note
+    """The note the customer reads, in the client's language: carrier, tracking code and link."""
+    with force_locale(update.language):
+        sentences = [_("Your order has been shipped with %(carrier)s.", carrier=update.carrier) if update.order_complete
+                     else _("Part of your order has been shipped with %(carrier)s.", carrier=update.carrier)]
+        if update.tracking_code:
+            sentences.append(_("Tracking code: %(code)s.", code=update.tracking_code))
+        if update.tracking_url:
+            sentences.append(_("Track your parcel at %(url)s", url=update.tracking_url))
+    return " ".join(sentences)
 
 
 def _price(value):
