@@ -29,7 +29,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from fulfilment import throttling
-from fulfilment.i18n import _, _l
+from fulfilment.i18n import LANGUAGE_CODES, _, _l
 from fulfilment.models import PortalUser, StaffUser
 from fulfilment.services import login_sessions, two_factor
 from fulfilment.services.accounts import authenticate_staff, portal_login_allowed
@@ -241,6 +241,15 @@ def recovery_codes_page(codes, continue_url):
     response = make_response(render_template("auth/recovery_codes.html", codes=codes, continue_url=continue_url))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/language/<code>")
+def choose_language(code):
+    """The language of the login pages, chosen by a visitor whose browser asks for another (kept in
+    this browser's session). Logged in, a person's own choice is in its settings and wins."""
+    if code in LANGUAGE_CODES:
+        session["language"] = code
+    return redirect(safe_next_url(request.args.get("next"), url_for("portal.login")))
 
 
 @bp.route("/admin/logout", methods=["POST"])

@@ -16,7 +16,8 @@ in a process, so a compiled catalogue can never be older than its source.
 Who reads which language:
 - a portal user: its own choice, else its client's language;
 - staff: their own choice, else the browser's;
-- anyone not logged in (login pages, error pages): the browser's ``Accept-Language``;
+- anyone not logged in (login pages, error pages): the language picked on a login page, else the
+  browser's ``Accept-Language``;
 - the REST API: always English, because integrators match on its messages and codes.
 E-mails are written per language (templates/mail/<language>/) and rendered with
 ``force_locale(language)`` so that their numbers and dates match their words.
@@ -29,7 +30,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from flask import has_request_context, request
+from flask import has_request_context, request, session
 from flask_babel import (
     Babel,
     Domain,
@@ -123,6 +124,8 @@ def select_language():
         chosen = language_of(current_user)
         if chosen in LANGUAGE_CODES:
             return chosen
+    if session.get("language") in LANGUAGE_CODES:  # picked on a login page (auth.choose_language)
+        return session["language"]
     return request.accept_languages.best_match(LANGUAGE_CODES) or DEFAULT_LANGUAGE
 
 
@@ -137,6 +140,7 @@ def init_app(app):
            default_timezone=app.config["TIMEZONE"], default_domain=DOMAIN,
            default_translation_directories=str(TRANSLATIONS_DIRECTORY))
     # Flask-Babel installs _, gettext and ngettext in the templates (new style: autoescaped, %(name)s).
-    app.jinja_env.globals.update(current_language=current_language, language_name=language_name)
+    app.jinja_env.globals.update(current_language=current_language, language_name=language_name,
+                                 languages=LANGUAGES)
     # {% trans %} blocks are read with their whitespace trimmed, as babel.cfg extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -86,3 +86,30 @@ def test_money_in_e_mails_follows_the_mail_language(app):
             assert format_money(Decimal("1234.5")) == "€\u00a01.234,50"
         with force_locale("en"):
             assert format_money(Decimal("1234.5")) == "€\u00a01,234.50"
+
+
+def test_a_visitor_can_pick_the_login_pages_language_over_the_browsers(app):
+    browser = app.test_client()
+    english_page = _page(browser, "/fulfilmentportal/login", **{"Accept-Language": "en"})
+    assert 'hreflang="nl"' in english_page and ">Nederlands</a>" in english_page
+
+    response = browser.get("/language/nl?next=/admin/login", headers={"Accept-Language": "en"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/login")
+    for path in ("/admin/login", "/fulfilmentportal/login"):
+        page = _page(browser, path, **{"Accept-Language": "en"})
+        assert '<html lang="nl">' in page and "Inloggen" in page and ">English</a>" in page
+
+    # An unknown language changes nothing; a link to another site is not followed.
+    response = browser.get("/language/fr?next=https://evil.example/")
+    assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
+    assert '<html lang="nl">' in _page(browser, "/fulfilmentportal/login", **{"Accept-Language": "en"})
+
+
+def test_a_logged_in_persons_own_language_wins_over_the_login_pages_choice(app):
+    user = factories.make_portal_user(client=factories.make_client(language="en"))
+    browser = app.test_client()
+    browser.get("/language/nl")
+    from tests.conftest import login
+
+    assert login(browser, "/fulfilmentportal/login", user.username, factories.PASSWORD).status_code == 302
+    assert '<html lang="en">' in _page(browser, "/fulfilmentportal/")
