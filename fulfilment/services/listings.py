@@ -352,14 +352,19 @@ class ShipmentList(Listing):
             .where(Picklist.status == "closed")
         )
         if self.search:
-            tracked = Shipment.for_client(self.client).select(Shipment.picklist).where(
-                matching(self.search, Shipment.tracking_code, Shipment.carrier)
-            )
-            query = query.where(
-                matching(self.search, Picklist.number, Order.number, Order.reference, Picklist.delivery_name)
-                | Picklist.id.in_(tracked)
-            )
+            query = query.where(Picklist.id.in_(self._matching_picklists()))
         return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc())
+
+    def _matching_picklists(self):
+        """Ids of the picklists the search finds, one indexed lookup per table joined by UNION: an OR
+        across the joined tables would test every picklist of the client instead (1.5 s at scale)."""
+        own = Picklist.for_client(self.client).select(Picklist.id).where(
+            matching(self.search, Picklist.number, Picklist.delivery_name))
+        by_order = (Picklist.for_client(self.client).select(Picklist.id).join(Order)
+                    .where(matching(self.search, Order.number, Order.reference)))
+        by_shipment = Shipment.for_client(self.client).select(Shipment.picklist).where(
+            matching(self.search, Shipment.tracking_code, Shipment.carrier))
+        return own | by_order | by_shipment
 
     def rows(self):
         return self._filtered(Picklist.for_client(self.client).select(Picklist, Order, Return))

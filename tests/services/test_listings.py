@@ -161,3 +161,20 @@ def test_an_unknown_filter_value_is_refused(app):
                  lambda: listings.ReturnList(client, status="eaten")):
         with pytest.raises(ValidationFailed, match="Unknown"):
             make()
+
+
+def test_the_shipment_search_finds_a_picklist_by_each_of_its_numbers_and_names(app):
+    client, other = factories.make_client(), factories.make_client()
+    shipped = factories.make_shipped_order(client, carrier="DHL", tracking_code="JVGL0001234")
+    picklist = shipped.picklists.first()
+    type(shipped).update(reference="PO-7781").where(type(shipped).id == shipped.id).execute()
+    type(picklist).update(delivery_name="Tulp & Zonen").where(type(picklist).id == picklist.id).execute()
+    factories.make_shipped_order(client, carrier="PostNL", tracking_code="3SOTHER99")
+    factories.make_shipped_order(other, carrier="DHL", tracking_code="JVGL0001234")  # same code, not theirs
+    searches = {"tracking code": "jvgl000123", "carrier": "DHL", "picklist number": picklist.number,
+                "order number": shipped.number, "order reference": "po-7781",
+                "recipient": "tulp & zonen"}
+    for what, text in searches.items():
+        found = [row.id for row in listings.ShipmentList(client, search=text).rows()]
+        assert found == [picklist.id], what
+    assert list(listings.ShipmentList(client, search="nothing-like-this").rows()) == []
