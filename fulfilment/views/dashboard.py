@@ -10,6 +10,10 @@ from fulfilment.views.products import product_listing
 from fulfilment.views.scope import current_client
 
 SHOWN = 5
+# Newest first, written as an expression on purpose: ordered by the bare column, SQLite walks the
+# (client, created_at) index through every order of a client with few open ones (40 ms at 84,000
+# orders); by the expression it finds the open ones in (client, status, created_at) and sorts those.
+_NEWEST_FIRST = fn.COALESCE(Order.created_at, Order.created_at).desc()
 
 
 @bp.route("/")
@@ -31,7 +35,7 @@ def dashboard():
     expected = PurchaseOrder.for_client(client).where(PurchaseOrder.status == "purchased")
     return render_template(
         "portal/dashboard.html",
-        open_orders=list(open_orders.order_by(Order.created_at.desc(), Order.id.desc()).limit(SHOWN)),
+        open_orders=list(open_orders.order_by(_NEWEST_FIRST, Order.id.desc()).limit(SHOWN)),
         open_order_count=open_orders.count(),
         backorder_count=backorder_count,
         backorder_units=backorder_units,
