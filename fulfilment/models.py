@@ -564,6 +564,8 @@ class StockMutation(ClientOwned):
         indexes = (
             (("client", "product", "created_at"), False),
             (("product", "warehouse", "id"), False),
+            # The portal's stock history of all a client's products, newest first (migration 11).
+            (("client", "created_at"), False),
         )
 
 

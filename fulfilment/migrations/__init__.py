@@ -24,6 +24,7 @@ MIGRATIONS = [
     (8, "m0008_billing"),
     (9, "m0009_personal_language"),
     (10, "m0010_export_jobs"),
+    (11, "m0011_stock_history_index"),
     (12, "m0012_locations_carriers_customs"),
 ]
 
