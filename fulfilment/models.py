@@ -487,6 +487,8 @@ class Picklist(ClientOwned):
             (("client", "status", "closed_at", "id"), False),  # migration 6: replaces (client, status, closed_at)
             (("client", "created_at"), False),
             (("client", "order"), False),  # migration 6
+            # The back office's open picklists and orders to pick, over every client (migration 11).
+            (("status", "order"), False),
         )
 
 
@@ -564,8 +566,10 @@ class StockMutation(ClientOwned):
         indexes = (
             (("client", "product", "created_at"), False),
             (("product", "warehouse", "id"), False),
-            # The portal's stock history of all a client's products, newest first (migration 11).
+            # The portal's stock history of all a client's products, newest first, and the back
+            # office's ledger of every client by date (migration 11).
             (("client", "created_at"), False),
+            (("created_at",), False),
         )
 
 

@@ -34,3 +34,18 @@ def test_the_dashboards_open_orders_are_found_through_the_status_index(app, sqli
     query = (Order.for_client(client).where(Order.status.in_(OPEN_STATUSES))
              .order_by(_NEWEST_FIRST, Order.id.desc()).limit(5))
     assert "order_client_id_status_created_at" in _plan(query)
+
+
+def test_the_back_office_ledger_by_date_reads_an_index_not_a_sort(app, sqlite_only):
+    from fulfilment.models import StockMutation
+
+    plan = _plan(StockMutation.select(StockMutation.id)
+                 .order_by(StockMutation.created_at.desc(), StockMutation.id.desc()).limit(50).offset(9950))
+    assert "stock_mutation_created_at" in plan and "TEMP B-TREE" not in plan
+
+
+def test_the_back_office_counts_open_picklists_through_their_status(app, sqlite_only):
+    from fulfilment.models import Picklist
+
+    plan = _plan(Picklist.select(Picklist.order).where(Picklist.status == "new"))
+    assert "picklist_status_order_id" in plan

@@ -24,7 +24,7 @@ MIGRATIONS = [
     (8, "m0008_billing"),
     (9, "m0009_personal_language"),
     (10, "m0010_export_jobs"),
-    (11, "m0011_stock_history_index"),
+    (11, "m0011_list_indexes"),
     (12, "m0012_locations_carriers_customs"),
 ]
 
