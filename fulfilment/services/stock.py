@@ -9,7 +9,7 @@ from peewee import Value
 
 from fulfilment.db import database, insert_in_batches, is_sqlite, locked, values_list, write_transaction
 from fulfilment.i18n import _, ngettext
-from fulfilment.models import CHANGE_TYPES, Product, Stock, StockMutation, Warehouse, utcnow
+from fulfilment.models import CHANGE_TYPES, Location, Product, ProductLocation, Stock, StockMutation, Warehouse, utcnow
 from fulfilment.services import events
 from fulfilment.services.actors import describe_actor, staff_user_of
 from fulfilment.services.errors import InsufficientStock, ValidationFailed
@@ -92,6 +92,8 @@ def record_mutation(product, warehouse, change, change_type, *, reason="", actor
                   code=product.product_code, change=change, stock=current.stock, allocated=current.allocated)
             )
         new_stock = Stock.select(Stock.stock).where(where).scalar()
+        if new_stock == 0 and change < 0:
+            _unlink_emptied([product.id], getattr(warehouse, "id", warehouse))
         events.emit(_stock_events(change, change + release), product)
         return StockMutation.create(
             client=product.client_id, product=product, warehouse=warehouse,
@@ -141,6 +143,8 @@ def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
         for batch in _batches(rows, _BATCH // 2):
             if _add_to_stock(batch, now) != len(batch):
                 raise InsufficientStock(_("Stock changed while it was being booked; try again."))
+        _unlink_emptied([product.id for product, change in changes
+                         if change < 0 and current[product.id].stock + change == 0], warehouse_id)
         described, staff_user = describe_actor(actor), staff_user_of(actor)
         insert_in_batches(StockMutation, [
             {"client": product.client_id, "product": product.id, "warehouse": warehouse_id,
@@ -151,6 +155,18 @@ def record_mutations(changes, warehouse, change_type, *, reason="", actor=None):
             for product, change in changes
         ])
         return len(changes)
+
+
+def _unlink_emptied(product_ids, warehouse_id):
+    """Picqer's "unlink when empty": products whose stock in a warehouse just ran out leave the
+    locations there that ask for it (Location.unlink_on_empty), so the shelf is free for others."""
+    if not product_ids:
+        return
+    emptying = Location.select(Location.id).where((Location.warehouse == warehouse_id)
+                                                  & (Location.unlink_on_empty == True))  # noqa: E712
+    for batch in _batches(sorted(product_ids)):
+        ProductLocation.delete().where(ProductLocation.product.in_(batch)
+                                       & ProductLocation.location.in_(emptying)).execute()
 
 
 def allocate_up_to(product, warehouse, wanted):

@@ -116,3 +116,37 @@ def test_product_locations_pass_the_tenant_gate(app):
     locations.link_product(their_product, shelf)
     assert locations.product_locations(their_product, mine) == []
     assert [link.product_id for link in locations.product_locations(own_product, mine)] == [own_product.id]
+
+
+def _linked_codes(product):
+    return sorted(link.location.name for link in ProductLocation.select().where(ProductLocation.product == product))
+
+
+def test_a_product_whose_stock_runs_out_leaves_the_locations_that_ask_for_it(app):
+    from fulfilment.services import stock
+
+    product = factories.make_product(stock_amount=3)
+    warehouse = factories.warehouse()
+    emptied = factories.make_location("A.1", unlink_on_empty=True)
+    kept = factories.make_location("B.1")
+    elsewhere = factories.make_location("A.1", warehouse_=Warehouse.create(name="Second warehouse"),
+                                        unlink_on_empty=True)
+    for location in (emptied, kept, elsewhere):
+        locations.link_product(product, location)
+
+    stock.record_mutation(product, warehouse, -2, "correction")  # 1 left: nothing changes
+    assert _linked_codes(product) == ["A.1", "A.1", "B.1"]
+    stock.record_mutation(product, warehouse, -1, "correction")  # empty here
+    assert _linked_codes(product) == ["A.1", "B.1"]  # the other warehouse's A.1 and B.1 stay
+    assert ProductLocation.get(ProductLocation.product == product, ProductLocation.location == elsewhere.id)
+
+
+def test_a_bulk_stock_change_that_empties_a_product_unlinks_it_too(app):
+    from fulfilment.services import stock
+
+    emptied_product, other = factories.make_product(stock_amount=2), factories.make_product(stock_amount=2)
+    shelf = factories.make_location("C.1", unlink_on_empty=True)
+    for product in (emptied_product, other):
+        locations.link_product(product, shelf)
+    stock.record_mutations([(emptied_product, -2), (other, -1)], factories.warehouse(), "correction")
+    assert _linked_codes(emptied_product) == [] and _linked_codes(other) == ["C.1"]
