@@ -20,9 +20,6 @@ from fulfilment.views.forms import ConfirmForm
 from fulfilment.views.refusals import form_page, refusal_shown_on
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
 
-STATUS_LABELS = {"pending": _l("waiting"), "sending": _l("sending"), "delivered": _l("delivered"),
-                 "retrying": _l("will retry"), "failed": _l("failed")}
-
 
 class NotificationForm(FlaskForm):
     """The switches are checkboxes named ``notify`` (one per kind), read from the request."""
@@ -69,7 +66,7 @@ def save_notification_settings():
 def hook_page(hook, secret=None, status=200):
     response = make_response(render_template(
         "portal/webhook.html", hook=hook, secret=secret, deliveries=webhooks.recent_deliveries(hook),
-        status_labels=STATUS_LABELS, description=webhooks.EVENTS.get(hook.event, ""),
+        description=webhooks.EVENTS.get(hook.event, ""),
     ), status)
     if secret:
         response.headers["Cache-Control"] = "no-store"

@@ -9,7 +9,7 @@ the test's own tmp output folder.
 
 import pytest
 
-from tests.e2e.chromium import demo_client_login, log_in
+from tests.e2e.chromium import demo_client_login, log_in, staff_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -120,15 +120,6 @@ OVERFLOW_SCRIPT = """
 """
 
 
-def staff_login(page, base_url, logins):
-    _, username, password = next(login for login in logins if login[0].startswith("Staff"))
-    page.goto(f"{base_url}/admin/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/**")
-
-
 def name_of(path):
     return path.strip("/").replace("/", "-") or "home"
 
@@ -164,7 +155,7 @@ def test_portal_pages_pass_contrast_and_fit_a_phone(demo_server, browser, tmp_pa
 def test_back_office_pages_pass_contrast_and_fit_a_phone(demo_server, browser, tmp_path):
     base_url, logins = demo_server
     page = browser.new_page()
-    staff_login(page, base_url, logins)
+    staff_log_in(page, base_url, logins)
     problems = check_pages(page, base_url, ADMIN_PAGES, tmp_path, "admin")
     page.close()
     assert problems == {}
