@@ -11,6 +11,8 @@ DEFAULTS = {
     "DATABASE_URL": None,
     "SECRET_KEY": None,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+    # Keep database connections open between requests (fulfilment/db.py); off opens one per request.
+    "DATABASE_POOL": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "ADMIN_PAGE_SIZE": 50,
     "PORTAL_PAGE_SIZE": 25,
@@ -95,6 +97,7 @@ _ENV_TYPES = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
     "SQLITE_BUSY_TIMEOUT_MS": int,
+    "DATABASE_POOL": _boolean,
     "MAX_CONTENT_LENGTH": int,
     "ADMIN_PAGE_SIZE": int,
     "PORTAL_PAGE_SIZE": int,

@@ -1,26 +1,43 @@
-"""The database: a Peewee proxy bound by the app factory, one connection per request."""
+"""The database: a Peewee proxy bound by the app factory, a pooled connection per request.
+
+The app's connections come from Peewee's pool (playhouse.pool): a request checks one out and
+gives it back at teardown, so a page does not pay for opening a connection, setting its pragmas
+and (on SQLite in WAL mode) the checkpoint that closing the last connection runs — about 0.6 ms
+of a 5 ms page. A connection left in a transaction is rolled back on its way back to the pool.
+"""
 
 import importlib.util
+import os
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import parse as parse_db_url
-from playhouse.postgres_ext import PostgresqlExtDatabase, ServerSideQuery
+from playhouse.pool import PooledDatabase, PooledSqliteDatabase
+from playhouse.postgres_ext import PooledPostgresqlExtDatabase, PostgresqlExtDatabase, ServerSideQuery
 
 database = DatabaseProxy()
+
+# A pooled connection is closed when it has been open this long (seconds), so a long-running
+# process picks up a changed file or server setting eventually.
+POOL_STALE_SECONDS = 300
 
 
 class UnsupportedDatabase(ValueError):
     """The database URL names an engine we do not support."""
 
 
-def open_database(url, busy_timeout_ms=10_000):
-    """Return a Peewee database for a sqlite:/// or postgresql:// URL (not yet connected)."""
+def open_database(url, busy_timeout_ms=10_000, pooled=False):
+    """Return a Peewee database for a sqlite:/// or postgresql:// URL (not yet connected).
+
+    pooled: keep closed connections open for the next connect (the app's own database).
+    """
     scheme = urlparse(url).scheme
+    pool = {"max_connections": None, "stale_timeout": POOL_STALE_SECONDS} if pooled else {}
     if scheme == "sqlite":
         path = url[len("sqlite:///"):] or ":memory:"
-        return SqliteDatabase(
+        pooled = pooled and path != ":memory:"  # each connection to :memory: is a database of its own
+        return (PooledSqliteDatabase if pooled else SqliteDatabase)(
             path,
             timeout=busy_timeout_ms / 1000,
             pragmas={
@@ -29,6 +46,8 @@ def open_database(url, busy_timeout_ms=10_000):
                 "busy_timeout": busy_timeout_ms,
                 "synchronous": "normal",
             },
+            # A pooled connection serves one thread at a time, but not always the thread that opened it.
+            **({**pool, "check_same_thread": False} if pooled else {}),
         )
     if scheme in ("postgres", "postgresql"):
         if importlib.util.find_spec("psycopg2") is None:
@@ -36,15 +55,41 @@ def open_database(url, busy_timeout_ms=10_000):
         params = parse_db_url(url)
         name = params.pop("database")
         # The Ext flavour behaves the same and adds server-side cursors (see streamed()).
+        if pooled:
+            return PooledPostgresqlExtDatabase(name, **pool, **params)
         return PostgresqlExtDatabase(name, **params)
     raise UnsupportedDatabase(f"Unsupported database URL {url!r}: use sqlite:/// or postgresql://")
 
 
-def bind_database(url, busy_timeout_ms=10_000):
-    """Point the shared proxy at the database behind url and return that database."""
-    db = open_database(url, busy_timeout_ms)
+def bind_database(url, busy_timeout_ms=10_000, pooled=True):
+    """Point the shared proxy at the database behind url and return that database.
+
+    The pool of the database bound before, if any, is closed: its connections are not used again.
+    """
+    previous = database.obj
+    db = open_database(url, busy_timeout_ms, pooled=pooled)
     database.initialize(db)
+    if isinstance(previous, PooledDatabase):
+        previous.close_all()
     return db
+
+
+def close_all_connections():
+    """Close every connection to the bound database, pooled ones too (before dropping it, say)."""
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.close_all()
+    elif database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def _forget_inherited_connections():
+    """In a forked child, drop the parent's pooled connections without closing them (the parent
+    still uses them; a database connection must not be shared by two processes)."""
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.dispose()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def is_sqlite():
@@ -83,7 +128,7 @@ def refresh_statistics():
 
 def init_app(app):
     """Bind the database from app.config and open/close a connection around each request."""
-    bind_database(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    bind_database(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["DATABASE_POOL"])
 
     @app.before_request
     def _connect():

@@ -14,7 +14,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from fulfilment import migrations
-from fulfilment.db import bind_database, database, is_sqlite
+from fulfilment.db import bind_database, close_all_connections, database, is_sqlite
 from fulfilment.models import ReturnStatus, Warehouse
 from tests.conftest import SERVER_URL, _postgres_admin_connection
 
@@ -52,8 +52,7 @@ class Databases:
         return urlunparse(urlparse(SERVER_URL)._replace(path=f"/{database_name}"))
 
     def drop_all(self):
-        if database.obj is not None and not database.is_closed():
-            database.close()
+        close_all_connections()
         if self.created:
             admin = _postgres_admin_connection(SERVER_URL)
             with admin.cursor() as cursor:
