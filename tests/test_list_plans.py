@@ -49,3 +49,13 @@ def test_the_back_office_counts_open_picklists_through_their_status(app, sqlite_
 
     plan = _plan(Picklist.select(Picklist.order).where(Picklist.status == "new"))
     assert "picklist_status_order_id" in plan
+
+
+def test_an_order_search_walks_its_matches_newest_first_instead_of_all_the_clients_orders(app, sqlite_only):
+    client = factories.make_client()
+    plan = _plan(listings.OrderList(client, search="jansen").rows().limit(25))
+    # The matches come from the trigram index as a list, read newest first through (client, id);
+    # a plan that walks the client's orders by date and tests each one scans them all for a rare text.
+    assert "LIST SUBQUERY" in plan and "order_search" in plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan
+    assert "order_client_id_created_at" not in plan
