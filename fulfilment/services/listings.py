@@ -82,6 +82,19 @@ def _ids(rows):
     return [row.id for row in rows]
 
 
+def few_in_order(query, *fields):
+    """The rows of query (a handful: one order's picklists, one picklist's shipments), sorted by
+    fields here rather than by the database, NULLs first as SQLite sorts them.
+
+    An ORDER BY on a date tempts the planner into the (client, date) index, which walks all of a
+    client's rows when its statistics are stale (20 ms at 260,000 orders); without one, the
+    lookup by (client, order) or (client, picklist) is the only plan.
+    """
+    names = [field.name for field in fields]
+    return sorted(query.order_by(), key=lambda row: tuple((getattr(row, name) is not None, getattr(row, name))
+                                                           for name in names))
+
+
 # --- Quantities per product, written once -----------------------------------------------------
 
 
@@ -395,9 +408,8 @@ def shipments_of(client, picklists):
     """{picklist id: [shipments]} of these picklists, in one query."""
     found = {}
     if picklists:
-        query = (Shipment.for_client(client).where(Shipment.picklist.in_(_ids(picklists)))
-                 .order_by(Shipment.shipped_at, Shipment.id))
-        for shipment in query:
+        query = Shipment.for_client(client).where(Shipment.picklist.in_(_ids(picklists)))
+        for shipment in few_in_order(query, Shipment.shipped_at, Shipment.id):
             found.setdefault(shipment.picklist_id, []).append(shipment)
     return found
 

@@ -60,20 +60,15 @@ def order_page(client, order, add_line_form=None):
         OrderEvent.for_client(client).where(OrderEvent.order == order)
         .order_by(OrderEvent.created_at, OrderEvent.id)
     )
-    picklists = list(
-        Picklist.for_client(client).where(Picklist.order == order).order_by(Picklist.created_at, Picklist.id)
-    )
-    shipments = list(
-        Shipment.for_client(client).where(Shipment.order == order).order_by(Shipment.shipped_at, Shipment.id)
-    )
-    backorders = list(
-        Backorder.for_client(client).select(Backorder, Product).join(Product)
-        .where(Backorder.order == order).order_by(Backorder.created_at, Backorder.id)
-    )
-    returns = list(
-        Return.for_client(client).select(Return, ReturnStatus).join(ReturnStatus)
-        .where(Return.order == order).order_by(Return.created_at, Return.id)
-    )
+    in_order = listings.few_in_order  # an order's own rows are few: sorted here, found through (client, order)
+    picklists = in_order(Picklist.for_client(client).where(Picklist.order == order), Picklist.created_at, Picklist.id)
+    shipments = in_order(Shipment.for_client(client).where(Shipment.order == order), Shipment.shipped_at, Shipment.id)
+    backorders = in_order(
+        Backorder.for_client(client).select(Backorder, Product).join(Product).where(Backorder.order == order),
+        Backorder.created_at, Backorder.id)
+    returns = in_order(
+        Return.for_client(client).select(Return, ReturnStatus).join(ReturnStatus).where(Return.order == order),
+        Return.created_at, Return.id)
     shipments_by_picklist = {}
     for shipment in shipments:
         shipments_by_picklist.setdefault(shipment.picklist_id, []).append(shipment)

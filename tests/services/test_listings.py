@@ -5,6 +5,8 @@ order's lines, a picklist's shipments … as rows of their own). Per list and pe
 entries in the downloaded file, in file order, are the entries of the list, in list order.
 """
 
+import logging
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -178,3 +180,55 @@ def test_the_shipment_search_finds_a_picklist_by_each_of_its_numbers_and_names(a
         found = [row.id for row in listings.ShipmentList(client, search=text).rows()]
         assert found == [picklist.id], what
     assert list(listings.ShipmentList(client, search="nothing-like-this").rows()) == []
+
+
+def test_a_picklists_shipments_are_listed_in_the_order_they_were_shipped_with_no_sort_in_the_database(app):
+    from datetime import datetime
+
+    from fulfilment.models import Picklist, Shipment
+
+    client = factories.make_client()
+    order = factories.make_shipped_order(client, tracking_code="FIRST")
+    picklist = Picklist.get(Picklist.order == order)
+    Shipment.update(shipped_at=datetime(2026, 5, 2, 9)).where(Shipment.picklist == picklist).execute()
+    for code, at in (("THIRD", datetime(2026, 5, 2, 11)), ("SECOND", datetime(2026, 5, 2, 10))):
+        Shipment.create(client=client, picklist=picklist, order=order, carrier="PostNL", tracking_code=code,
+                        shipped_at=at)
+    with _statements() as statements:
+        shipments = listings.shipments_of(client, [picklist])[picklist.id]
+    assert [s.tracking_code for s in shipments] == ["FIRST", "SECOND", "THIRD"]
+    # What keeps the planner off the (client, shipped_at) index: the query has no ORDER BY at all.
+    assert len(statements) == 1 and "ORDER BY" not in statements[0]
+
+
+@contextmanager
+def _statements():
+    """The SQL Peewee runs inside the block."""
+    seen = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record):
+            seen.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
+
+    recorder, logger = Recorder(logging.DEBUG), logging.getLogger("peewee")
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(recorder)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(recorder)
+        logger.setLevel(previous)
+
+
+def test_rows_sorted_without_the_database_put_empty_values_first_as_sqlite_does(app):
+    from fulfilment.models import Shipment
+
+    client = factories.make_client()
+    order = factories.make_shipped_order(client)
+    picklist_shipment = Shipment.get(Shipment.order == order)
+    Shipment.update(webshop_pushed_at=None).where(Shipment.id == picklist_shipment.id).execute()
+    other = Shipment.create(client=client, picklist=picklist_shipment.picklist, order=order, carrier="DHL",
+                            tracking_code="X", webshop_pushed_at=date(2026, 1, 1))
+    rows = listings.few_in_order(Shipment.for_client(client), Shipment.webshop_pushed_at, Shipment.id)
+    assert [row.id for row in rows] == [picklist_shipment.id, other.id]
