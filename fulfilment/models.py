@@ -595,6 +595,7 @@ class WebshopOrder(ClientOwned):
         indexes = (
             (("webshop", "foreign_id"), True),
             (("client", "webshop", "created_at"), False),
+            (("client", "webshop", "status"), False),  # migration 14: the webshops page's counts
         )
 
 

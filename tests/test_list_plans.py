@@ -59,3 +59,11 @@ def test_an_order_search_walks_its_matches_newest_first_instead_of_all_the_clien
     assert "LIST SUBQUERY" in plan and "order_search" in plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan
     assert "order_client_id_created_at" not in plan
+
+
+def test_the_webshops_page_counts_seen_orders_from_an_index_alone(app, sqlite_only):
+    from fulfilment.views.webshops import seen_order_counts
+
+    client = factories.make_client()
+    plan = _plan(seen_order_counts(client))
+    assert "COVERING INDEX webshop_order_client_id_webshop_id_status" in plan
