@@ -6,7 +6,7 @@ import re
 import pytest
 
 from fulfilment.models import Client, ExportJob
-from fulfilment.services import export_jobs
+from fulfilment.services import export_jobs, sheet_writer
 from tests import factories, read_exports
 from tests.conftest import login
 
@@ -202,3 +202,25 @@ def test_a_job_is_written_in_the_staff_members_language(app, long_lists, clerk, 
     file = read_exports.workbook(test_client.get(f"/admin/exportjob/job/{job_id}/download").data)
     assert file.worksheets[0].title == sheet_title
     assert heading in test_client.get(f"/admin/exportjob/job/{job_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, advice", [
+    ("en", "The export could not be written. Try again; if it fails again, the worker"),
+    ("nl", "lukt het weer niet, dan staat in het logboek van de worker waarom."),
+])
+def test_a_job_that_breaks_says_so_on_its_page_in_the_staff_members_language(app, long_lists, clerk, monkeypatch,
+                                                                             language, advice):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    user, test_client = clerk
+    user.language = language
+    user.save()
+    for _ in range(3):
+        factories.make_product()
+    monkeypatch.setattr(sheet_writer, "write_workbook", broken)
+
+    job_id = _job_id(test_client.get("/admin/product/export/xlsx/"))
+
+    assert ExportJob.get_by_id(job_id).failure == export_jobs.FAILED
+    assert advice in test_client.get(f"/admin/exportjob/job/{job_id}").get_data(as_text=True)
