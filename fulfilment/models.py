@@ -1118,16 +1118,19 @@ EXPORT_JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 class ExportJob(ClientOwned):
-    """A portal list export too long to write during a request: the worker writes it into a file in
-    the instance folder, the page shows its progress, and the client downloads it when done.
+    """A list export too long to write during a request: the worker writes it into a file in the
+    instance folder, the page shows its progress, and whoever asked downloads it when done.
 
-    ``filters`` are the list's filters as JSON (what services.export_jobs reads back); ``failure``
-    says why a job failed ("too_large", "error") so the page explains it in the reader's language,
-    ``error`` keeps the technical detail for the log.
+    A portal export belongs to its client (``requested_by`` a portal user); a back-office export
+    has no client (so the portal's tenant gate never shows it), ``requested_by_staff`` and a
+    ``kind`` of "admin:<view endpoint>". ``filters`` are the list's filters as JSON (what
+    services.export_jobs reads back); ``failure`` says why a job failed ("too_large", "error") so
+    the page explains it in the reader's language, ``error`` keeps the technical detail for the log.
     """
 
-    client = ForeignKeyField(Client, on_delete="CASCADE")
+    client = ForeignKeyField(Client, null=True, on_delete="CASCADE")
     requested_by = ForeignKeyField(PortalUser, null=True, on_delete="SET NULL")
+    requested_by_staff = ForeignKeyField(StaffUser, null=True, on_delete="SET NULL")
     kind = CharField()
     filters = TextField(default="{}")
     language = CharField(default="en", choices=LANGUAGES)

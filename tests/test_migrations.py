@@ -12,10 +12,12 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+from peewee import ForeignKeyField, Model
 
 from fulfilment import migrations
 from fulfilment.db import bind_database, close_all_connections, database, is_sqlite
-from fulfilment.models import ReturnStatus, Warehouse
+from fulfilment.migrations import SchemaVersion
+from fulfilment.models import Client, ExportJob, PortalUser, ReturnStatus, Warehouse
 from tests.conftest import SERVER_URL, _postgres_admin_connection
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -110,3 +112,37 @@ def test_the_schema_comparison_notices_a_missing_column(databases):
     before = describe_schema()
     database.execute_sql('ALTER TABLE "client" ADD COLUMN "nickname" VARCHAR(20)')
     assert describe_schema()["client"] != before["client"]
+
+
+def test_export_jobs_of_migration_10_gain_staff_jobs_and_keep_their_rows(databases):
+    """Migration 13 on an export_job table as migration 10 made it (a client required, no staff)."""
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    client = Client.create(name="Acme", email="acme@example.com")
+
+    class ExportJobOfMigration10(Model):
+        client = ForeignKeyField(Client, on_delete="CASCADE")
+        requested_by = ForeignKeyField(PortalUser, null=True, on_delete="SET NULL")
+
+        class Meta:
+            database = database
+            table_name = ExportJob._meta.table_name
+            indexes = ExportJob._meta.indexes
+
+    old_fields = [name for name in ExportJob._meta.fields if name not in ("client", "requested_by",
+                                                                           "requested_by_staff")]
+    for name in old_fields:
+        ExportJobOfMigration10._meta.add_field(name, ExportJob._meta.fields[name].clone())
+    database.drop_tables([ExportJob])
+    database.create_tables([ExportJobOfMigration10])
+    job = ExportJobOfMigration10.create(client=client, kind="orders")
+    SchemaVersion.delete().where(SchemaVersion.version == 13).execute()
+    assert describe_schema()["export_job"] != fresh["export_job"]
+
+    assert migrations.upgrade() == ["m0013_staff_export_jobs"]
+
+    assert describe_schema() == fresh
+    upgraded = ExportJob.get_by_id(job.id)
+    assert (upgraded.client_id, upgraded.kind, upgraded.requested_by_staff_id) == (client.id, "orders", None)
+    database.close()

@@ -23,10 +23,11 @@ from fulfilment.admin.labels import LABELS, related_label, yes_no
 from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.formatting import admin_type_formatters, format_number
-from fulfilment.i18n import _, _l, ngettext
+from fulfilment.i18n import _, _l, current_language, ngettext
+from fulfilment.jobs import enqueue_export
 from fulfilment.routing import record_id
 from fulfilment.search import matches as search_matches
-from fulfilment.services import spreadsheets
+from fulfilment.services import export_jobs, spreadsheets
 from fulfilment.services.errors import DomainError
 from fulfilment.services.records import delete_record, ids_with_history
 from fulfilment.services.spreadsheets import Column, path
@@ -34,6 +35,9 @@ from fulfilment.vocabulary import actor_label
 
 # Rows a list counts exactly and pages through; beyond it a list says "more than 10,000".
 LIST_COUNT_LIMIT = 10_000
+
+# The page of a back-office export job (ExportJobView in admin/clients.py).
+EXPORT_JOB_PAGE = "exportjob.job_page"
 
 
 class AtLeast(int):
@@ -322,14 +326,21 @@ class StaffModelView(StaffAccessMixin, ModelView):
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
-        """The list as the staff member sees it (search, filters, sort), every page, as .xlsx."""
+        """The list as the staff member sees it (search, filters, sort), every page, as .xlsx.
+
+        A list longer than EXPORT_IMMEDIATE_MAX_ROWS is not written during the request: it becomes
+        an export job for the worker (services.export_jobs), and the staff member lands on its page.
+        """
         if not self.can_export_spreadsheet or export_type != "xlsx":
             abort(404)
-        args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(args.sort)
-        sort_column = sort[0] if sort and sort[0] in self._sortable_columns else None
-        _count, query = self.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
-                                      execute=False, page_size=0)
+        query = self.export_query()
+        immediate_max = current_app.config["EXPORT_IMMEDIATE_MAX_ROWS"]
+        if bounded_count(query, immediate_max) > immediate_max:
+            job, created = export_jobs.start_staff_export(current_user._get_current_object(), self.endpoint,
+                                                          request.args.items(multi=True), language=current_language())
+            if created:
+                enqueue_export(job)
+            return redirect(url_for(EXPORT_JOB_PAGE, job_id=job.id))
         try:
             spreadsheet = spreadsheets.export_rows(str(self.name), self.spreadsheet_columns(), query,
                                                    max_rows=current_app.config["EXPORT_MAX_ROWS"])
@@ -337,6 +348,16 @@ class StaffModelView(StaffAccessMixin, ModelView):
             flash(error.message, "error")
             return redirect(self.get_url(".index_view", **request.args.to_dict()))
         return spreadsheet_response(spreadsheet)
+
+    def export_query(self):
+        """The list's rows as the request's URL arguments show them (search, filters, sort), every
+        page, with the related rows the columns read (the worker asks again with a job's arguments)."""
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        sort_column = sort[0] if sort and sort[0] in self._sortable_columns else None
+        _count, query = self.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
+                                      execute=False, page_size=0)
+        return query
 
     def spreadsheet_columns(self):
         """The list's columns, then column_export_extra; a related row exports its name."""

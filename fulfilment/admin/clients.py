@@ -1,15 +1,25 @@
 """Clients and their portal logins, as in Picqer: portal access, username, password, product management."""
 
+import json
+
+from flask import abort, current_app, url_for
+from flask_admin import expose
 from flask_admin.form import rules
+from flask_login import current_user
+from markupsafe import Markup
 from wtforms import PasswordField, StringField
 from wtforms.validators import Optional
 
 from fulfilment.admin.base import CLIENT_LOOKUP, ReadOnlyModelView, RelatedTable, StaffModelView
 from fulfilment.admin.labels import yes_no
 from fulfilment.admin.work import Link, WorkPage, WorkPageMixin, active_formatter, list_url, status_formatter
+from fulfilment.auth import is_admin
+from fulfilment.downloads import export_job_file_response, export_job_progress_response
 from fulfilment.i18n import _, _l, language_name
+from fulfilment.jobs import export_folder
 from fulfilment.models import Backorder, Client, ExportJob, Order, PortalUser, Product, PurchaseOrder, Return
-from fulfilment.services import accounts
+from fulfilment.routing import record_id
+from fulfilment.services import accounts, export_jobs
 
 CLIENT_FIELDS = ("name", "email", "portal_access", "product_management", "language", "active")
 
@@ -112,20 +122,72 @@ class PortalUserView(StaffModelView):
         ))
 
 
+def _own_staff_jobs():
+    """The back-office export jobs the staff member may open: their own; an admin's, every staff member's."""
+    user = current_user._get_current_object()
+    return export_jobs.staff_jobs(user, every_staff_member=is_admin(user))
+
+
+def _kind_link(view, context, job, name):
+    """A back-office job's list links to the job's page (for whoever may open it); a portal job's is text."""
+    user = current_user._get_current_object()
+    if export_jobs.staff_may_open(job, user, every_staff_member=is_admin(user)):
+        return Markup('<a href="{}">{}</a>').format(url_for(".job_page", job_id=job.id), job.kind)
+    return job.kind
+
+
 class ExportJobView(ReadOnlyModelView):
-    """Long portal exports the worker writes (services/export_jobs.py): who asked for which list,
-    how far the worker is, and why one failed. The files themselves are the client's to download."""
+    """Long exports the worker writes (services/export_jobs.py): who asked for which list, how far the
+    worker is, and why one failed. A portal job's file is the client's to download; a back-office
+    job has a page here (progress, then the download) for the staff member who asked, and for admins."""
 
     simple_list_pager = True
-    column_list = ("id", "created_at", "client", "requested_by", "kind", "language", "status", "rows_written",
-                   "rows_total", "finished_at", "failure")
+    column_list = ("id", "created_at", "client", "requested_by", "requested_by_staff", "kind", "language", "status",
+                   "rows_written", "rows_total", "finished_at", "failure")
     column_details_list = column_list + ("filters", "started_at", "download_name", "error")
     column_filters = (Client.name, "status", "kind")
     column_default_sort = ("id", True)
-    column_labels = {"kind": _l("List"), "requested_by": _l("Asked by"), "rows_written": _l("Rows written"),
-                     "rows_total": _l("Rows in all"), "failure": _l("Why it failed")}
-    column_formatters = {"status": status_formatter,
+    column_labels = {"kind": _l("List"), "requested_by": _l("Asked by"), "requested_by_staff": _l("Asked by staff"),
+                     "rows_written": _l("Rows written"), "rows_total": _l("Rows in all"),
+                     "failure": _l("Why it failed")}
+    column_formatters = {"status": status_formatter, "kind": _kind_link,
                          "language": lambda view, context, job, name: language_name(job.language)}
+
+    def _staff_job_or_404(self, job_id):
+        """A back-office job the staff member may open (another staff member's is 404 unless an admin asks)."""
+        job = _own_staff_jobs().where(ExportJob.id == record_id(job_id)).first() if record_id(job_id) else None
+        if job is None:
+            abort(404)
+        return job
+
+    @expose("/job/<int:job_id>")
+    def job_page(self, job_id):
+        """A back-office export job's page: its progress while the worker writes it, then the download
+        (or why it failed), as the portal's export page shows it."""
+        job = self._staff_job_or_404(job_id)
+        endpoint = job.kind.removeprefix(export_jobs.STAFF_KIND_PREFIX)
+        try:
+            list_name = export_jobs.staff_list_view(endpoint).name
+            list_url = url_for(f"{endpoint}.index_view", **dict(json.loads(job.filters)))
+        except LookupError:  # a list the back office no longer has
+            list_name, list_url = job.kind, url_for(".index_view")
+        config = current_app.config
+        return self.render(
+            "admin/export_job.html", job=job, list_name=list_name, list_url=list_url,
+            progress=export_jobs.describe(job),
+            downloadable=export_jobs.job_file(job, export_folder()) is not None,
+            most_rows=export_jobs.most_rows(config["EXPORT_JOB_MAX_ROWS"]), keep_hours=config["EXPORT_KEEP_HOURS"],
+        )
+
+    @expose("/job/<int:job_id>/progress")
+    def job_progress(self, job_id):
+        """The job's progress as JSON, for the page's progress bar (static/export-progress.js)."""
+        return export_job_progress_response(self._staff_job_or_404(job_id))
+
+    @expose("/job/<int:job_id>/download")
+    def job_download(self, job_id):
+        """The job's finished file, while it is kept."""
+        return export_job_file_response(self._staff_job_or_404(job_id), export_folder())
 
 
 def views():

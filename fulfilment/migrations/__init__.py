@@ -26,6 +26,7 @@ MIGRATIONS = [
     (10, "m0010_export_jobs"),
     (11, "m0011_list_indexes"),
     (12, "m0012_locations_carriers_customs"),
+    (13, "m0013_staff_export_jobs"),
     (14, "m0014_webshop_order_counts"),
 ]
 

@@ -3,7 +3,7 @@ by what became of them (imported, ignored, failed …): with (client, webshop, s
 are read from the index alone instead of from every seen order's row (10 ms -> 2.4 ms for a client
 with 26,000 seen orders; the page's counts grow with the shop's history).
 
-Number 13 was reserved for work done at the same time (numbers may be reserved ahead: see __init__).
+Number 13 (export jobs of the back office) was built at the same time.
 """
 
 from fulfilment.models import WebshopOrder

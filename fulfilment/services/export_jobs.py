@@ -1,10 +1,16 @@
-"""Long portal exports as jobs: the worker writes the file, the page shows how far it is.
+"""Long exports as jobs: the worker writes the file, the page shows how far it is.
 
-A short list is exported during the request (``services.client_exports``). A list longer than
-the portal's limit for that becomes an ``ExportJob``: the request stores the list's filters and
-queues the job; the worker (``jobs.py``) calls ``run_export_job``, which writes the same rows
-with the same columns into a file in the export folder, reporting its progress as it goes; the
-client downloads the file from the job's page until ``remove_expired_exports`` deletes it.
+A short list is exported during the request (``services.client_exports`` in the portal, the
+list view's ``export`` in the back office). A list longer than EXPORT_IMMEDIATE_MAX_ROWS becomes
+an ``ExportJob``: the request stores the list's filters and queues the job; the worker
+(``jobs.py``) calls ``run_export_job``, which writes the same rows with the same columns into a
+file in the export folder, reporting its progress as it goes; whoever asked downloads the file
+from the job's page until ``remove_expired_exports`` deletes it.
+
+A portal job belongs to its client and its kind names a portal list (KINDS). A back-office job
+has no client, so the portal's tenant gate (``ExportJob.for_client``) never reaches it; its kind
+is "admin:<view endpoint>" and its filters are the list's URL arguments (search, ``flt…``
+filters, sort, desc), which the worker hands to that Flask-Admin view again.
 
 Progress is written over a connection of its own: the rows are read in one transaction (so the
 count and the rows agree, and PostgreSQL streams them), and what that transaction writes would
@@ -15,9 +21,13 @@ import json
 import logging
 import secrets
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import current_app
 
 from fulfilment.db import database, open_database, streamed
 from fulfilment.i18n import _l, force_locale
@@ -39,6 +49,11 @@ UNFINISHED = ("queued", "running")
 # it is in the reader's language).
 TOO_LARGE = "too_large"
 FAILED = "error"
+
+# The kind of a back-office list's job: this, then the list view's endpoint ("admin:product").
+STAFF_KIND_PREFIX = "admin:"
+# The URL arguments that make a back-office list what the staff member sees (not its page).
+STAFF_LIST_ARGUMENTS = ("search", "sort", "desc")
 
 
 @dataclass(frozen=True)
@@ -115,18 +130,57 @@ def start_export(client, requested_by, kind, filters, *, language="en"):
 
     Returns (job, created); a new job still has to be queued (jobs.enqueue_export).
     """
-    stored = filters_to_json(filters)
+    own_jobs = ExportJob.for_client(client).where(ExportJob.requested_by == requested_by)
+    return _unfinished_or_new(own_jobs, client=client, requested_by=requested_by, kind=kind,
+                              filters=filters_to_json(filters), language=language)
+
+
+def start_staff_export(staff, endpoint, list_arguments, *, language="en"):
+    """The export job for a back-office list: the staff member's unfinished one for the same list, else a new one.
+
+    endpoint is the list view's; list_arguments the list's URL arguments as (name, value) pairs,
+    of which only the search, filters and sort are kept (staff_list_arguments). Returns (job,
+    created); a new job still has to be queued (jobs.enqueue_export).
+    """
+    stored = json.dumps(staff_list_arguments(list_arguments))
+    own_jobs = staff_jobs(staff, every_staff_member=False)
+    return _unfinished_or_new(own_jobs, client=None, requested_by_staff=staff, kind=f"{STAFF_KIND_PREFIX}{endpoint}",
+                              filters=stored, language=language)
+
+
+def staff_list_arguments(list_arguments):
+    """The (name, value) pairs that make a back-office list what it shows: search, filters, sort; sorted."""
+    return sorted([name, value] for name, value in list_arguments
+                  if name in STAFF_LIST_ARGUMENTS or name.startswith("flt"))
+
+
+def _unfinished_or_new(jobs, **values):
+    """Among jobs, the newest unfinished one of the same kind and filters; else a new job of values."""
     unfinished = (
-        ExportJob.for_client(client)
-        .where(ExportJob.requested_by == requested_by, ExportJob.kind == kind, ExportJob.filters == stored,
-               ExportJob.status.in_(UNFINISHED))
+        jobs.where(ExportJob.kind == values["kind"], ExportJob.filters == values["filters"],
+                   ExportJob.status.in_(UNFINISHED))
         .order_by(ExportJob.id.desc())
         .first()
     )
     if unfinished is not None:
         return unfinished, False
-    job = ExportJob.create(client=client, requested_by=requested_by, kind=kind, filters=stored, language=language)
-    return job, True
+    return ExportJob.create(**values), True
+
+
+def is_staff_job(job):
+    """Whether the job is a back-office list's (no client; asked for by staff)."""
+    return job.client_id is None and job.kind.startswith(STAFF_KIND_PREFIX)
+
+
+def staff_may_open(job, staff, *, every_staff_member):
+    """Whether a staff member may open the job's page: a back-office job of theirs, or any (admins)."""
+    return is_staff_job(job) and (every_staff_member or job.requested_by_staff_id == staff.id)
+
+
+def staff_jobs(staff, *, every_staff_member):
+    """The back-office export jobs a staff member may open: their own, or every staff member's (admins)."""
+    jobs = ExportJob.select().where(ExportJob.client.is_null(), ExportJob.kind.startswith(STAFF_KIND_PREFIX))
+    return jobs if every_staff_member else jobs.where(ExportJob.requested_by_staff == staff)
 
 
 def progress_percent(job):
@@ -205,23 +259,43 @@ def run_export_job(job_id, *, folder, max_rows, database_url):
 
 def _write(job, path, max_rows, progress):
     """The rows of the job's list into path; None (and the job failed) when the list is too long."""
-    kind = KINDS[job.kind]
-    listing = kind.listing(job.client, **filters_from_json(job.client, job.filters))
-    query = listing.export_rows()
-    with database.atomic():
+    with _list_of(job) as (title, columns, query), database.atomic():
         total = query.count()
         progress.update(rows_total=total)
         if total <= max_rows:
             with path.open("wb") as target:
                 written = sheet_writer.write_workbook(
-                    target, str(kind.name), kind.columns, streamed(query, FETCH_BATCH_SIZE),
+                    target, title, columns, streamed(query, FETCH_BATCH_SIZE),
                     progress=lambda rows: progress.update(rows_written=rows))
     if total > max_rows:
         # Written after the read: the read's snapshot is older than the progress just written.
         ExportJob.update(status="failed", failure=TOO_LARGE, finished_at=utcnow(),
                          error=f"{total} rows; at most {max_rows}").where(ExportJob.id == job.id).execute()
         return None
-    return {"rows": written, "download_name": export_filename(str(kind.name), job.created_at.date())}
+    return {"rows": written, "download_name": export_filename(title, job.created_at.date())}
+
+
+@contextmanager
+def _list_of(job):
+    """The job's list as (sheet title, columns, query): a portal list (KINDS), or a back-office list
+    view asked again with the URL arguments it was exported with."""
+    if not job.kind.startswith(STAFF_KIND_PREFIX):
+        kind = KINDS[job.kind]
+        listing = kind.listing(job.client, **filters_from_json(job.client, job.filters))
+        yield str(kind.name), kind.columns, listing.export_rows()
+        return
+    view = staff_list_view(job.kind.removeprefix(STAFF_KIND_PREFIX))
+    with current_app.test_request_context(query_string=urlencode([tuple(pair) for pair in json.loads(job.filters)])):
+        yield str(view.name), view.spreadsheet_columns(), view.export_query()
+
+
+def staff_list_view(endpoint):
+    """The back office's list view with this endpoint (a view of the app's Flask-Admin), or LookupError."""
+    for admin in current_app.extensions.get("admin", ()):
+        for view in admin._views:
+            if getattr(view, "endpoint", None) == endpoint and hasattr(view, "export_query"):
+                return view
+    raise LookupError(f"No back-office list {endpoint!r} to export")
 
 
 def remove_expired_exports(folder, *, keep_hours):

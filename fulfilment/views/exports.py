@@ -9,16 +9,15 @@ an export job (services.export_jobs) that the worker writes, and the person land
 page, which shows the progress and then the download.
 """
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from fulfilment.downloads import spreadsheet_response
+from fulfilment.downloads import export_job_file_response, export_job_progress_response, spreadsheet_response
 from fulfilment.i18n import current_language
 from fulfilment.jobs import enqueue_export, export_folder
 from fulfilment.models import ORDER_SOURCES, PURCHASE_ORDER_STATUSES, ExportJob, ReturnStatus
 from fulfilment.services import export_jobs, listings
 from fulfilment.services.errors import DomainError
 from fulfilment.services.listings import STOCK_FILTERS
-from fulfilment.services.spreadsheets import XLSX_MIMETYPE
 from fulfilment.views.blueprint import bp
 from fulfilment.views.listing import choice, search_text
 from fulfilment.views.scope import current_client, get_owned_or_404, portal_actor
@@ -120,20 +119,10 @@ def export_job(job_id):
 @bp.route("/exports/<int:job_id>/progress")
 def export_job_progress(job_id):
     """The job's progress as JSON, for the page's progress bar (static/export-progress.js)."""
-    response = jsonify(export_jobs.describe(get_owned_or_404(ExportJob, job_id)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return export_job_progress_response(get_owned_or_404(ExportJob, job_id))
 
 
 @bp.route("/exports/<int:job_id>/download")
 def export_job_download(job_id):
     """The job's finished file, while it is kept."""
-    job = get_owned_or_404(ExportJob, job_id)
-    path = export_jobs.job_file(job, export_folder())
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=job.download_name,
-                         conditional=False, etag=False, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export_job_file_response(get_owned_or_404(ExportJob, job_id), export_folder())

@@ -9,7 +9,8 @@ RECORD_FORMS = {"correct_form", "pause_form", "close_form", "shipment_form", "re
 POST_ONLY = {"record_action", "serve_view", "action_view", "delete_view", "ajax_update", "take_snapshots", "password",
              "recovery_codes", "require_two_factor", "two_factor_off", "end_session", "end_all_sessions",
              "scan_view", "reset_view", "ship_view", "language"}
-DATA = {"ajax_lookup", "export", "details_export"}
+# A back-office export job's page, progress and file: the staff member's own (tests/admin/test_export_jobs.py).
+DATA = {"ajax_lookup", "export", "details_export", "job_page", "job_progress", "job_download"}
 PUBLIC = {"static", "staff_login", "staff_logout", "staff_two_factor", "staff_two_factor_setup"}
 # Views only staff with the admin flag may use (every endpoint of them), and single admin-only endpoints.
 ADMIN_ONLY_VIEWS = {"staffuser", "apikey", "loginsession"}

@@ -176,3 +176,31 @@ def test_a_job_names_its_sheet_in_the_language_it_was_asked_in(app, tmp_path, la
     assert sheet.title == words
     with app.test_request_context(), force_locale(language):
         assert str(export_jobs.KINDS["stock-history"].name) == words
+
+
+def test_a_back_office_job_asks_its_list_view_again_outside_any_request(app, tmp_path):
+    """As in the worker: an app context, no request; the stored search and sort still shape the list."""
+    staff = factories.make_staff_user()
+    for name in ("Mug blue", "Plate", "Mug red"):
+        factories.make_product(name=name)
+    with app.app_context():
+        view = export_jobs.staff_list_view("product")
+    by_name = next(i for i, (column, _label) in enumerate(view._list_columns) if column == "name")
+    job, _created = export_jobs.start_staff_export(staff, "product", [("search", "mug"), ("sort", str(by_name))],
+                                                   language="nl")
+
+    with app.app_context():
+        finished = _run(app, job, tmp_path)
+
+    assert (finished.status, finished.rows_written, finished.client_id) == ("done", 2, None)
+    data = export_jobs.job_file(finished, tmp_path).read_bytes()
+    assert read_exports.workbook(data).worksheets[0].title == "Producten"
+    assert [row[3] for row in read_exports.rows(data)[1:]] == ["Mug blue", "Mug red"]
+
+
+def test_a_back_office_job_of_a_list_that_is_gone_fails(app, tmp_path):
+    job, _created = export_jobs.start_staff_export(factories.make_staff_user(), "no-such-list", [])
+    with app.app_context():
+        finished = _run(app, job, tmp_path)
+    assert (finished.status, finished.failure) == ("failed", export_jobs.FAILED)
+    assert "no-such-list" in finished.error
