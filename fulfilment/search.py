@@ -16,7 +16,7 @@ trigram index and other engines fall back to the plain ``contains`` scan.
 from peewee import SQL, NodeList
 
 from fulfilment.db import is_sqlite
-from fulfilment.models import Order, Picklist, Product, Shipment
+from fulfilment.models import Order, Picklist, Product, Shipment, WebshopOrder
 
 # model -> the text fields that carry a trigram index (SQLite: the FTS5 table's columns, in this order).
 SEARCHED = {
@@ -24,6 +24,7 @@ SEARCHED = {
     Product: ("product_code", "name", "barcode"),
     Picklist: ("number", "delivery_name"),
     Shipment: ("tracking_code", "carrier"),
+    WebshopOrder: ("foreign_id", "foreign_number", "reason"),  # migration 15
 }
 MIN_TRIGRAM_LENGTH = 3
 

@@ -3,7 +3,7 @@ and the statistics init-db keeps current."""
 
 from fulfilment import create_app, migrations, search
 from fulfilment.db import bind_database, database, is_sqlite
-from fulfilment.models import Order, Product
+from fulfilment.models import Order, Product, WebshopOrder
 from tests import factories
 from tests.conftest import WEBSHOP_TEST_KEY, portal_login
 
@@ -110,3 +110,18 @@ def _check_postgres_indexes():
     assert database.execute_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
     names = {index.name for index in database.get_indexes("product")}
     assert {"product_product_code_trgm", "product_name_trgm", "product_barcode_trgm"} <= names
+
+
+def test_orders_seen_in_a_webshop_are_found_by_their_shop_number_id_or_reason(app):
+    webshop = factories.make_webshop(factories.make_client())
+    seen = WebshopOrder.create(client=webshop.client_id, webshop=webshop, foreign_id="wc-88123",
+                               foreign_number="#88123", status="failed", reason="Unknown product BLUE-SCARF")
+    WebshopOrder.create(client=webshop.client_id, webshop=webshop, foreign_id="wc-1", foreign_number="#1",
+                        status="imported")
+    fields = (WebshopOrder.foreign_id, WebshopOrder.foreign_number, WebshopOrder.reason)
+
+    assert found(WebshopOrder, "8812", *fields) == [seen.id]
+    assert found(WebshopOrder, "blue-scarf", *fields) == [seen.id]
+    if is_sqlite():  # through the trigram index, not a scan
+        sql, _ = WebshopOrder.select().where(search.matches("8812", *fields)).sql()
+        assert "webshop_order_search" in sql

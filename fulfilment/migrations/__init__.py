@@ -28,6 +28,7 @@ MIGRATIONS = [
     (12, "m0012_locations_carriers_customs"),
     (13, "m0013_staff_export_jobs"),
     (14, "m0014_webshop_order_counts"),
+    (15, "m0015_webshop_order_search"),
 ]
 
 
