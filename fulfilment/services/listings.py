@@ -184,12 +184,22 @@ class ProductList(Listing):
         self.sort = sort if key in self.SORTS else "code"
 
     def _filtered(self, *fields):
-        # Correlated subqueries: a page sorted by code or name sums stock for its own rows only,
-        # not for every product of the client before paging; filtering or sorting on stock sums
-        # it per product through the (client, product) index.
-        stock = product_stock_sum(self.client, Stock.stock)
-        free = product_stock_sum(self.client, Stock.stock - Stock.allocated)
-        query = Product.for_client(self.client).select(*fields, stock.alias("stock_total"), free.alias("free_total"))
+        # A page sorted by code or name sums stock for its own rows only (correlated subqueries),
+        # not for every product of the client before paging. Filtering or sorting on stock needs
+        # every product's sum: then the client's stock is summed once, grouped by product, and
+        # joined (the dashboard's low-stock count over 20,000 products: PostgreSQL 26 -> 10 ms,
+        # SQLite 4.5 -> 2.7 ms).
+        if self.stock_filter or self.sort.lstrip("-") in ("stock", "free", "value"):
+            totals = stock_totals(self.client)
+            stock, free = fn.COALESCE(totals.c.stock, 0), fn.COALESCE(totals.c.free, 0)
+            query = (Product.for_client(self.client)
+                     .select(*fields, stock.alias("stock_total"), free.alias("free_total"))
+                     .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id)))
+        else:
+            stock = product_stock_sum(self.client, Stock.stock)
+            free = product_stock_sum(self.client, Stock.stock - Stock.allocated)
+            query = Product.for_client(self.client).select(*fields, stock.alias("stock_total"),
+                                                           free.alias("free_total"))
         if self.search:
             query = query.where(matching(self.search, Product.product_code, Product.name, Product.barcode))
         if self.active_only:

@@ -142,6 +142,31 @@ def test_low_stock_means_little_free_stock_on_the_page_and_in_the_export(app):
     assert exported == ["PROMISED"]
 
 
+def test_sorting_or_filtering_on_stock_shows_the_same_totals_as_the_list_by_code(app):
+    """Two ways to sum stock (per row, or grouped once and joined): the same figures either way,
+    a product without any stock row counted as 0, stock in two warehouses added up."""
+    from fulfilment.models import Warehouse
+    from fulfilment.services import stock_corrections
+
+    client = factories.make_client()
+    spread = factories.make_product(client, product_code="SPREAD", stock_amount=4)
+    stock_corrections.change_stock(spread, Warehouse.create(name="Second"), 3, "Count")
+    promised = factories.make_product(client, product_code="PROMISED", stock_amount=6)
+    factories.make_order(client, lines=[(promised, 5)], process=True)
+    factories.make_product(client, product_code="NONE")
+
+    def totals(**options):
+        return {row.product_code: (row.stock_total, row.free_total)
+                for row in listings.ProductList(client, **options).rows()}
+
+    by_code = totals()
+    assert by_code == {"SPREAD": (7, 7), "PROMISED": (6, 1), "NONE": (0, 0)}
+    assert totals(sort="-free") == by_code and totals(sort="value") == by_code
+    assert [p.product_code for p in listings.ProductList(client, sort="free").rows()] == ["NONE", "PROMISED", "SPREAD"]
+    assert totals(stock_filter="low", low_stock_threshold=1) == {"PROMISED": (6, 1), "NONE": (0, 0)}
+    assert totals(stock_filter="out") == {"NONE": (0, 0)}
+
+
 def test_a_pages_totals_are_computed_for_that_pages_rows(app):
     client = factories.make_client()
     mug = factories.make_product(client, product_code="MUG", stock_amount=2)
