@@ -296,6 +296,7 @@ class Order(ClientOwned):
             (("client", "status", "created_at"), False),
             (("client", "source", "created_at"), False),  # migration 6
             (("webshop", "foreign_id"), True),
+            (("status",), False),  # migration 16: the back office's work across every client
         )
 
 

@@ -67,3 +67,10 @@ def test_the_webshops_page_counts_seen_orders_from_an_index_alone(app, sqlite_on
     client = factories.make_client()
     plan = _plan(seen_order_counts(client))
     assert "COVERING INDEX webshop_order_client_id_webshop_id_status" in plan
+
+
+def test_the_back_offices_orders_to_pick_are_found_through_the_status_of_orders(app, sqlite_only):
+    from fulfilment.services.todays_work import orders_to_pick
+
+    plan = _plan(Order.select(Order.id).where(orders_to_pick()))
+    assert "order_status" in plan and "SCAN " not in plan.replace("SCAN CONSTANT", "")

@@ -29,6 +29,7 @@ MIGRATIONS = [
     (13, "m0013_staff_export_jobs"),
     (14, "m0014_webshop_order_counts"),
     (15, "m0015_webshop_order_search"),
+    (16, "m0016_order_status_index"),
 ]
 
 
