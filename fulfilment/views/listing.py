@@ -138,10 +138,28 @@ def paginate(query, count_query=None, arg="page"):
     total = min(total, LIST_COUNT_LIMIT)
     pages = max(1, math.ceil(total / size))
     number = min(requested_page_number(arg), pages)
-    items = list(query.paginate(number, size)) if total else []
+    if not total:
+        items = []
+    elif number == 1:
+        items = list(query.paginate(number, size))
+    else:
+        items = _deep_page(query, count_query, number, size)
     page = Page(items, number, size, total)
     page.more = more
     return page
+
+
+def _deep_page(query, count_query, number, size):
+    """Page number of query, skipping over bare ids: the rows before the page are passed over in the
+    list's own table and index (the count query, without the joins only display needs), and only
+    the page's rows are read with their joins. An OFFSET on the joined query would join every row
+    it skips (PostgreSQL: a small client's last shipments page 141 ms)."""
+    model = query.model
+    skipped = (count_query if count_query is not None else query).select(model.id).order_by(*query._order_by)
+    ids = [row_id for (row_id,) in skipped.paginate(number, size).tuples()]
+    if not ids:
+        return []
+    return list(query.where(model.id.in_(ids)))
 
 
 def paginate_listing(listing, arg="page"):
