@@ -170,13 +170,19 @@ def staff_client(app, staff_user):
 
 @contextmanager
 def count_queries():
-    """Count the SQL statements Peewee runs inside the block: `with count_queries() as counter: …; counter.n`."""
+    """Count the SQL statements Peewee runs inside the block: `with count_queries() as counter: …; counter.n`;
+    ``counter.statements`` holds their SQL."""
 
     class Counter(logging.Handler):
         n = 0
 
+        def __init__(self, level):
+            super().__init__(level)
+            self.statements = []
+
         def emit(self, record):
             self.n += 1
+            self.statements.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
 
     counter = Counter(level=logging.DEBUG)
     logger = logging.getLogger("peewee")

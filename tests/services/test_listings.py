@@ -5,8 +5,6 @@ order's lines, a picklist's shipments … as rows of their own). Per list and pe
 entries in the downloaded file, in file order, are the entries of the list, in list order.
 """
 
-import logging
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -15,6 +13,7 @@ from fulfilment.models import Stock
 from fulfilment.services import client_exports, listings
 from fulfilment.services.errors import ValidationFailed
 from tests import factories, read_exports
+from tests.conftest import count_queries
 
 LIMIT = 1000
 
@@ -219,31 +218,11 @@ def test_a_picklists_shipments_are_listed_in_the_order_they_were_shipped_with_no
     for code, at in (("THIRD", datetime(2026, 5, 2, 11)), ("SECOND", datetime(2026, 5, 2, 10))):
         Shipment.create(client=client, picklist=picklist, order=order, carrier="PostNL", tracking_code=code,
                         shipped_at=at)
-    with _statements() as statements:
+    with count_queries() as queries:
         shipments = listings.shipments_of(client, [picklist])[picklist.id]
     assert [s.tracking_code for s in shipments] == ["FIRST", "SECOND", "THIRD"]
     # What keeps the planner off the (client, shipped_at) index: the query has no ORDER BY at all.
-    assert len(statements) == 1 and "ORDER BY" not in statements[0]
-
-
-@contextmanager
-def _statements():
-    """The SQL Peewee runs inside the block."""
-    seen = []
-
-    class Recorder(logging.Handler):
-        def emit(self, record):
-            seen.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
-
-    recorder, logger = Recorder(logging.DEBUG), logging.getLogger("peewee")
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(recorder)
-    try:
-        yield seen
-    finally:
-        logger.removeHandler(recorder)
-        logger.setLevel(previous)
+    assert len(queries.statements) == 1 and "ORDER BY" not in queries.statements[0]
 
 
 def test_rows_sorted_without_the_database_put_empty_values_first_as_sqlite_does(app):
