@@ -302,7 +302,8 @@ class Order(ClientOwned):
 # Migration 16: the processing orders of every client, for the back office's orders to pick. A
 # partial index, so the portal's queries by client and status are never tempted by it (with the
 # statistics of a small table, an index on status alone made SQLite scan every order instead).
-Order.add_index(Order.index(Order.status, where=(Order.status == "processing"), name="order_processing"))
+PROCESSING_ORDERS_INDEX = "order_processing"
+Order.add_index(Order.index(Order.status, where=(Order.status == "processing"), name=PROCESSING_ORDERS_INDEX))
 
 
 class OrderLine(ClientOwned):
