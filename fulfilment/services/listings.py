@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from peewee import JOIN, fn
 
 from fulfilment import search
+from fulfilment.db import is_sqlite
 from fulfilment.i18n import _, _l
 from fulfilment.models import (
     CHANGE_TYPES,
@@ -186,10 +187,12 @@ class ProductList(Listing):
     def _filtered(self, *fields):
         # A page sorted by code or name sums stock for its own rows only (correlated subqueries),
         # not for every product of the client before paging. Filtering or sorting on stock needs
-        # every product's sum: then the client's stock is summed once, grouped by product, and
-        # joined (the dashboard's low-stock count over 20,000 products: PostgreSQL 26 -> 10 ms,
-        # SQLite 4.5 -> 2.7 ms).
-        if self.stock_filter or self.sort.lstrip("-") in ("stock", "free", "value"):
+        # every product's sum: PostgreSQL then sums the client's stock once, grouped by product,
+        # and joins it (the dashboard's low-stock count over 20,000 products: 26 -> 10 ms), while
+        # SQLite is faster with the correlated subqueries through the (client, product) index
+        # (12 ms against 15 ms for the same count).
+        on_stock = self.stock_filter or self.sort.lstrip("-") in ("stock", "free", "value")
+        if on_stock and not is_sqlite():
             totals = stock_totals(self.client)
             stock, free = fn.COALESCE(totals.c.stock, 0), fn.COALESCE(totals.c.free, 0)
             query = (Product.for_client(self.client)

@@ -142,7 +142,7 @@ def test_low_stock_means_little_free_stock_on_the_page_and_in_the_export(app):
 
 
 def test_sorting_or_filtering_on_stock_shows_the_same_totals_as_the_list_by_code(app):
-    """Two ways to sum stock (per row, or grouped once and joined): the same figures either way,
+    """Two ways to sum stock (per row; or, on PostgreSQL, grouped once and joined): the same figures,
     a product without any stock row counted as 0, stock in two warehouses added up."""
     from fulfilment.models import Warehouse
     from fulfilment.services import stock_corrections
