@@ -58,6 +58,7 @@ from fulfilment.models import (  # noqa: E402
     Webshop,
     WebshopOrder,
 )
+from fulfilment.search import create_search_indexes, drop_sqlite_search_indexes  # noqa: E402
 
 PASSWORD = "bench-password"
 STAFF_USERNAME = "bench-staff"
@@ -183,6 +184,7 @@ def _fill(scale, rng, out):
         database.execute_sql("PRAGMA foreign_keys = OFF")
         database.execute_sql("PRAGMA synchronous = OFF")
         database.execute_sql("PRAGMA cache_size = -200000")
+        drop_sqlite_search_indexes(database)  # rebuilt at the end, in one statement per table
     else:
         database.execute_sql("SET session_replication_role = replica")  # no FK triggers while loading
     loader = Loader()
@@ -456,6 +458,8 @@ def _fill(scale, rng, out):
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
     else:
+        out("building the search indexes ...")
+        create_search_indexes(database)
         database.execute_sql("PRAGMA foreign_keys = ON")
     out(", ".join(f"{model.__name__} {count}" for model, count in loader.counts.items()))
     return {"password": PASSWORD, "staff": STAFF_USERNAME, "big": BIG_USERNAME,
