@@ -228,6 +228,11 @@ class Stock(ClientOwned):
         return self.stock - self.allocated
 
 
+# Each client's stock rows by free stock (stock − allocated), for the low-stock lists (migration 18).
+FREE_STOCK_INDEX = "stock_client_free"
+Stock.add_index(Stock.index(Stock.client, Stock.stock - Stock.allocated, name=FREE_STOCK_INDEX))
+
+
 # --- Orders ---------------------------------------------------------------------------------
 
 ORDER_STATUSES = ("concept", "expected", "processing", "paused", "completed", "cancelled")

@@ -90,3 +90,10 @@ def test_the_portals_open_orders_keep_their_index_after_statistics_of_a_small_ta
     finally:
         database.execute_sql("DELETE FROM sqlite_stat1")
         database.execute_sql("ANALYZE sqlite_schema")  # the planner forgets the statistics again
+
+
+def test_a_low_stock_list_looks_up_the_low_stock_rows_instead_of_summing_every_product(app, sqlite_only):
+    client = factories.make_client()
+    factories.make_product(client, product_code="STOCKED", stock_amount=10)
+    plan = _plan(listings.ProductList(client, stock_filter="low").rows().limit(25))
+    assert "stock_client_free" in plan

@@ -30,6 +30,7 @@ MIGRATIONS = [
     (14, "m0014_webshop_order_counts"),
     (15, "m0015_webshop_order_search"),
     (16, "m0016_order_status_index"),
+    (18, "m0018_free_stock_index"),
 ]
 
 

@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 from peewee import JOIN, fn
 
+from fulfilment.db import is_sqlite
 from fulfilment.models import Backorder, Order, Picklist, PurchaseOrder
 from fulfilment.services.orders import OPEN_STATUSES
 from fulfilment.views.blueprint import bp
@@ -10,10 +11,16 @@ from fulfilment.views.products import product_listing
 from fulfilment.views.scope import current_client
 
 SHOWN = 5
-# Newest first, written as an expression on purpose: ordered by the bare column, SQLite walks the
-# (client, created_at) index through every order of a client with few open ones (40 ms at 84,000
-# orders); by the expression it finds the open ones in (client, status, created_at) and sorts those.
+# Newest first, written as an expression on SQLite on purpose: ordered by the bare column, SQLite
+# walks the (client, created_at) index through every order of a client with few open ones (40 ms
+# at 84,000 orders); by the expression it finds the open ones in (client, status, created_at) and
+# sorts those. PostgreSQL merges the statuses' ranges of that index by the bare column (0.4 ms at
+# a million orders), and the expression would make it sort every open order (10 ms).
 _NEWEST_FIRST = fn.COALESCE(Order.created_at, Order.created_at).desc()
+
+
+def _newest_first():
+    return _NEWEST_FIRST if is_sqlite() else Order.created_at.desc()
 
 
 @bp.route("/")
@@ -35,7 +42,7 @@ def dashboard():
     expected = PurchaseOrder.for_client(client).where(PurchaseOrder.status == "purchased")
     return render_template(
         "portal/dashboard.html",
-        open_orders=list(open_orders.order_by(_NEWEST_FIRST, Order.id.desc()).limit(SHOWN)),
+        open_orders=list(open_orders.order_by(_newest_first(), Order.id.desc()).limit(SHOWN)),
         open_order_count=open_orders.count(),
         backorder_count=backorder_count,
         backorder_units=backorder_units,

@@ -166,6 +166,41 @@ def test_sorting_or_filtering_on_stock_shows_the_same_totals_as_the_list_by_code
     assert totals(stock_filter="out") == {"NONE": (0, 0)}
 
 
+@pytest.mark.parametrize("every_product_has_stock", [True, False])
+def test_low_and_out_of_stock_count_free_stock_over_every_warehouse(app, every_product_has_stock):
+    """The filter looks up low stock rows by index and then checks each candidate's total: a product
+    low in one warehouse but not in all together is not low; one without any stock row has none."""
+    from fulfilment.models import Warehouse
+    from fulfilment.services import stock_corrections
+
+    client = factories.make_client()
+    other = factories.make_client(name="Other")
+    second = Warehouse.create(name="Second")
+    spread = factories.make_product(client, product_code="SPREAD", stock_amount=4)
+    stock_corrections.change_stock(spread, second, 3, "Count")  # 4 + 3: low in each warehouse, not in all
+    factories.make_product(client, product_code="LOW", stock_amount=2)
+    emptied = factories.make_product(client, product_code="EMPTIED", stock_amount=3)
+    stock_corrections.change_stock(emptied, Warehouse.default(), -3, "Count")
+    inactive = factories.make_product(client, product_code="INACTIVE", stock_amount=1)
+    inactive.active = False
+    inactive.save()
+    if not every_product_has_stock:
+        factories.make_product(client, product_code="NEVER-STOCKED")
+    factories.make_product(other, product_code="OTHERS-LOW", stock_amount=1)
+    factories.make_product(other, product_code="OTHERS-NONE")
+
+    def listed(stock_filter, threshold=5):
+        listing = listings.ProductList(client, stock_filter=stock_filter, low_stock_threshold=threshold)
+        codes = _codes(listing.rows())
+        assert listing.rows().count() == len(codes)
+        return sorted(codes)
+
+    never = [] if every_product_has_stock else ["NEVER-STOCKED"]
+    assert listed("low") == sorted(["EMPTIED", "LOW", *never])
+    assert listed("low", threshold=7) == sorted(["EMPTIED", "LOW", "SPREAD", *never])
+    assert listed("out") == sorted(["EMPTIED", *never])
+
+
 def test_a_pages_totals_are_computed_for_that_pages_rows(app):
     client = factories.make_client()
     mug = factories.make_product(client, product_code="MUG", stock_amount=2)
