@@ -97,3 +97,10 @@ def test_a_low_stock_list_looks_up_the_low_stock_rows_instead_of_summing_every_p
     factories.make_product(client, product_code="STOCKED", stock_amount=10)
     plan = _plan(listings.ProductList(client, stock_filter="low").rows().limit(25))
     assert "stock_client_free" in plan
+
+
+def test_the_back_office_counts_failed_webshop_imports_from_an_index_of_the_failed_ones(app, sqlite_only):
+    from fulfilment.models import FAILED_WEBSHOP_ORDERS_INDEX, WebshopOrder
+    from fulfilment.services import todays_work
+
+    assert FAILED_WEBSHOP_ORDERS_INDEX in _plan(WebshopOrder.select().where(todays_work.failed_imports()))

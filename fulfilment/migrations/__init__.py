@@ -31,6 +31,7 @@ MIGRATIONS = [
     (15, "m0015_webshop_order_search"),
     (16, "m0016_order_status_index"),
     (18, "m0018_free_stock_index"),
+    (19, "m0019_dashboard_indexes"),
 ]
 
 
