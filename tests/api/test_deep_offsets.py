@@ -1,12 +1,22 @@
-"""The API's offset paging: deep pages are read by seek or over bare ids and equal LIMIT/OFFSET's pages."""
+"""The API's offset paging: deep pages are read from checkpoints by seek, or over bare ids, and
+always equal LIMIT/OFFSET's pages (fulfilment/api/pagination.py)."""
+
+import pytest
 
 from fulfilment.api import pagination
-from fulfilment.models import Order
+from fulfilment.models import Order, StockMutation, Warehouse
+from fulfilment.services import stock_corrections
 from tests import factories
+from tests.conftest import count_queries
 
 
 def all_order_ids():
     return [row.id for row in Order.select(Order.id).order_by(Order.id)]
+
+
+def ids_of(response):
+    assert response.status_code == 200
+    return [row.get("idorder", row.get("idproduct_stock_history")) for row in response.get_json()]
 
 
 def test_paging_through_a_list_returns_every_row_once_in_order(app, staff_api, monkeypatch):
@@ -17,9 +27,7 @@ def test_paging_through_a_list_returns_every_row_once_in_order(app, staff_api, m
 
     seen = []
     for offset in (0, 4, 8, 12):
-        response = staff_api.get(f"/orders?offset={offset}")
-        assert response.status_code == 200
-        seen += [order["idorder"] for order in response.get_json()]
+        seen += ids_of(staff_api.get(f"/orders?offset={offset}"))
 
     assert seen == all_order_ids()
 
@@ -31,13 +39,80 @@ def test_a_remembered_page_is_read_by_seek_and_any_other_offset_over_bare_ids(ap
         factories.make_order(client)
     ids = all_order_ids()
 
-    cold = staff_api.get("/orders?offset=5").get_json()  # nothing remembered: skip over ids
+    cold = ids_of(staff_api.get("/orders?offset=5"))  # nothing remembered: skip over ids
     staff_api.get("/orders?offset=0")
-    warm = staff_api.get("/orders?offset=3").get_json()  # the last id of page 0 is remembered: a seek
+    warm = ids_of(staff_api.get("/orders?offset=3"))  # page 0's last row is a checkpoint: a seek
 
-    assert [o["idorder"] for o in cold] == ids[5:8]
-    assert [o["idorder"] for o in warm] == ids[3:6]
+    assert cold == ids[5:8]
+    assert warm == ids[3:6]
     assert staff_api.get("/orders?offset=30").get_json() == []
+
+
+def test_a_deep_offset_asked_again_starts_from_its_checkpoint_instead_of_skipping_every_row(
+        app, staff_api, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    client = factories.make_client()
+    for _ in range(12):
+        factories.make_order(client)
+    ids = all_order_ids()
+
+    first = ids_of(staff_api.get("/orders?offset=8"))
+    with count_queries() as counter:
+        again = ids_of(staff_api.get("/orders?offset=8"))
+        further = ids_of(staff_api.get("/orders?offset=9"))
+
+    assert first == again == ids[8:10] and further == ids[9:11]
+    listed = [sql for sql in counter.statements if 'FROM "order"' in sql and "LIMIT" in sql]
+    assert listed and all("OFFSET 8" not in sql and "OFFSET 9" not in sql for sql in listed)
+
+
+def test_polling_a_deep_offset_sees_the_rows_added_after_it(app, staff_api, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    client = factories.make_client()
+    for _ in range(7):
+        factories.make_order(client)
+
+    assert ids_of(staff_api.get("/orders?offset=6")) == all_order_ids()[6:]
+    factories.make_order(client)
+    factories.make_order(client)
+
+    assert ids_of(staff_api.get("/orders?offset=6")) == all_order_ids()[6:9]
+
+
+def test_a_newest_first_list_counts_the_rows_added_before_its_checkpoints(app, staff_api, monkeypatch):
+    """Stock history is newest first: new ledger lines push every older line to a higher offset."""
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=1)
+    warehouse = Warehouse.default()
+    for _ in range(8):
+        stock_corrections.change_stock(product, warehouse, 1, "Count")
+
+    def newest_first():
+        return [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+
+    assert ids_of(staff_api.get("/stockhistory?offset=4")) == newest_first()[4:7]
+    for _ in range(2):
+        stock_corrections.change_stock(product, warehouse, 1, "Count")
+
+    assert ids_of(staff_api.get("/stockhistory?offset=4")) == newest_first()[4:7]
+    assert ids_of(staff_api.get("/stockhistory?offset=7")) == newest_first()[7:10]
+
+
+@pytest.mark.parametrize("lifetime, same_as_offset", [(0, True), (300, False)])
+def test_checkpoints_expire_so_a_removed_row_shifts_the_pages_as_offset_would(
+        app, staff_api, monkeypatch, lifetime, same_as_offset):
+    """Within a checkpoint's life a row removed before it is not noticed; after, it is."""
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "CHECKPOINT_SECONDS", lifetime)
+    client = factories.make_client()
+    orders = [factories.make_order(client) for _ in range(6)]
+    staff_api.get("/orders?offset=4")
+    Order.delete_by_id(orders[0].id)
+
+    answer = ids_of(staff_api.get("/orders?offset=4"))
+
+    assert (answer == all_order_ids()[4:6]) is same_as_offset
 
 
 def test_a_scoped_key_pages_only_its_own_rows(app, monkeypatch):
@@ -51,3 +126,21 @@ def test_a_scoped_key_pages_only_its_own_rows(app, monkeypatch):
     pages = [api.get(f"/orders?offset={offset}").get_json() for offset in (0, 2, 4)]
 
     assert [o["idorder"] for page in pages for o in page] == [i for n, i in enumerate(own) if n % 2]
+
+
+def test_a_newest_first_list_with_more_new_rows_than_a_page_starts_its_checkpoints_afresh(
+        app, staff_api, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=1)
+    for _ in range(5):
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    staff_api.get("/stockhistory?offset=3")
+    for _ in range(3):
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+
+    staff_api.get("/stockhistory?offset=0")  # three new rows: more than the page shows
+
+    newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+    assert ids_of(staff_api.get("/stockhistory?offset=3")) == newest_first[3:5]
+    assert ids_of(staff_api.get("/stockhistory?offset=5")) == newest_first[5:7]
