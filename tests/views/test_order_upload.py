@@ -15,10 +15,8 @@ from fulfilment.services.order_import import template_workbook
 from tests import factories
 from tests.conftest import count_queries, portal_login
 from tests.make_uploads import handmade_file, long_order_file, many_cells_file, openpyxl_file, wide_claim_file
-from tests.views.portal_forms import PREFIX, location_of, snapshot, submit, text_of
-
-ADDRESS = {"delivery_name": "Jansen BV", "delivery_address": "Kerkstraat 1", "delivery_zipcode": "1011 AB",
-           "delivery_city": "Amsterdam", "delivery_country": "NL"}
+from tests.views.order_import_forms import confirm, imported_lines, preview_token, upload
+from tests.views.portal_forms import PREFIX, location_of, snapshot, text_of
 
 
 @pytest.fixture
@@ -29,26 +27,9 @@ def shop(app, portal_user):
     return client
 
 
-def upload(test_client, data, filename="order.xlsx", **fields):
-    return submit(test_client, "/orders/import", {**ADDRESS, **fields, "file": (io.BytesIO(data), filename)},
-                  content_type="multipart/form-data")
-
-
-def preview_token(page):
-    return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
-
-
-def confirm(test_client, token):
-    return submit(test_client, "/orders/import/confirm", {"token": token})
-
-
 def error_rows(page):
     table = page.split('class="table table-sm mb-0 import-errors"', 1)[1].split("</table>", 1)[0]
     return [(int(row), message) for row, message in re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", table)]
-
-
-def imported_lines(order):
-    return [(line.product.product_code, line.amount) for line in order.lines.order_by(order.lines.model.id)]
 
 
 GOOD_FILES = {
