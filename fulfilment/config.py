@@ -26,6 +26,12 @@ DEFAULTS = {
     "EXPORT_JOB_MAX_ROWS": 1_000_000,
     "EXPORT_KEEP_HOURS": 24,
     "EXPORT_FOLDER": None,
+    # A confirmed Excel order import of more lines than this is created by the worker (a page shows
+    # its progress, then the order); the preview's lines wait in IMPORT_FOLDER (default:
+    # <instance>/imports) until the worker has read them, and the job is kept IMPORT_KEEP_HOURS hours.
+    "IMPORT_IMMEDIATE_MAX_LINES": 2_000,
+    "IMPORT_KEEP_HOURS": 24,
+    "IMPORT_FOLDER": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
@@ -107,6 +113,9 @@ _ENV_TYPES = {
     "EXPORT_JOB_MAX_ROWS": int,
     "EXPORT_KEEP_HOURS": int,
     "EXPORT_FOLDER": str,
+    "IMPORT_IMMEDIATE_MAX_LINES": int,
+    "IMPORT_KEEP_HOURS": int,
+    "IMPORT_FOLDER": str,
     "API_RATE_LIMIT_PER_MINUTE": int,
     "WEBSHOP_KEY": str,
     "WEBSHOP_SYNC_MINUTES": int,

@@ -13,6 +13,8 @@ is set (needed once web servers and the worker run on different machines). The w
 - daily at LOW_STOCK_DIGEST_HOUR (UTC): the low-stock e-mails (services/notifications.py).
 - on request: a long portal export (services/export_jobs.py); every hour, at :23, the export
   files older than EXPORT_KEEP_HOURS are removed with their jobs.
+- on request: a long Excel order import (services/import_jobs.py); every hour, at :41, import
+  jobs older than IMPORT_KEEP_HOURS are removed with any file left.
 """
 
 import logging
@@ -72,6 +74,8 @@ class Jobs:
         self.deliver_webhook = task("deliver_webhook", self._deliver_webhook)
         self.write_export = task("write_export", self._write_export)
         self.remove_old_exports = periodic("remove_old_exports", self._remove_old_exports, crontab(minute="23"))
+        self.import_order_file = task("import_order_file", self._import_order_file)
+        self.remove_old_imports = periodic("remove_old_imports", self._remove_old_imports, crontab(minute="41"))
         self.low_stock_digest = periodic("low_stock_digest", self._low_stock_digest,
                                          crontab(minute="0", hour=str(int(app.config["LOW_STOCK_DIGEST_HOUR"]))))
 
@@ -174,6 +178,17 @@ class Jobs:
         return remove_expired_exports(export_folder(self.app),
                                       keep_hours=self.app.config["EXPORT_KEEP_HOURS"])
 
+    def _import_order_file(self, job_id):
+        from fulfilment.services.import_jobs import run_import_job
+
+        job = run_import_job(job_id, folder=import_folder(self.app))
+        return job.status if job is not None else None
+
+    def _remove_old_imports(self):
+        from fulfilment.services.import_jobs import remove_expired_imports
+
+        return remove_expired_imports(import_folder(self.app), keep_hours=self.app.config["IMPORT_KEEP_HOURS"])
+
     def _low_stock_digest(self):
         from fulfilment.services.notifications import queue_low_stock_digests
 
@@ -203,6 +218,17 @@ def export_folder(app=None):
 def enqueue_export(job):
     """Queue a long export (services.export_jobs) for the worker."""
     jobs().write_export(job.id)
+
+
+def import_folder(app=None):
+    """Where confirmed import previews wait for the worker: IMPORT_FOLDER, else "imports" in the instance folder."""
+    app = app or current_app
+    return Path(app.config.get("IMPORT_FOLDER") or Path(app.instance_path) / "imports")
+
+
+def enqueue_order_import(job):
+    """Queue a long Excel order import (services.import_jobs) for the worker."""
+    jobs().import_order_file(job.id)
 
 
 def enqueue_webhook_delivery(delivery):

@@ -1181,3 +1181,50 @@ class ExportJob(ClientOwned):
 
 
 MODELS.append(ExportJob)
+
+
+# --- Import jobs: long Excel order imports created by the worker (issue 14) --------------------
+
+IMPORT_JOB_STATUSES = ("queued", "running", "done", "failed")
+# What a running import job is doing (services.import_jobs.STEPS says it in words).
+IMPORT_JOB_STEPS = ("", "checking", "creating")
+
+
+class ImportJob(ClientOwned):
+    """A confirmed Excel order import too long to create during the request: the worker creates
+    the order, the page shows how far it is and then the order (or why nothing was created).
+
+    ``import_key`` is the preview's once-only key (services.idempotency): one job per preview,
+    and the order service claims the same key when it creates the order. The preview's lines
+    wait in ``file_name`` in the import folder until the worker has read them. ``failure`` says
+    why a job failed ("refused": the order service or a product check said no, with ``message``
+    in the language the import was confirmed in; "error": something broke, the page says so in
+    the reader's language), ``error`` keeps the technical detail for the log.
+    """
+
+    client = ForeignKeyField(Client, on_delete="CASCADE")
+    requested_by = ForeignKeyField(PortalUser, null=True, on_delete="SET NULL")
+    import_key = CharField(max_length=64)
+    reference = CharField(default="")
+    language = CharField(default="en", choices=LANGUAGES)
+    status = CharField(default="queued", choices=[(s, s) for s in IMPORT_JOB_STATUSES])
+    step = CharField(default="", choices=[(s, s) for s in IMPORT_JOB_STEPS])
+    lines_total = IntegerField(default=0)
+    file_name = CharField(default="")
+    order = ForeignKeyField(Order, null=True, on_delete="SET NULL")
+    failure = CharField(default="")
+    message = TextField(default="")
+    error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("client", "import_key"), True),
+            (("client", "created_at"), False),
+            (("created_at",), False),
+        )
+
+
+MODELS.append(ImportJob)

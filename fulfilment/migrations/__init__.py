@@ -30,6 +30,7 @@ MIGRATIONS = [
     (14, "m0014_webshop_order_counts"),
     (15, "m0015_webshop_order_search"),
     (16, "m0016_order_status_index"),
+    (17, "m0017_import_jobs"),
     (18, "m0018_free_stock_index"),
     (19, "m0019_dashboard_indexes"),
 ]

@@ -528,6 +528,19 @@ def _product_problem(code, problem):
     return message
 
 
+def previewed_lines(client, previewed):
+    """[(product, amount)] of a confirmed preview's [product id, amount], each product found again among
+    client's active products; refuse with ValidationFailed when one is gone or inactive since the preview."""
+    resolved = catalog.resolve_products(client, ids=[product_id for product_id, _amount in previewed])
+    for product_id, _amount in previewed:
+        if product_id in resolved.problems:
+            kind, message = resolved.problems[product_id]
+            raise ValidationFailed(message if kind == "inactive" else
+                                   _("A product of the preview is no longer available, so nothing was created. "
+                                     "Upload the file again."))
+    return [(resolved.by_id[product_id], amount) for product_id, amount in previewed]
+
+
 def row_error_text(row, message):
     """One problem of the file as a sentence: "Row 4: Unknown product code X."."""
     return _("Row %(row)s: %(message)s", row=row, message=message)

@@ -12,6 +12,7 @@ COUNTED = {
     "client_billing": lambda n: ngettext("%(num)s billing setting", "%(num)s billing settings", n),
     "export_job": lambda n: ngettext("%(num)s export", "%(num)s exports", n),
     "hook": lambda n: ngettext("%(num)s webhook", "%(num)s webhooks", n),
+    "import_job": lambda n: ngettext("%(num)s import", "%(num)s imports", n),
     "invoice": lambda n: ngettext("%(num)s invoice", "%(num)s invoices", n),
     "invoice_line": lambda n: ngettext("%(num)s invoice line", "%(num)s invoice lines", n),
     "invoice_line_record": lambda n: ngettext("%(num)s invoiced item", "%(num)s invoiced items", n),

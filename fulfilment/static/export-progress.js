@@ -1,6 +1,7 @@
-/* An export job's page: move the progress bar while the worker writes the file, and show the
-   finished page (the download, or why it failed) as soon as the job ends. Without JavaScript the
-   page's "Check again" link does the same by hand. */
+/* A job's page (an export's, an Excel import's): move the progress bar while the worker works,
+   and show the finished page (the download or the order, or why it failed) as soon as the job
+   ends. Without JavaScript the page's "Check again" link does the same by hand. An export's
+   progress counts rows (data-rows-text); an import's says its step in words (job.text). */
 (function () {
   "use strict";
 
@@ -9,7 +10,7 @@
   var url = box.getAttribute("data-progress-url");
   var rowsText = box.getAttribute("data-rows-text");
   var bar = box.querySelector("progress");
-  var text = box.querySelector("#export-progress-text");
+  var text = box.querySelector("[aria-live]");
   var language = document.documentElement.lang || undefined;
   var delay = 1000;
 
@@ -24,7 +25,9 @@
       bar.value = job.percent;
       bar.textContent = job.percent + "%";
     }
-    if (job.rows_total !== null) {
+    if (typeof job.text === "string") {
+      if (job.text) { text.textContent = job.text; }
+    } else if (job.rows_total !== null) {
       text.textContent = rowsText.replace("%(written)s", number(job.rows_written)).replace("%(total)s", number(job.rows_total));
     }
     return true;

@@ -11,6 +11,7 @@ from fulfilment.views import (  # noqa: F401
     backorders,
     dashboard,
     exports,
+    import_jobs,
     invoices,
     links,
     listing,

@@ -5,6 +5,12 @@ confirmation the parsed lines travel in a signed, time-limited token (product id
 the address, a random import key); on confirmation they are checked again through the client's
 scope and the order service. The order service claims the import key in the database, so a
 preview creates one order however often, from whichever login or browser, it is confirmed.
+
+A preview of more than IMPORT_IMMEDIATE_MAX_LINES lines is not created while the browser waits:
+its confirmation starts an import job (services.import_jobs) that the worker runs, and the
+client lands on the job's page (views/import_jobs.py), which shows the progress and then the
+order. The job carries the preview's import key, so confirming the same preview again opens the
+same job.
 """
 
 import io
@@ -18,14 +24,16 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from fulfilment.formatting import format_number
-from fulfilment.i18n import _, _l, ngettext
-from fulfilment.services import catalog, idempotency, orders
+from fulfilment.i18n import _, _l, current_language, ngettext
+from fulfilment.jobs import enqueue_order_import, import_folder
+from fulfilment.services import idempotency, import_jobs, orders
 from fulfilment.services.addresses import clean_delivery_address
 from fulfilment.services.errors import ValidationFailed
 from fulfilment.services.order_import import (
     CODE_HEADERS,
     MAX_LINES,
     QUANTITY_HEADERS,
+    previewed_lines,
     read_order_lines,
     template_filename,
     template_workbook,
@@ -86,7 +94,8 @@ def import_order():
     def page():
         return render_template("portal/order_import.html", form=form, more_addresses=more_addresses,
                                result=result, confirm_form=ConfirmImportForm(formdata=None, token=token),
-                               address=fields)
+                               address=fields, recent_imports=import_jobs.recent_jobs(client),
+                               immediate_max=current_app.config["IMPORT_IMMEDIATE_MAX_LINES"])
 
     if not form.is_submitted():
         return page()
@@ -125,10 +134,13 @@ def confirm_order_import():
         upload = ImportForm(formdata=None)
         more_addresses = fill_address_choices(upload, client)
         return render_template("portal/order_import.html", form=upload, more_addresses=more_addresses, result=None,
-                               confirm_form=None)
+                               confirm_form=None, recent_imports=import_jobs.recent_jobs(client),
+                               immediate_max=current_app.config["IMPORT_IMMEDIATE_MAX_LINES"])
 
     with refusal_shown_on(upload_page):
         preview = read_preview(client, form)
+        if len(preview["lines"]) > current_app.config["IMPORT_IMMEDIATE_MAX_LINES"]:
+            return redirect(url_for("portal.import_job", job_id=start_import_job(client, preview).id))
         lines = previewed_lines(client, preview["lines"])
         order = orders.place_order(client, lines, source="import", actor=portal_actor(), fields=preview["fields"],
                                    save_to_address_book={} if preview["save_address"] else None,
@@ -138,6 +150,15 @@ def confirm_order_import():
                    len(lines), number=order.number, count=format_number(len(lines))), "success")
     flash(processing_summary(client, order), "success")
     return redirect(url_for("portal.order", order_id=order.id))
+
+
+def start_import_job(client, preview):
+    """The worker's job for this long preview (the first one made for it, when it was confirmed before)."""
+    job, created = import_jobs.start_import(client, portal_actor(), preview, folder=import_folder(),
+                                            language=current_language())
+    if created:
+        enqueue_order_import(job)
+    return job
 
 
 def preview_expired():
@@ -156,15 +177,3 @@ def read_preview(client, form):
     if preview.get("client") != client.id or not preview.get("import_key"):
         raise preview_expired()
     return preview
-
-
-def previewed_lines(client, previewed):
-    """[(product, amount)] of the preview, each product found again among client's active products."""
-    resolved = catalog.resolve_products(client, ids=[product_id for product_id, _amount in previewed])
-    for product_id, _amount in previewed:
-        if product_id in resolved.problems:
-            kind, message = resolved.problems[product_id]
-            raise ValidationFailed(message if kind == "inactive" else
-                                   _("A product of the preview is no longer available, so nothing was created. "
-                                     "Upload the file again."))
-    return [(resolved.by_id[product_id], amount) for product_id, amount in previewed]

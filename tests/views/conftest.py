@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from fulfilment.models import ExportJob, Hook, Picklist, ProductImage
-from fulfilment.services import accounts, export_jobs, login_sessions, picking
+from fulfilment.models import ExportJob, Hook, Picklist, Product, ProductImage
+from fulfilment.services import accounts, export_jobs, idempotency, import_jobs, login_sessions, picking
 from tests import factories
 
 MARKER = "Zqx7Marker"
@@ -36,6 +36,7 @@ class World:
     draft_invoice: object = None  # never shown to the client
     hook: object = None
     export_job: object = None  # a long export the worker wrote (tests/views/test_export_jobs.py)
+    import_job: object = None  # a long Excel import waiting for the worker (tests/views/test_import_jobs.py)
 
 
 def build_client_with_everything(name, user_name, marker=MARKER):
@@ -101,7 +102,22 @@ def world(app, tmp_path):
         job, _ = export_jobs.start_export(user.client, user, "orders", {})
         app.extensions["jobs"].write_export(job.id)
     world.export_job = ExportJob.get_by_id(job.id)
+    # Each client's long Excel import, confirmed and waiting for the worker (its preview in a folder of this test).
+    for user, marker in ((world.b_user, "Bravo"), (world.a_user, MARKER)):
+        world.import_job, _ = import_jobs.start_import(
+            user.client, user, waiting_import_preview(user.client, marker), folder=tmp_path / "imports")
+    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
     return world
+
+
+def waiting_import_preview(client, marker):
+    """A confirmed import preview of one of client's products (what the signed preview token holds)."""
+    product = Product.for_client(client).order_by(Product.id).first()
+    return {"client": client.id, "lines": [[product.id, 1]], "save_address": False,
+            "import_key": idempotency.new_key(),
+            "fields": {"reference": f"{marker}-import", "delivery_name": f"{marker} importer",
+                       "delivery_address": "Kerkstraat 1", "delivery_zipcode": "1011 AB",
+                       "delivery_city": "Amsterdam", "delivery_country": "NL"}}
 
 
 def image_of(product):

@@ -81,6 +81,9 @@ ROUTES = {
     "portal.export_job": ("owned", lambda w: {"job_id": w.export_job.id}),
     "portal.export_job_progress": ("owned", lambda w: {"job_id": w.export_job.id}),
     "portal.export_job_download": ("owned", lambda w: {"job_id": w.export_job.id}),
+    # A long Excel import created by the worker: its page and its progress (tests/views/test_import_jobs.py).
+    "portal.import_job": ("owned", lambda w: {"job_id": w.import_job.id}),
+    "portal.import_job_progress": ("owned", lambda w: {"job_id": w.import_job.id}),
     # E-mail notifications and webhooks on the settings page (tests/views/test_notification_settings.py).
     "portal.save_notification_settings": ("action", None),
     "portal.create_webhook": ("page", None),

@@ -100,6 +100,7 @@ def own_world_of(user, app):
         ApiKey,
         ExportJob,
         Hook,
+        ImportJob,
         Invoice,
         InvoiceLine,
         Order,
@@ -128,7 +129,7 @@ def own_world_of(user, app):
         order_line=first(OrderLine, OrderLine.order == order), address=first(AddressBookEntry),
         shipment=first(Picklist, Picklist.status == "closed"), purchase_order=first(PurchaseOrder),
         ret=first(Return), webshop=first(Webshop), api_key=first(ApiKey), hook=first(Hook),
-        export_job=first(ExportJob),
+        export_job=first(ExportJob), import_job=first(ImportJob),
     )
 
 
