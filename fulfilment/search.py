@@ -13,7 +13,7 @@ Both are case-insensitive, as ``LIKE`` is. Shorter texts (one or two characters)
 trigram index and other engines fall back to the plain ``contains`` scan.
 """
 
-from peewee import SQL, NodeList
+from peewee import SQL, NodeList, Table
 
 from fulfilment.db import is_sqlite
 from fulfilment.models import Order, Picklist, Product, Shipment, WebshopOrder
@@ -58,11 +58,34 @@ def matches(text, *fields):
     return condition
 
 
-def _fts_rowids(model, text, fields):
+def newest_matches(text, *fields):
+    """SQLite: the ids of the rows whose fields contain text, newest (highest id) first, as a
+    subquery with one column ``id`` to join; None where the trigram index cannot answer alone
+    (other engines, short texts, a field without the index).
+
+    Joined and ordered by that id, the database reads the index's matches from the newest and
+    stops at a page, where ``id IN (matches)`` first collects every match (a common name in a
+    million orders: 55,000 ids, 23 ms, for each page and each count).
+    """
+    model = fields[0].model
+    if (not is_sqlite() or len(text) < MIN_TRIGRAM_LENGTH
+            or any(f.model is not model or f.name not in SEARCHED.get(model, ()) for f in fields)):
+        return None
     table = search_table(model)
+    return (Table(table).select(SQL("rowid").alias("id"))
+            .where(SQL(f'"{table}" MATCH ?', [_match_expression(text, fields)]))
+            .order_by(SQL("rowid").desc()).alias(f"{table}_hits"))
+
+
+def _match_expression(text, fields):
     columns = " ".join(f.column_name for f in fields)
     phrase = '"' + text.replace('"', '""') + '"'
-    return NodeList((SQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?', [f"{{{columns}}} : {phrase}"]),),
+    return f"{{{columns}}} : {phrase}"
+
+
+def _fts_rowids(model, text, fields):
+    table = search_table(model)
+    return NodeList((SQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?', [_match_expression(text, fields)]),),
                     parens=True)
 
 

@@ -155,6 +155,11 @@ class Listing:
         """The query whose count is the list's length (the rows without the joins only display needs)."""
         return self.rows()
 
+    def counted(self):
+        """Whether the list's pages say how many rows there are; a search that matches across
+        millions of rows is paged without counting them ("1–25 of more than 25")."""
+        return True
+
     def decorate(self, rows):
         return rows
 
@@ -348,7 +353,10 @@ class OrderList(Listing):
         self.source = _allowed(source, ORDER_SOURCES, "order source")
         self.search = (search or "").strip()
 
-    def _filtered(self, query):
+    SEARCHED_FIELDS = (Order.number, Order.reference, Order.foreign_number, Order.delivery_name,
+                       Order.delivery_contact_name, Order.email)
+
+    def _filtered(self, query, *, stream_search=False):
         if self.status == "open":
             query = query.where(Order.status.in_(OPEN_STATUSES))
         elif self.status:
@@ -356,20 +364,26 @@ class OrderList(Listing):
         if self.source:
             query = query.where(Order.source == self.source)
         if self.search:
-            query = query.where(matching(self.search, Order.number, Order.reference, Order.foreign_number,
-                                         Order.delivery_name, Order.delivery_contact_name, Order.email))
             # Newest first by id (orders get their id and created_at as they are made, so the order is
             # the same): the database walks the search's matches from the newest and stops at a page,
             # where by created_at it would walk all of the client's orders testing each (a common
             # name: 30 ms against 3 ms at 260,000 orders; no match at all: 7 ms against nothing).
+            hits = search.newest_matches(self.search, *self.SEARCHED_FIELDS) if stream_search else None
+            if hits is not None:  # SQLite: the trigram index's matches joined as they come, newest first
+                return query.join_from(Order, hits, on=(hits.c.id == Order.id)).order_by(hits.c.id.desc())
+            query = query.where(matching(self.search, *self.SEARCHED_FIELDS))
             return query.order_by(Order.id.desc())
         return query.order_by(Order.created_at.desc(), Order.id.desc())
 
     def rows(self):
-        return self._filtered(Order.for_client(self.client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER))
+        return self._filtered(Order.for_client(self.client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER),
+                              stream_search=True)
 
     def count_query(self):
         return self._filtered(Order.for_client(self.client))
+
+    def counted(self):
+        return not self.search
 
     def export_rows(self):
         query = (
@@ -426,6 +440,9 @@ class ShipmentList(Listing):
 
     def rows(self):
         return self._filtered(Picklist.for_client(self.client).select(Picklist, Order, Return))
+
+    def counted(self):
+        return not self.search
 
     def decorate(self, rows):
         """Each picklist's shipments (carrier, track & trace) as ``picklist.shipment_list``."""

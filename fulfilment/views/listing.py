@@ -22,7 +22,8 @@ class Page:
         self.size = size
         self.total = total
         self.pages = max(1, math.ceil(total / size))
-        self.more = False  # the list goes on beyond LIST_COUNT_LIMIT rows
+        self.more = False  # the list goes on beyond LIST_COUNT_LIMIT rows (uncounted: beyond this page)
+        self.counted = True  # False: total is the rows up to this page, and more says whether others follow
 
     @property
     def has_previous(self):
@@ -124,14 +125,17 @@ def requested_page_number(arg="page"):
         return 1
 
 
-def paginate(query, count_query=None, arg="page"):
+def paginate(query, count_query=None, arg="page", counted=True):
     """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
 
     ``count_query`` counts the same rows without the joins only the display needs. The count
     stops after LIST_COUNT_LIMIT rows ("of more than 10,000") and so do the pages: a longer list
     is narrowed with its search and filters, so no request walks over millions of rows.
+    Not ``counted``: the page reads one row more than it shows, to know whether another follows.
     """
     size = current_app.config["PORTAL_PAGE_SIZE"]
+    if not counted:
+        return _uncounted_page(query, arg, size)
     counted = (count_query if count_query is not None else query).order_by()
     total = counted.limit(LIST_COUNT_LIMIT + 1).count()
     more = total > LIST_COUNT_LIMIT
@@ -146,6 +150,20 @@ def paginate(query, count_query=None, arg="page"):
         items = _deep_page(query, count_query, number, size)
     page = Page(items, number, size, total)
     page.more = more
+    return page
+
+
+def _uncounted_page(query, arg, size):
+    """A page of a list that is not counted (a search's matches, read newest first as they come)."""
+    number = min(requested_page_number(arg), LIST_COUNT_LIMIT // size)
+    rows = list(query.limit(size + 1).offset((number - 1) * size))
+    if not rows and number > 1:  # beyond the end (an old link): the first page instead
+        number, rows = 1, list(query.limit(size + 1))
+    items = rows[:size]
+    page = Page(items, number, size, (number - 1) * size + len(items))
+    page.counted, page.more = False, len(rows) > size
+    if page.more:
+        page.pages = number + 1
     return page
 
 
@@ -164,7 +182,7 @@ def _deep_page(query, count_query, number, size):
 
 def paginate_listing(listing, arg="page"):
     """One page of a listing (services.listings): its rows, counted and decorated for the page."""
-    page = paginate(listing.rows(), count_query=listing.count_query(), arg=arg)
+    page = paginate(listing.rows(), count_query=listing.count_query(), arg=arg, counted=listing.counted())
     listing.decorate(page.items)
     return page
 

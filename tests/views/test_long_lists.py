@@ -28,3 +28,39 @@ def test_a_short_list_counts_exactly(app, portal_client, portal_user):
     page = portal_client.get("/fulfilmentportal/orders").get_data(as_text=True)
 
     assert "of 3 orders" in page and "more than" not in page
+
+
+
+def test_a_search_is_paged_newest_first_without_counting_its_matches(app, portal_client, portal_user):
+    """A search over millions of orders is not counted: each page reads one row more than it shows
+    to know whether another page follows; the last page knows the exact number."""
+    app.config["PORTAL_PAGE_SIZE"] = 2
+    other = factories.make_client(name="Other")
+    try:
+        found = [factories.make_order(portal_user.client, reference=f"FINDME-{n}") for n in range(5)]
+        factories.make_order(portal_user.client, reference="SOMETHING-ELSE")
+        factories.make_order(other, reference="FINDME-OTHER")
+        pages = [portal_client.get(f"/fulfilmentportal/orders?q=findme&page={n}").get_data(as_text=True)
+                 for n in (1, 2, 3, 9)]
+    finally:
+        app.config["PORTAL_PAGE_SIZE"] = 25
+
+    first, second, last, beyond = (page.replace("\u202f", " ") for page in pages)
+    newest_first = [o.reference for o in reversed(found)]
+    assert [r for r in newest_first if r in first] == newest_first[:2]
+    assert "1–2 of more than 2 orders" in first and "Page 1" in first and 'rel="next"' in first
+    assert "Page 1 of" not in first
+    assert [r for r in newest_first if r in second] == newest_first[2:4]
+    assert [r for r in newest_first if r in last] == newest_first[4:]
+    assert "5–5 of 5 orders" in last and "more than" not in last
+    assert "FINDME-OTHER" not in "".join(pages) and "SOMETHING-ELSE" not in "".join(pages)
+    assert [r for r in newest_first if r in beyond] == newest_first[:2]  # an old link past the end: page 1
+
+
+def test_a_search_with_a_single_page_of_matches_counts_them_exactly(app, portal_client, portal_user):
+    for n in range(3):
+        factories.make_order(portal_user.client, reference=f"FEW-{n}")
+
+    page = portal_client.get("/fulfilmentportal/orders?q=few").get_data(as_text=True).replace("\u202f", " ")
+
+    assert "1–3 of 3 orders" in page and "more than" not in page
