@@ -36,7 +36,7 @@ def orders():
                                  source=choice("source", ORDER_SOURCES), search=search_text())
     page = paginate_listing(listing)
     return render_template("portal/orders.html", page=page, q=listing.search, status=listing.status,
-                           source=listing.source,
+                           source=listing.source, short_search_window=listings.SHORT_SEARCH_WINDOW,
                            sources=[(source, source_label(source)) for source in ORDER_SOURCES],
                            statuses=[("open", _("open (not shipped yet)"))]
                            + [(status, status_label(status)) for status in ORDER_STATUSES])

@@ -13,7 +13,8 @@ from fulfilment.views.scope import current_client, get_owned_or_404
 def shipments():
     listing = listings.ShipmentList(current_client(), search=search_text())
     page = paginate_listing(listing)
-    return render_template("portal/shipments.html", page=page, q=listing.search)
+    return render_template("portal/shipments.html", page=page, q=listing.search,
+                           short_search_window=listings.SHORT_SEARCH_WINDOW)
 
 
 @bp.route("/shipments/<int:picklist_id>")

@@ -64,3 +64,31 @@ def test_a_search_with_a_single_page_of_matches_counts_them_exactly(app, portal_
     page = portal_client.get("/fulfilmentportal/orders?q=few").get_data(as_text=True).replace("\u202f", " ")
 
     assert "1–3 of 3 orders" in page and "more than" not in page
+
+
+def test_a_search_of_two_characters_looks_through_the_newest_orders_and_shipments_only(
+        app, portal_client, portal_user, monkeypatch):
+    """One or two characters cannot use the trigram index: the scan is bounded to the newest rows,
+    and the page says so."""
+    from fulfilment.services import listings
+
+    monkeypatch.setattr(listings, "SHORT_SEARCH_WINDOW", 3)
+    client = portal_user.client
+    product = factories.make_product(client, stock_amount=10)
+    shipped = [factories.make_shipped_order(client, lines=[(product, 1)], tracking_code=code)
+               for code in ("ZQ1", "AA2", "AA3", "ZQ4")]
+    old = factories.make_order(client, reference="ZQ-OLD")
+    for n in range(3):
+        factories.make_order(client, reference=f"NEWER-{n}")
+    newest = factories.make_order(client, reference="ZQ-NEW")
+
+    orders = portal_client.get("/fulfilmentportal/orders?q=zq").get_data(as_text=True)
+    shipments = portal_client.get("/fulfilmentportal/shipments?q=zq").get_data(as_text=True)
+    longer = portal_client.get("/fulfilmentportal/orders?q=zq-").get_data(as_text=True)
+
+    assert newest.reference in orders and old.reference not in orders
+    assert "looks through the newest 3 orders only" in orders
+    assert "ZQ4" in shipments and "ZQ1" not in shipments
+    assert "looks through the newest 3 shipments only" in shipments
+    assert old.reference in longer and newest.reference in longer and "looks through" not in longer
+    assert len(shipped) == 4
