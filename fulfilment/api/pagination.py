@@ -29,7 +29,7 @@ PAGE_SIZE = 100
 MAX_OFFSET = 2_000_000_000
 CHECKPOINT_SECONDS = 300
 REMEMBERED_LISTS = 2_000
-CHECKPOINTS_PER_LIST = 1_000
+CHECKPOINTS_PER_LIST = 200  # with REMEMBERED_LISTS: at most 400,000 pairs (some 30 MB) a process
 
 _lists = OrderedDict()  # (list's SQL, its parameters) -> _Checkpoints
 _lock = Lock()
