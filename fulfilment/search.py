@@ -16,7 +16,7 @@ trigram index and other engines fall back to the plain ``contains`` scan.
 from peewee import SQL, NodeList, Table
 
 from fulfilment.db import is_sqlite
-from fulfilment.models import Order, Picklist, Product, Shipment, WebshopOrder
+from fulfilment.models import Order, Picklist, Product, PurchaseOrder, Shipment, WebshopOrder
 
 # model -> the text fields that carry a trigram index (SQLite: the FTS5 table's columns, in this order).
 SEARCHED = {
@@ -25,6 +25,7 @@ SEARCHED = {
     Picklist: ("number", "delivery_name"),
     Shipment: ("tracking_code", "carrier"),
     WebshopOrder: ("foreign_id", "foreign_number", "reason"),  # migration 15
+    PurchaseOrder: ("number", "supplier_name", "supplier_orderid"),  # migration 20
 }
 MIN_TRIGRAM_LENGTH = 3
 

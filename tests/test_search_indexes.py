@@ -3,7 +3,7 @@ and the statistics init-db keeps current."""
 
 from fulfilment import create_app, migrations, search
 from fulfilment.db import bind_database, database, is_sqlite
-from fulfilment.models import Order, Product, WebshopOrder
+from fulfilment.models import Order, Product, PurchaseOrder, WebshopOrder
 from tests import factories
 from tests.conftest import WEBSHOP_TEST_KEY, portal_login
 
@@ -125,3 +125,21 @@ def test_orders_seen_in_a_webshop_are_found_by_their_shop_number_id_or_reason(ap
     if is_sqlite():  # through the trigram index, not a scan
         sql, _ = WebshopOrder.select().where(search.matches("8812", *fields)).sql()
         assert "webshop_order_search" in sql
+
+
+def test_purchase_orders_are_found_by_number_supplier_or_supplier_order_id_through_the_index(app):
+    client = factories.make_client()
+    wanted = factories.make_purchase_order(client, supplier_name="Textiel Groothandel Noord",
+                                           supplier_orderid="TGN-55121")
+    factories.make_purchase_order(client, supplier_name="Other supplier", supplier_orderid="X-1")
+    fields = (PurchaseOrder.number, PurchaseOrder.supplier_name, PurchaseOrder.supplier_orderid)
+
+    assert found(PurchaseOrder, "groothandel", *fields) == [wanted.id]
+    assert found(PurchaseOrder, "5512", *fields) == [wanted.id]
+    assert found(PurchaseOrder, wanted.number.lower(), *fields) == [wanted.id]
+    if is_sqlite():  # through the trigram index, not a scan
+        sql, _ = PurchaseOrder.select().where(search.matches("5512", *fields)).sql()
+        assert "purchase_order_search" in sql
+    else:
+        names = {index.name for index in database.get_indexes("purchase_order")}
+        assert {"purchase_order_number_trgm", "purchase_order_supplier_name_trgm"} <= names

@@ -33,6 +33,7 @@ MIGRATIONS = [
     (17, "m0017_import_jobs"),
     (18, "m0018_free_stock_index"),
     (19, "m0019_dashboard_indexes"),
+    (20, "m0020_purchase_order_search"),
 ]
 
 
