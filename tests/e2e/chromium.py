@@ -62,6 +62,18 @@ def order_file(path, rows):
     return str(path)
 
 
+def check_order_file(page, path, rows):
+    """On the Excel import page: the demo coffee bar's delivery address, a file of rows, then
+    "Check the file" (the preview, or the file's mistakes)."""
+    page.fill("#delivery_name", "Koffiebar De Haven")
+    page.fill("#delivery_address", "Havenstraat 12")
+    page.fill("#delivery_zipcode", "1019 AB")
+    page.fill("#delivery_city", "Amsterdam")
+    page.set_input_files("#file", order_file(path, rows))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+
+
 @contextmanager
 def served(app):
     """Serve app on 127.0.0.1 on a free port in a background thread; yield its base URL."""

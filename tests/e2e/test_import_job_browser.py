@@ -5,7 +5,14 @@ import pytest
 
 from fulfilment import create_app, migrations
 from fulfilment.models import ImportJob
-from tests.e2e.chromium import PolicyWatch, demo_client_login, log_in, order_file, require_chromium, served
+from tests.e2e.chromium import (
+    PolicyWatch,
+    check_order_file,
+    demo_client_login,
+    log_in,
+    require_chromium,
+    served,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +46,8 @@ def test_the_job_page_follows_the_worker_and_then_shows_the_order(import_server,
     log_in(page, base_url, *demo_client_login(logins))
 
     page.goto(f"{base_url}/fulfilmentportal/orders/import")
-    page.fill("#delivery_name", "Koffiebar De Haven")
-    page.fill("#delivery_address", "Havenstraat 12")
-    page.fill("#delivery_zipcode", "1019 AB")
-    page.fill("#delivery_city", "Amsterdam")
-    page.set_input_files("#file", order_file(tmp_path / "order.xlsx", [
-        ["Product code", "Quantity"], ["NK-FIL-500", 3], ["NK-DEC-250", 1]]))
-    page.get_by_role("button", name="Check the file").click()
-    page.wait_for_load_state()
+    check_order_file(page, tmp_path / "order.xlsx", [
+        ["Product code", "Quantity"], ["NK-FIL-500", 3], ["NK-DEC-250", 1]])
     page.get_by_role("button", name="Create this order").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Your order is being created"
