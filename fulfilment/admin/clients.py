@@ -17,7 +17,17 @@ from fulfilment.auth import is_admin
 from fulfilment.downloads import export_job_file_response, export_job_progress_response
 from fulfilment.i18n import _, _l, language_name
 from fulfilment.jobs import export_folder
-from fulfilment.models import Backorder, Client, ExportJob, Order, PortalUser, Product, PurchaseOrder, Return
+from fulfilment.models import (
+    Backorder,
+    Client,
+    ExportJob,
+    ImportJob,
+    Order,
+    PortalUser,
+    Product,
+    PurchaseOrder,
+    Return,
+)
 from fulfilment.routing import record_id
 from fulfilment.services import accounts, export_jobs
 
@@ -190,9 +200,26 @@ class ExportJobView(ReadOnlyModelView):
         return export_job_file_response(self._staff_job_or_404(job_id), export_folder())
 
 
+class ImportJobView(ReadOnlyModelView):
+    """Long Excel order imports the worker turns into orders (services/import_jobs.py): which client
+    confirmed which file, the step the worker is at, the order it made, or why it refused."""
+
+    simple_list_pager = True
+    column_list = ("id", "created_at", "client", "requested_by", "reference", "lines_total", "status", "step", "order",
+                   "finished_at", "failure")
+    column_details_list = column_list + ("language", "started_at", "message", "error")
+    column_filters = (Client.name, "status")
+    column_default_sort = ("id", True)
+    column_labels = {"requested_by": _l("Asked by"), "lines_total": _l("Lines"), "step": _l("Step"),
+                     "failure": _l("Why it failed"), "message": _l("Message")}
+    column_formatters = {"status": status_formatter,
+                         "language": lambda view, context, job, name: language_name(job.language)}
+
+
 def views():
     return [
         ClientView(Client, name=_l("Clients"), category=_l("Clients")),
         PortalUserView(PortalUser, name=_l("Portal users"), category=_l("Clients")),
         ExportJobView(ExportJob, name=_l("Export jobs"), category=_l("Clients")),
+        ImportJobView(ImportJob, name=_l("Import jobs"), category=_l("Clients")),
     ]

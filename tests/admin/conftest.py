@@ -46,6 +46,10 @@ def _notifications_of(client, portal_user, webshop):
     from fulfilment.services import export_jobs
 
     export_jobs.start_export(client, portal_user, "orders", {})  # a long export asked for, not yet written
+    from fulfilment.models import ImportJob
+
+    ImportJob.create(client=client, requested_by=portal_user, import_key="acme-import-1", reference="ACME-BULK",
+                     lines_total=2500)  # a long import confirmed, not yet taken by the worker
 
 
 @pytest.fixture
