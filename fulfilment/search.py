@@ -11,9 +11,25 @@ every row with ``LIKE '%text%'``. Migration 6 builds trigram indexes instead:
 
 Both are case-insensitive, as ``LIKE`` is. Shorter texts (one or two characters), fields without a
 trigram index and other engines fall back to the plain ``contains`` scan.
+
+A phrase costs what its trigrams' entries in the index cost: every order reference starts
+"REF-", so the index reads a million entries for "REF-563147998" (22 ms) and a few hundred for
+"F-563147998" (3 ms). On SQLite the search therefore looks up the longest piece of the text
+without a *common* trigram (one held by more than COMMON_SHARE of a sample of the table's rows,
+taken at most once an hour per process), and checks the whole text with ``LIKE`` on the
+rows found. A piece of one trigram finds too many rows to check ("003" of "3S0000000003": 198 ms
+against 30 ms for the whole text), so a piece needs MIN_PIECE_TRIGRAMS. This is exact for ASCII
+texts (``LIKE`` folds ASCII case as the index does); other texts are looked up whole.
 """
 
-from peewee import SQL, NodeList, Table
+import random
+import time
+from collections import Counter
+from functools import reduce
+from operator import or_
+from threading import Lock
+
+from peewee import SQL, NodeList, Table, fn
 
 from fulfilment.db import is_sqlite
 from fulfilment.models import Order, Picklist, Product, PurchaseOrder, Shipment, WebshopOrder
@@ -28,6 +44,14 @@ SEARCHED = {
     PurchaseOrder: ("number", "supplier_name", "supplier_orderid"),  # migration 20
 }
 MIN_TRIGRAM_LENGTH = 3
+COMMON_SHARE = 0.2  # a trigram held by more of the sampled rows than this is common
+MIN_PIECE_TRIGRAMS = 2
+SAMPLE_ROWS = 2_000  # rows of a table sampled for its common trigrams
+MIN_SAMPLE_ROWS = 500  # in a smaller table every lookup is cheap: the whole text is looked up
+SAMPLE_SECONDS = 3600
+
+_common_of = {}  # model -> (monotonic time of the sample, frozenset of its common trigrams)
+_sample_lock = Lock()
 
 
 def search_table(model):
@@ -48,7 +72,10 @@ def matches(text, *fields):
         indexed = [f for f in model_fields if f.name in SEARCHED.get(model, ())]
         rest = [f for f in model_fields if f not in indexed]
         if indexed and is_sqlite() and len(text) >= MIN_TRIGRAM_LENGTH:
-            clause = model.id.in_(_fts_rowids(model, text, indexed))
+            looked_up = rare_part(model, text)
+            clause = model.id.in_(_fts_rowids(model, looked_up, indexed))
+            if looked_up != text:
+                clause &= _contains_any(text, indexed)
         else:
             rest = model_fields
             clause = None
@@ -60,9 +87,10 @@ def matches(text, *fields):
 
 
 def newest_matches(text, *fields):
-    """SQLite: the ids of the rows whose fields contain text, newest (highest id) first, as a
-    subquery with one column ``id`` to join; None where the trigram index cannot answer alone
-    (other engines, short texts, a field without the index).
+    """SQLite: the rows whose fields contain text, newest (highest id) first, as ``(hits, check)``:
+    a subquery with one column ``id`` to join, and a condition the joined rows must also meet
+    (None when the index alone answers); None where the trigram index cannot answer (other
+    engines, short texts, a field without the index).
 
     Joined and ordered by that id, the database reads the index's matches from the newest and
     stops at a page, where ``id IN (matches)`` first collects every match (a common name in a
@@ -73,9 +101,79 @@ def newest_matches(text, *fields):
             or any(f.model is not model or f.name not in SEARCHED.get(model, ()) for f in fields)):
         return None
     table = search_table(model)
-    return (Table(table).select(SQL("rowid").alias("id"))
-            .where(SQL(f'"{table}" MATCH ?', [_match_expression(text, fields)]))
+    looked_up = rare_part(model, text)
+    hits = (Table(table).select(SQL("rowid").alias("id"))
+            .where(SQL(f'"{table}" MATCH ?', [_match_expression(looked_up, fields)]))
             .order_by(SQL("rowid").desc()).alias(f"{table}_hits"))
+    return hits, (_contains_any(text, fields) if looked_up != text else None)
+
+
+def _contains_any(text, fields):
+    return reduce(or_, [field.contains(text) for field in fields])
+
+
+def rare_part(model, text):
+    """The longest piece of text without a common trigram, to look up in the index instead of the
+    whole text (see the module's description); text itself when it is not plain ASCII, has no
+    common trigram, or has no such piece of MIN_PIECE_TRIGRAMS."""
+    if len(text) <= MIN_TRIGRAM_LENGTH or not text.isascii():
+        return text
+    common = common_trigrams(model)
+    if not common:
+        return text
+    lowered = text.lower()
+    longest, start = (0, 0), 0  # a run of trigrams: (first, last + 1)
+    for index in range(len(lowered) - MIN_TRIGRAM_LENGTH + 1):
+        if lowered[index:index + MIN_TRIGRAM_LENGTH] in common:
+            start = index + 1
+        elif index + 1 - start > longest[1] - longest[0]:
+            longest = (start, index + 1)
+    first, end = longest
+    if end - first < MIN_PIECE_TRIGRAMS:
+        return text
+    return text[first:end + MIN_TRIGRAM_LENGTH - 1]
+
+
+def common_trigrams(model):
+    """The trigrams (lower case) held by more than COMMON_SHARE of a sample of the table's rows; none
+    for a small table. Sampled at most once per SAMPLE_SECONDS in this process."""
+    now = time.monotonic()
+    with _sample_lock:
+        sampled = _common_of.get(model)
+    if sampled is not None and now - sampled[0] < SAMPLE_SECONDS:
+        return sampled[1]
+    columns = [model._meta.fields[name] for name in SEARCHED[model]]
+    rows = _sample(model, columns)
+    rows_with = Counter()
+    for row in rows:
+        rows_with.update({value[i:i + MIN_TRIGRAM_LENGTH]
+                          for value in (str(v).lower() for v in row if v)
+                          for i in range(len(value) - MIN_TRIGRAM_LENGTH + 1)})
+    common = frozenset()
+    if len(rows) >= MIN_SAMPLE_ROWS:
+        common = frozenset(trigram for trigram, count in rows_with.items() if count > COMMON_SHARE * len(rows))
+    with _sample_lock:
+        _common_of[model] = (now, common)
+    return common
+
+
+def _sample(model, columns):
+    """Up to SAMPLE_ROWS rows of model's table picked at random by id (the newest rows alone would
+    make the latest order numbers' digits look common)."""
+    lowest, highest = model.select(fn.MIN(model.id), fn.MAX(model.id)).tuples().get()
+    if highest is None:
+        return []
+    span = highest - lowest + 1
+    if span <= SAMPLE_ROWS:
+        return list(model.select(*columns).tuples())
+    ids = random.Random(span).sample(range(lowest, highest + 1), SAMPLE_ROWS)
+    return list(model.select(*columns).where(model.id.in_(ids)).tuples())
+
+
+def forget_samples():
+    """Drop the sampled common trigrams (tests; they belong to the rows of the moment)."""
+    with _sample_lock:
+        _common_of.clear()
 
 
 def _match_expression(text, fields):

@@ -14,7 +14,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from fulfilment import create_app, migrations
+from fulfilment import create_app, migrations, search
 from fulfilment.api import pagination
 from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
@@ -118,6 +118,7 @@ def app(shared_app, database_url):
     with shared_app.app_context():
         empty_all_tables()
     pagination.forget_all()  # the API's offset checkpoints belong to the rows just emptied
+    search.forget_samples()  # and so do the sampled common trigrams
     # No app context stays pushed during the test: Flask would reuse it for every request,
     # and Flask-Login keeps the logged-in user in its ``g``, so one test client's login would
     # leak into another's requests. The database proxy is global and needs no context.

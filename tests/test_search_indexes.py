@@ -1,9 +1,12 @@
 """'Contains' search through the trigram indexes (SQLite FTS5 kept by triggers, PostgreSQL pg_trgm),
 and the statistics init-db keeps current."""
 
+import pytest
+
 from fulfilment import create_app, migrations, search
 from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.models import Order, Product, PurchaseOrder, WebshopOrder
+from fulfilment.services import listings
 from tests import factories
 from tests.conftest import WEBSHOP_TEST_KEY, portal_login
 
@@ -143,3 +146,35 @@ def test_purchase_orders_are_found_by_number_supplier_or_supplier_order_id_throu
     else:
         names = {index.name for index in database.get_indexes("purchase_order")}
         assert {"purchase_order_number_trgm", "purchase_order_supplier_name_trgm"} <= names
+
+
+@pytest.mark.parametrize("text, common, looked_up", [
+    ("REF-563147998", {"ref", "ef-"}, "F-563147998"),  # the shared prefix is left to LIKE
+    ("3S0000000003", {"3s0", "s00", "000"}, "3S0000000003"),  # only "003" is left: too little
+    ("3s00000000034", {"3s0", "s00", "000"}, "0034"),
+    ("Zoë-REF-12345", {"ref", "ef-"}, "Zoë-REF-12345"),  # not ASCII: LIKE would not fold its case
+    ("jansen", set(), "jansen"),
+])
+def test_a_search_looks_up_the_longest_piece_without_a_common_trigram(monkeypatch, text, common, looked_up):
+    monkeypatch.setattr(search, "common_trigrams", lambda model: frozenset(common))
+    assert search.rare_part(Order, text) == looked_up
+
+
+def test_a_search_by_its_rare_piece_still_finds_exactly_the_rows_holding_the_whole_text(app, monkeypatch):
+    """Every reference shares "REF-": the index is asked for "F-12345" and LIKE keeps only the rows
+    holding "REF-12345", not the "DEF-12345" the piece also finds."""
+    if not is_sqlite():
+        pytest.skip("PostgreSQL's pg_trgm has no such pieces")
+    monkeypatch.setattr(search, "MIN_SAMPLE_ROWS", 5)
+    client = factories.make_client()
+    wanted = factories.make_order(client, reference="REF-12345")
+    factories.make_order(client, reference="DEF-12345")
+    for n in range(8):
+        factories.make_order(client, reference=f"REF-9000{n}")
+
+    assert search.rare_part(Order, "ref-12345") == "f-12345"
+    assert found(Order, "ref-12345", Order.reference, Order.delivery_name) == [wanted.id]
+    sql, params = Order.select().where(search.matches("ref-12345", Order.reference)).sql()
+    assert any('"f-12345"' in str(p) for p in params) and "LIKE" in sql
+    listed = listings.OrderList(client, search="REF-12345").rows()
+    assert [order.id for order in listed] == [wanted.id]
