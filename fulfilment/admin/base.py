@@ -4,6 +4,7 @@ spreadsheet exports."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
+from urllib.parse import quote as url_quote
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
@@ -38,6 +39,8 @@ LIST_COUNT_LIMIT = 10_000
 
 # The page of a back-office export job (ExportJobView in admin/clients.py).
 EXPORT_JOB_PAGE = "exportjob.job_page"
+# Stands for a row's id in a row link built once per list page (StaffModelView.row_url).
+ROW_ID_MARKER = "ROWID0"
 
 
 class AtLeast(int):
@@ -311,6 +314,20 @@ class StaffModelView(StaffAccessMixin, ModelView):
             field = self.model._meta.fields.get(name if isinstance(name, str) else getattr(name, "name", ""))
             if isinstance(field, ForeignKeyField):
                 yield field
+
+    # --- list rows: links built once per page -----------------------------------------------
+
+    def row_url(self, endpoint, row_id, return_url):
+        """A row's page (details, edit) with the list to come back to. The URL is built once per
+        page and endpoint with a marker for the id, then filled in per row: url_for for every row
+        cost a fifth of a list page's time."""
+        patterns = g.setdefault("row_url_patterns", {})
+        key = (self.endpoint, endpoint, return_url)
+        pattern = patterns.get(key)
+        if pattern is None:
+            # id comes first in the query string, so the first marker is always the id's.
+            pattern = patterns[key] = self.get_url(endpoint, id=ROW_ID_MARKER, url=return_url)
+        return pattern.replace(ROW_ID_MARKER, url_quote(str(row_id), safe=""), 1)
 
     # --- spreadsheet export: every list, with its search, filters and sort -------------------
 

@@ -1,5 +1,7 @@
 """Back-office lists at scale: rows picked on bare ids, a bounded count, filters on the list's own columns."""
 
+import re
+
 import pytest
 
 from fulfilment.admin import base
@@ -78,3 +80,22 @@ def test_a_list_page_costs_the_same_queries_for_many_rows_as_for_few(staff_clien
 def _order_view(staff_client):
     app = staff_client.application
     return next(view for view in app.extensions["admin"][0]._views if view.endpoint == "order")
+
+
+def test_each_row_links_to_its_own_record_and_back_to_the_list(staff_client, orders):
+    _, _, made = orders
+    page = staff_client.get("/admin/order/?search=REF-00").get_data(as_text=True)
+    links = re.findall(r'href="/admin/order/details/\?id=(\d+)&amp;url=([^"]+)"', page)
+
+    assert sorted(int(row_id) for row_id, _ in links) == sorted(order.id for order in made[:10])
+    assert {back for _, back in links} == {"/admin/order/?search%3DREF-00%26page_size%3D50"}
+
+
+def test_row_links_survive_a_search_for_the_id_marker(staff_client, orders):
+    # Row links are built once per page with a marker for the id; the list's own URL may hold it too.
+    big, _, _ = orders
+    marked = factories.make_order(big, reference=f"X-{base.ROW_ID_MARKER}")
+    page = staff_client.get(f"/admin/order/?search={base.ROW_ID_MARKER}").get_data(as_text=True)
+    links = re.findall(r'href="/admin/order/details/\?id=(\d+)&amp;url=([^"]+)"', page)
+
+    assert links == [(str(marked.id), f"/admin/order/?search%3D{base.ROW_ID_MARKER}%26page_size%3D50")]
