@@ -13,6 +13,7 @@ from fulfilment.admin import (
     catalog,
     clients,
     locations,
+    menu,
     notifications,
     operations,
     purchasing,
@@ -31,6 +32,7 @@ AREAS = (clients, catalog, locations, operations, purchasing, returns, webshops,
 def init_app(app):
     """Build a fresh back office for app (Flask-Admin views cannot be shared between apps)."""
     app.add_template_filter(status_badge, "status_badge")
+    menu.init_app(app)
     admin = Admin(
         app,
         name="Fulfilment",

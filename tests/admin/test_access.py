@@ -1,6 +1,8 @@
 """Every /admin endpoint: anonymous → login page, a portal user → refused, staff → the page;
 staff without the admin flag → refused on staff users, API keys, login sessions and security."""
 
+import re
+
 import pytest
 
 from fulfilment.models import MODELS, ApiKey, StaffUser
@@ -142,6 +144,25 @@ def test_non_admin_staff_menu_hides_admin_only_sections(app, non_admin_client):
     page = non_admin_client.get("/admin/").get_data(as_text=True)
     assert "Staff users" not in page and "API keys" not in page and "Login sessions" not in page
     assert "My account" in page
+
+
+def test_the_kept_menu_follows_role_language_and_page(app, staff_client, non_admin_client):
+    # The menu bar is drawn once per (language, role, page) and kept: an admin's menu drawn first
+    # must not reach a clerk on the same page, nor English words a Dutch reader.
+    admin_page = staff_client.get("/admin/order/").get_data(as_text=True)
+    clerk_page = non_admin_client.get("/admin/order/").get_data(as_text=True)
+    dutch_page = non_admin_client.get("/admin/order/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    other_page = non_admin_client.get("/admin/product/").get_data(as_text=True)
+
+    assert "Staff users" in admin_page and "Staff users" not in clerk_page
+    assert ">Orders<" in clerk_page and ">Bestellingen<" in dutch_page and ">Orders<" not in dutch_page
+    assert _active_menu_entries(clerk_page) == ["/admin/order/"]
+    assert _active_menu_entries(other_page) == ["/admin/product/"]
+
+
+def _active_menu_entries(page):
+    menu = page.split('class="nav navbar-nav mr-auto"', 1)[1].split("\n</ul>", 1)[0]
+    return re.findall(r'class="dropdown-item active" href="([^"]+)"', menu)
 
 
 def test_portal_user_is_refused_on_admin_dashboard(app, portal_session):
