@@ -510,6 +510,8 @@ class Picklist(ClientOwned):
             (("client", "order"), False),  # migration 6
             # The back office's open picklists and orders to pick, over every client (migration 11).
             (("status", "order"), False),
+            # The back office's list filtered by status, newest first (migration 21).
+            (("status", "id"), False),
         )
 
 
@@ -997,6 +999,7 @@ class OutboxMail(BaseModel):
         indexes = (
             (("status", "next_attempt_at"), False),
             (("client", "created_at"), False),
+            (("status", "id"), False),  # the back office's list filtered by status, newest first (migration 21)
         )
 
 
@@ -1075,6 +1078,7 @@ class WebhookDelivery(BaseModel):
             (("status", "next_attempt_at"), False),
             (("hook", "created_at"), False),
             (("hook", "status", "failed_at"), False),
+            (("status", "id"), False),  # the back office's list filtered by status, newest first (migration 21)
         )
 
 

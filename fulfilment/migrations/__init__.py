@@ -34,6 +34,7 @@ MIGRATIONS = [
     (18, "m0018_free_stock_index"),
     (19, "m0019_dashboard_indexes"),
     (20, "m0020_purchase_order_search"),
+    (21, "m0021_status_list_indexes"),
 ]
 
 
