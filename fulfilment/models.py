@@ -510,8 +510,9 @@ class Picklist(ClientOwned):
             (("client", "order"), False),  # migration 6
             # The back office's open picklists and orders to pick, over every client (migration 11).
             (("status", "order"), False),
-            # The back office's list filtered by status, newest first (migration 21).
-            (("status", "id"), False),
+            # The back office's list filtered by status, newest first, and the open picklists'
+            # orders read from the index alone (migration 21).
+            (("status", "id", "order"), False),
         )
 
 

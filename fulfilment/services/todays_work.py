@@ -31,9 +31,13 @@ def orders_to_pick():
 
 def units_to_pick():
     """Units on the open picklists of the orders to pick."""
-    total = (PicklistLine.select(fn.SUM(PicklistLine.amount)).join(Picklist).join(Order)
-             .where((Picklist.status == "new") & (Order.status == "processing")).scalar())
-    return int(total or 0)
+    return int(units_to_pick_sum().scalar() or 0)
+
+
+def units_to_pick_sum():
+    """The query of units_to_pick: the open picklists' orders are read from an index alone (migration 21)."""
+    return (PicklistLine.select(fn.SUM(PicklistLine.amount)).join(Picklist).join(Order)
+            .where((Picklist.status == "new") & (Order.status == "processing")))
 
 
 def open_picklists():
