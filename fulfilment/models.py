@@ -406,6 +406,15 @@ class PurchaseOrderLine(ClientOwned):
         indexes = ((("client", "product"), False), (("client", "purchase_order"), False))
 
 
+# Migration 22: the lines still expected (a few among every line ever ordered), with their product,
+# for the back office's dashboard: PostgreSQL read every purchase-order line to find the units
+# still incoming for backorders.
+EXPECTED_PURCHASE_ORDER_LINES_INDEX = "purchase_order_line_expected"
+PurchaseOrderLine.add_index(PurchaseOrderLine.index(
+    PurchaseOrderLine.purchase_order, PurchaseOrderLine.product,
+    where=PurchaseOrderLine.amount > PurchaseOrderLine.amount_received, name=EXPECTED_PURCHASE_ORDER_LINES_INDEX))
+
+
 class Receipt(ClientOwned):
     client = ForeignKeyField(Client, on_delete="RESTRICT")
     purchase_order = ForeignKeyField(PurchaseOrder, backref="receipts", on_delete="RESTRICT")

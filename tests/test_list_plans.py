@@ -152,3 +152,15 @@ def test_a_back_office_list_filtered_by_status_reads_the_newest_rows_through_an_
         database.execute_sql("DELETE FROM sqlite_stat1")
         database.execute_sql("ANALYZE sqlite_schema")
     assert f"{table}_status_id" in plan and "TEMP B-TREE" not in plan
+
+
+def test_the_expected_purchase_order_lines_have_a_partial_index_on_both_databases(app):
+    """PostgreSQL finds the units still incoming for the dashboard's servable backorders from the
+    open purchase orders through it instead of reading every line ever ordered (migration 22); the
+    plan needs a warehouse's numbers, so here the index itself is checked, on either database."""
+    from fulfilment.models import EXPECTED_PURCHASE_ORDER_LINES_INDEX, PurchaseOrderLine
+
+    indexes = {index.name: index for index in database.get_indexes(PurchaseOrderLine._meta.table_name)}
+    index = indexes[EXPECTED_PURCHASE_ORDER_LINES_INDEX]
+    assert index.columns == ["purchase_order_id", "product_id"]
+    assert "amount_received" in index.sql

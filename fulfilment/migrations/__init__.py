@@ -35,6 +35,7 @@ MIGRATIONS = [
     (19, "m0019_dashboard_indexes"),
     (20, "m0020_purchase_order_search"),
     (21, "m0021_status_list_indexes"),
+    (22, "m0022_expected_purchase_order_lines"),
 ]
 
 
