@@ -164,3 +164,14 @@ def test_the_expected_purchase_order_lines_have_a_partial_index_on_both_database
     index = indexes[EXPECTED_PURCHASE_ORDER_LINES_INDEX]
     assert index.columns == ["purchase_order_id", "product_id"]
     assert "amount_received" in index.sql
+
+
+def test_the_servable_backorders_look_up_each_backorders_stock_instead_of_gathering_all_stock(app, sqlite_only):
+    """Each backorder asks for its own stock row and its product's expected lines (correlated
+    EXISTS): an IN list first gathered every stock row with free stock (29 -> 6.5 ms at scale 1)."""
+    from fulfilment.models import Backorder
+    from fulfilment.services.todays_work import servable_backorders
+
+    plan = _plan(Backorder.select(Backorder.id).where(servable_backorders()))
+    assert "CORRELATED" in plan and "LIST SUBQUERY" not in plan
+    assert "stock_product_id_warehouse_id" in plan and "purchase_order_line_product_id" in plan

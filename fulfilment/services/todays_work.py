@@ -4,7 +4,7 @@ Each function returns a condition on one model; the dashboard counts the rows it
 list the tile links to filters with the very same condition, so a tile's number is the list's rows.
 """
 
-from peewee import fn
+from peewee import SQL, fn
 
 from fulfilment.models import (
     OPEN_PURCHASE_ORDER_STATUSES,
@@ -47,14 +47,18 @@ def open_picklists():
 
 def servable_backorders():
     """Backorders whose product has free stock in their warehouse now, or units still expected on
-    an open purchase order (incoming stock that will serve them when it is received)."""
-    free_now = (Backorder.select(Backorder.id)
-                .join(Stock, on=((Stock.product == Backorder.product) & (Stock.warehouse == Backorder.warehouse)))
-                .where(Stock.stock > Stock.allocated))
-    incoming = (PurchaseOrderLine.select(PurchaseOrderLine.product).join(PurchaseOrder)
-                .where(PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES)
+    an open purchase order (incoming stock that will serve them when it is received).
+
+    Both are asked per backorder (correlated EXISTS, one index lookup each): the backorders are
+    few next to the stock rows and purchase-order lines an IN list would gather first."""
+    free_now = (Stock.select(SQL("1"))
+                .where((Stock.product == Backorder.product) & (Stock.warehouse == Backorder.warehouse)
+                       & (Stock.stock > Stock.allocated)))
+    incoming = (PurchaseOrderLine.select(SQL("1")).join(PurchaseOrder)
+                .where((PurchaseOrderLine.product == Backorder.product)
+                       & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES)
                        & (PurchaseOrderLine.amount > PurchaseOrderLine.amount_received)))
-    return Backorder.id.in_(free_now) | Backorder.product.in_(incoming)
+    return fn.EXISTS(free_now) | fn.EXISTS(incoming)
 
 
 def purchase_orders_due(today=None):
