@@ -49,16 +49,18 @@ def servable_backorders():
     """Backorders whose product has free stock in their warehouse now, or units still expected on
     an open purchase order (incoming stock that will serve them when it is received).
 
-    Both are asked per backorder (correlated EXISTS, one index lookup each): the backorders are
-    few next to the stock rows and purchase-order lines an IN list would gather first."""
-    free_now = (Stock.select(SQL("1"))
-                .where((Stock.product == Backorder.product) & (Stock.warehouse == Backorder.warehouse)
-                       & (Stock.stock > Stock.allocated)))
+    Both are asked per backorder, one index lookup each: the backorders are few next to the stock
+    rows and purchase-order lines. They are scalar subqueries, not EXISTS or IN, because PostgreSQL
+    would hash every stock row and expected line for those first (at a million orders 44 ms
+    against 10; SQLite 29 ms against 6.5 for IN lists)."""
+    free_now = (Stock.select(Stock.stock - Stock.allocated)  # one row at most: (product, warehouse) is unique
+                .where((Stock.product == Backorder.product) & (Stock.warehouse == Backorder.warehouse)))
     incoming = (PurchaseOrderLine.select(SQL("1")).join(PurchaseOrder)
                 .where((PurchaseOrderLine.product == Backorder.product)
                        & PurchaseOrder.status.in_(OPEN_PURCHASE_ORDER_STATUSES)
-                       & (PurchaseOrderLine.amount > PurchaseOrderLine.amount_received)))
-    return fn.EXISTS(free_now) | fn.EXISTS(incoming)
+                       & (PurchaseOrderLine.amount > PurchaseOrderLine.amount_received))
+                .limit(1))
+    return (free_now > 0) | (fn.COALESCE(incoming, 0) == 1)
 
 
 def purchase_orders_due(today=None):
