@@ -258,7 +258,7 @@ def _fill(scale, rng, out):
                                           "created_at"))
     picklists = loader.table(Picklist, ("id", "client", "number", "order", "warehouse", "status", "delivery_name",
                                         "delivery_address", "delivery_zipcode", "delivery_city", "delivery_country",
-                                        "created_at", "closed_at", "closed_by"))
+                                        "created_at", "closed_at", "closed_by", "units"))
     picklist_lines = loader.table(PicklistLine, ("id", "client", "picklist", "product", "order_line", "amount",
                                                  "amount_picked"))
     shipments = loader.table(Shipment, ("id", "client", "picklist", "order", "carrier", "tracking_code",
@@ -397,16 +397,18 @@ def _fill(scale, rng, out):
             events.append((next_id("event"), c, oid, "processing", "Processed", "system", at[1]))
             pick_id = next_id("picklist")
             closed = status == "completed"
+            # An open picklist holds what could be reserved: a quarter of its lines are one unit short.
+            shorts = [False if closed else rng.random() < 0.25 for _line in lines]
+            units = sum(amount - short for (_line, _product, amount), short in zip(lines, shorts, strict=True))
             picklists.append((pick_id, c, f"P{pick_id:06d}", oid, warehouse_id, "closed" if closed else "new", name,
                               street, zipcode, city, "NL", at[1], at[3] if closed else None,
-                              "staff" if closed else ""))
-            for line_id, product, amount in lines:
+                              "staff" if closed else "", units))
+            for (line_id, product, amount), short in zip(lines, shorts, strict=True):
                 if closed:
                     restock(c, product, amount, at[2])
                     picklist_lines.append((next_id("picklist_line"), c, pick_id, product, line_id, amount, amount))
                     book(c, product, -amount, "picklist", at[3], "Shipped", picklist=pick_id)
                 else:
-                    short = rng.random() < 0.25
                     reserve = amount - 1 if short else amount
                     if reserve:
                         restock(c, product, reserve, at[2])
@@ -487,6 +489,11 @@ def verify():
         '(SELECT 1 FROM "shipment" s WHERE s.order_id = o.id)')
     if cursor.fetchone()[0]:
         problems.append("completed orders without a shipment")
+    cursor = database.execute_sql(
+        'SELECT COUNT(*) FROM "picklist" p WHERE p.units <> '
+        '(SELECT COALESCE(SUM(l.amount), 0) FROM "picklist_line" l WHERE l.picklist_id = p.id)')
+    if cursor.fetchone()[0]:
+        problems.append("picklists whose units differ from their lines")
     return problems
 
 

@@ -511,6 +511,9 @@ class Picklist(ClientOwned):
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
     closed_by = CharField(default="")
+    # The units on its lines, written with them (a picklist's lines are never added, removed or
+    # resized later): the dashboard sums the open picklists' units from an index (migration 23).
+    units = IntegerField(default=0)
 
     class Meta:
         indexes = (
@@ -523,6 +526,11 @@ class Picklist(ClientOwned):
             # orders read from the index alone (migration 21).
             (("status", "id", "order"), False),
         )
+
+
+# Made by migration 23 only, not declared on the model: earlier migrations create the model's
+# declared indexes on databases that do not have the units column yet.
+OPEN_PICKLIST_UNITS_INDEX = "picklist_status_order_id_units"
 
 
 class PicklistLine(ClientOwned):

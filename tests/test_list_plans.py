@@ -44,10 +44,15 @@ def test_the_back_office_ledger_by_date_reads_an_index_not_a_sort(app, sqlite_on
     assert "stock_mutation_created_at" in plan and "TEMP B-TREE" not in plan
 
 
-def test_the_back_office_sums_the_units_to_pick_without_reading_each_open_picklist(app, sqlite_only):
-    from fulfilment.services.todays_work import units_to_pick_sum
+def test_the_back_office_counts_orders_and_units_to_pick_from_indexes_alone(app, sqlite_only):
+    """The open picklists' (status, order, units) index and the processing orders' index: no
+    picklist line is read (migration 23; units at a million orders 14 -> 6.5 ms)."""
+    from fulfilment.models import OPEN_PICKLIST_UNITS_INDEX
+    from fulfilment.services.todays_work import to_pick_totals_query
 
-    assert "COVERING INDEX picklist_status_id_order_id" in _plan(units_to_pick_sum())
+    plan = _plan(to_pick_totals_query())
+    assert f"COVERING INDEX {OPEN_PICKLIST_UNITS_INDEX}" in plan and "COVERING INDEX order_processing" in plan
+    assert "picklist_line" not in plan
 
 
 def test_the_back_office_counts_open_picklists_through_their_status(app, sqlite_only):

@@ -146,3 +146,32 @@ def test_export_jobs_of_migration_10_gain_staff_jobs_and_keep_their_rows(databas
     upgraded = ExportJob.get_by_id(job.id)
     assert (upgraded.client_id, upgraded.kind, upgraded.requested_by_staff_id) == (client.id, "orders", None)
     database.close()
+
+
+def test_migration_23_gives_existing_picklists_the_units_on_their_lines(databases):
+    """A database from before migration 23: its picklists gain ``units``, the sum of their lines
+    (an open and a shipped one), and the index of the open picklists' units."""
+    from fulfilment.models import OPEN_PICKLIST_UNITS_INDEX, Picklist
+    from tests import factories
+
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    client = factories.make_client()
+    first, second = factories.make_product(client, stock_amount=10), factories.make_product(client, stock_amount=10)
+    open_order = factories.make_order(client, lines=[(first, 3), (second, 2)], process=True)
+    factories.make_shipped_order(client, lines=[(first, 4)])
+    expected = {picklist.id: picklist.units for picklist in Picklist.select()}
+    assert sorted(expected.values()) == [4, 5]
+    assert factories.open_picklist(open_order).units == 5
+
+    database.execute_sql(f'DROP INDEX "{OPEN_PICKLIST_UNITS_INDEX}"')
+    database.execute_sql('ALTER TABLE "picklist" DROP COLUMN "units"')
+    SchemaVersion.delete().where(SchemaVersion.version == 23).execute()
+    assert "units" not in describe_schema()["picklist"]["columns"]
+
+    assert migrations.upgrade() == ["m0023_picklist_units"]
+
+    assert describe_schema() == fresh
+    assert {picklist.id: picklist.units for picklist in Picklist.select()} == expected
+    database.close()

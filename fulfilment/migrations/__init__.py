@@ -36,6 +36,7 @@ MIGRATIONS = [
     (20, "m0020_purchase_order_search"),
     (21, "m0021_status_list_indexes"),
     (22, "m0022_expected_purchase_order_lines"),
+    (23, "m0023_picklist_units"),
 ]
 
 

@@ -15,11 +15,12 @@ from fulfilment.vocabulary import status_label
 def create_picklist(client, warehouse, lines, order=None, return_=None):
     """Create a picklist for lines that are already allocated: [(product, amount, order_line or None)].
 
-    The lines go in with one INSERT per 2,500.
+    The lines go in with one INSERT per 2,500; the picklist keeps their units (``units``).
     """
     with write_transaction():
         picklist = Picklist.create(
             client=client, warehouse=warehouse, order=order, return_=return_,
+            units=sum(amount for _product, amount, _order_line in lines),
             **picklist_address(order if order is not None else return_),
         )
         assign_number(picklist)

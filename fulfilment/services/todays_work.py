@@ -11,7 +11,6 @@ from fulfilment.models import (
     Backorder,
     Order,
     Picklist,
-    PicklistLine,
     PurchaseOrder,
     PurchaseOrderLine,
     Return,
@@ -29,15 +28,18 @@ def orders_to_pick():
         Picklist.select(Picklist.order).where((Picklist.status == "new") & Picklist.order.is_null(False)))
 
 
-def units_to_pick():
-    """Units on the open picklists of the orders to pick."""
-    return int(units_to_pick_sum().scalar() or 0)
+def to_pick_totals():
+    """(orders to pick, units on their open picklists), counted in one query.
+
+    The orders are those of orders_to_pick(): processing, with an open picklist. Both figures come
+    from the open picklists' (status, order, units) index and the processing orders' index, not
+    from the picklists' lines (migration 23)."""
+    return to_pick_totals_query().tuples().get()
 
 
-def units_to_pick_sum():
-    """The query of units_to_pick: the open picklists' orders are read from an index alone (migration 21)."""
-    return (PicklistLine.select(fn.SUM(PicklistLine.amount)).join(Picklist).join(Order)
-            .where((Picklist.status == "new") & (Order.status == "processing")))
+def to_pick_totals_query():
+    return (Picklist.select(fn.COUNT(Picklist.order.distinct()), fn.COALESCE(fn.SUM(Picklist.units), 0))
+            .join(Order).where((Picklist.status == "new") & (Order.status == "processing")))
 
 
 def open_picklists():

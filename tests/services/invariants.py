@@ -139,6 +139,12 @@ SELECT p.number, o.number, o.status FROM picklist p JOIN "order" o ON o.id = p.o
 WHERE p.status = 'new' AND o.status IN ('concept', 'expected', 'completed', 'cancelled')
 """
 
+# A picklist's units (what the dashboard sums) against its lines.
+PICKLIST_UNITS_SQL = """
+SELECT p.number, p.units, COALESCE(SUM(l.amount), 0) FROM picklist p LEFT JOIN picklist_line l ON l.picklist_id = p.id
+GROUP BY p.id, p.number, p.units HAVING p.units <> COALESCE(SUM(l.amount), 0)
+"""
+
 
 def order_problems():
     """Every unit an order still wants is picked, on an open picklist or backordered; settled orders hold nothing."""
@@ -153,6 +159,8 @@ def order_problems():
             problems.append(f"order {number} ({status}) line {line} still has a backorder")
     for picklist, order, status in fetch_prepared("open_picklists", OPEN_PICKLISTS_OF_SETTLED_ORDERS_SQL):
         problems.append(f"picklist {picklist} is open while order {order} is {status}")
+    for picklist, units, on_lines in fetch_prepared("picklist_units", PICKLIST_UNITS_SQL):
+        problems.append(f"picklist {picklist} says {units} units, its lines hold {on_lines}")
     return problems
 
 
