@@ -22,29 +22,38 @@ from fulfilment.models import (
 )
 
 
+def _picklist_open():
+    return Picklist.status == "new"
+
+
+def _order_to_pick():
+    return Order.status == "processing"
+
+
 def orders_to_pick():
     """Processing orders with a picklist not yet closed (a paused order's picklists wait)."""
-    return (Order.status == "processing") & Order.id.in_(
-        Picklist.select(Picklist.order).where((Picklist.status == "new") & Picklist.order.is_null(False)))
+    return _order_to_pick() & Order.id.in_(
+        Picklist.select(Picklist.order).where(_picklist_open() & Picklist.order.is_null(False)))
 
 
 def to_pick_totals():
     """(orders to pick, units on their open picklists), counted in one query.
 
-    The orders are those of orders_to_pick(): processing, with an open picklist. Both figures come
+    The orders are those of orders_to_pick(), from the same two conditions. Both figures come
     from the open picklists' (status, order, units) index and the processing orders' index, not
     from the picklists' lines (migration 23)."""
     return to_pick_totals_query().tuples().get()
 
 
 def to_pick_totals_query():
+    """The query of to_pick_totals: one row, (distinct orders, units)."""
     return (Picklist.select(fn.COUNT(Picklist.order.distinct()), fn.COALESCE(fn.SUM(Picklist.units), 0))
-            .join(Order).where((Picklist.status == "new") & (Order.status == "processing")))
+            .join(Order).where(_picklist_open() & _order_to_pick()))
 
 
 def open_picklists():
     """Picklists made but not closed or cancelled (for orders and for return replacements)."""
-    return Picklist.status == "new"
+    return _picklist_open()
 
 
 def servable_backorders():
