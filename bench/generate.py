@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from fulfilment import create_app, migrations  # noqa: E402
+from fulfilment import create_app, id_blocks, migrations  # noqa: E402
 from fulfilment.db import database, is_sqlite, refresh_statistics  # noqa: E402
 from fulfilment.models import (  # noqa: E402
     MODELS,
@@ -165,6 +165,8 @@ def generate(url, scale, seed=14, out=print):
         _, staff_key = create_api_key("Benchmark (staff)", actor="bench")
         _, big_key = create_api_key("Benchmark (big client)", client=big, actor="bench")
         logins["api_keys"] = {"staff": staff_key, "big": big_key}
+        out("counting rows per block of ids ...")
+        id_blocks.seal()
         out("analysing ...")
         if not refresh_statistics():  # SQLite: a sampled ANALYZE, as init-db and the worker run it
             database.execute_sql("ANALYZE")
@@ -494,6 +496,8 @@ def verify():
         '(SELECT COALESCE(SUM(l.amount), 0) FROM "picklist_line" l WHERE l.picklist_id = p.id)')
     if cursor.fetchone()[0]:
         problems.append("picklists whose units differ from their lines")
+    if miscounted := id_blocks.miscounted_tables():
+        problems.append("rows per block of ids miscounted in " + ", ".join(miscounted))
     return problems
 
 

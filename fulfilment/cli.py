@@ -20,11 +20,13 @@ from fulfilment.services.errors import DomainError
 @with_appcontext
 def init_db_command():
     """Create the database schema, or upgrade it to the newest version. Safe to run twice."""
+    from fulfilment import id_blocks
     from fulfilment.db import refresh_statistics
 
     applied = migrations.upgrade()
     if applied:
         click.echo(f"Applied migrations: {', '.join(applied)}.")
+    id_blocks.seal()  # the rows the API's deep offsets start from, counted up to the newest block
     if refresh_statistics():
         click.echo("Planner statistics refreshed (ANALYZE).")
     click.echo(f"Database at schema version {migrations.current_version()}.")

@@ -8,7 +8,8 @@ is set (needed once web servers and the worker run on different machines). The w
   after 1 and 2 minutes, then waits for the next round);
 - every minute: the shipments whose shop should hear about them now (see webshop_tracking);
 - every night at 23:55 UTC: each active client's storage snapshot for the day (see billing).
-- every hour: fresh planner statistics for SQLite (db.refresh_statistics).
+- every hour: fresh planner statistics for SQLite (db.refresh_statistics), and at :19 the rows
+  per block of ids that the API's deep offsets start from (id_blocks.seal).
 - every minute: the mail outbox (services/outbox.py) and due webhook deliveries (services/webhooks.py);
 - daily at LOW_STOCK_DIGEST_HOUR (UTC): the low-stock e-mails (services/notifications.py).
 - on request: a long portal export (services/export_jobs.py); every hour, at :23, the export
@@ -69,6 +70,7 @@ class Jobs:
         self.take_storage_snapshots = periodic("take_storage_snapshots", self._take_storage_snapshots,
                                                crontab(minute="55", hour="23"))
         self.refresh_statistics = periodic("refresh_statistics", self._refresh_statistics, crontab(minute="17"))
+        self.seal_id_blocks = periodic("seal_id_blocks", self._seal_id_blocks, crontab(minute="19"))
         self.send_mail = periodic("send_mail", self._send_mail, crontab(minute="*"))
         self.deliver_webhooks = periodic("deliver_webhooks", self._deliver_webhooks, crontab(minute="*"))
         self.deliver_webhook = task("deliver_webhook", self._deliver_webhook)
@@ -126,6 +128,11 @@ class Jobs:
         from fulfilment.db import refresh_statistics
 
         return refresh_statistics()
+
+    def _seal_id_blocks(self):
+        from fulfilment import id_blocks
+
+        return id_blocks.seal()
 
     def _push_tracking(self):
         from fulfilment.services.webshop_tracking import push_due_tracking

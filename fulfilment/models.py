@@ -12,6 +12,7 @@ from peewee import (
     BooleanField,
     CharField,
     Check,
+    CompositeKey,
     DateField,
     DateTimeField,
     DecimalField,
@@ -1250,3 +1251,30 @@ class ImportJob(ClientOwned):
 
 
 MODELS.append(ImportJob)
+
+
+# --- Rows per block of ids, for the API's deep offsets (issue 14) ----------------------------
+
+
+class IdBlock(BaseModel):
+    """How many rows of a counted table one client (client 0: all clients) has in one block of ids.
+
+    Not in MODELS: bookkeeping kept by fulfilment/id_blocks.py and its triggers; migration 24
+    creates it.
+    """
+
+    counted_table = CharField()
+    client_id = IntegerField()  # 0: every client's rows together
+    block = IntegerField()  # ids from block * id_blocks.BLOCK up to the next block
+    row_count = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("counted_table", "client_id", "block")
+
+
+class IdBlockSeal(BaseModel):
+    """The id below which a counted table's rows are counted in IdBlock; the newer ones are counted live."""
+
+    counted_table = CharField(primary_key=True)
+    below_id = IntegerField()
+    sealed_at = DateTimeField(default=utcnow)

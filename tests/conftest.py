@@ -14,15 +14,17 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from fulfilment import create_app, migrations, search
+from fulfilment import create_app, id_blocks, migrations, search
 from fulfilment.api import pagination
 from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
-from fulfilment.models import MODELS, RateLimitCounter, SecuritySetting
+from fulfilment.models import MODELS, IdBlock, IdBlockSeal, RateLimitCounter, SecuritySetting
 from tests import factories
 
 # Tables outside MODELS that a test can fill: login throttle counters, security switches.
 BOOKKEEPING_TABLES = [RateLimitCounter._meta.table_name, SecuritySetting._meta.table_name]
+# Emptied first: the counted tables' triggers then have no counts to update.
+ID_BLOCK_TABLES = [IdBlock._meta.table_name, IdBlockSeal._meta.table_name]
 SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
 # A fixed Fernet key for webshop credentials, so no key file is written during tests.
 WEBSHOP_TEST_KEY = "dGVzdC1vbmx5LXdlYnNob3Ata2V5LTMyLWJ5dGVzLi4="
@@ -95,7 +97,7 @@ def empty_all_tables():
     """
     tables = [model._meta.table_name for model in reversed(MODELS)]
     with database.atomic():
-        for table in tables + BOOKKEEPING_TABLES:
+        for table in ID_BLOCK_TABLES + tables + BOOKKEEPING_TABLES:
             database.execute_sql(f'DELETE FROM "{table}"')
         if not is_sqlite():
             database.execute_sql("SELECT " + ", ".join(
@@ -174,7 +176,7 @@ def staff_client(app, staff_user):
 @contextmanager
 def count_queries():
     """Count the SQL statements Peewee runs inside the block: `with count_queries() as counter: …; counter.n`;
-    ``counter.statements`` holds their SQL."""
+    ``counter.statements`` holds their SQL, ``counter.parameters`` the values bound to each."""
 
     class Counter(logging.Handler):
         n = 0
@@ -182,10 +184,13 @@ def count_queries():
         def __init__(self, level):
             super().__init__(level)
             self.statements = []
+            self.parameters = []
 
         def emit(self, record):
             self.n += 1
-            self.statements.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
+            query = isinstance(record.msg, tuple)
+            self.statements.append(str(record.msg[0]) if query else record.getMessage())
+            self.parameters.append(list(record.msg[1] or ()) if query else [])
 
     counter = Counter(level=logging.DEBUG)
     logger = logging.getLogger("peewee")
@@ -219,3 +224,18 @@ def portal_user(app):
 def portal_client(app, portal_user):
     """A test client logged in to the portal as portal_user."""
     return portal_login(app, portal_user)
+
+
+SMALL_ID_BLOCK = 4
+
+
+@pytest.fixture
+def small_id_blocks(app, monkeypatch):
+    """Blocks of four ids, so a test's few rows fill several; the triggers are made for that size."""
+    monkeypatch.setattr(id_blocks, "BLOCK", SMALL_ID_BLOCK)
+    with app.app_context():
+        id_blocks.create_triggers()
+    yield
+    monkeypatch.undo()
+    with app.app_context():
+        id_blocks.create_triggers()

@@ -284,3 +284,11 @@ def make_invoices(client, rate_card=None):
     billing.add_one_off_charge(client, f"Labelling for {client.name}", 3, "2.50", last_month.start + timedelta(days=1))
     issued = billing.issue_invoice(billing.run_billing(client, last_month), actor="system")
     return draft, issued
+
+
+def make_bare_products(client, n):
+    """n products with nothing else (no stock, no ledger): the quickest rows of a table to make."""
+    return [Product.create(client=client, product_code=f"BARE-{next(_BARE_CODES)}", name="Product") for _ in range(n)]
+
+
+_BARE_CODES = itertools.count(1)

@@ -175,3 +175,36 @@ def test_migration_23_gives_existing_picklists_the_units_on_their_lines(database
     assert describe_schema() == fresh
     assert {picklist.id: picklist.units for picklist in Picklist.select()} == expected
     database.close()
+
+
+def test_migration_24_counts_the_existing_rows_per_block_of_ids_and_keeps_them_counted(databases, monkeypatch):
+    """A database from before migration 24: its rows are counted per block (the first seal), and
+    the triggers count what is deleted from a sealed block afterwards."""
+    from fulfilment import id_blocks
+    from fulfilment.models import IdBlock, IdBlockSeal
+    from tests import factories
+
+    monkeypatch.setattr(id_blocks, "BLOCK", 4)
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    client = factories.make_client()
+    products = factories.make_bare_products(client, 10)
+
+    if is_sqlite():
+        for table in (model._meta.table_name for model in id_blocks.COUNTED):
+            for event in ("insert", "delete"):
+                database.execute_sql(f'DROP TRIGGER "id_block_{table}_{event}"')
+    else:
+        database.execute_sql('DROP FUNCTION "id_block_count"() CASCADE')
+    database.drop_tables([IdBlock, IdBlockSeal])
+    SchemaVersion.delete().where(SchemaVersion.version == 24).execute()
+
+    assert migrations.upgrade() == ["m0024_id_blocks"]
+
+    assert describe_schema() == fresh
+    assert IdBlockSeal.get(IdBlockSeal.counted_table == "product").below_id == 8  # ids 1–7 sealed
+    products[4].delete_instance()
+    assert IdBlock.get(counted_table="product", client_id=client.id, block=1).row_count == 3
+    assert id_blocks.miscounted_tables() == []
+    database.close()

@@ -8,8 +8,10 @@ is ordered by id (every list of the API), offsets are translated to seeks:
   starts from the nearest checkpoint at or before n, ``WHERE id >= <its id> ORDER BY id``, and
   skips only the rows between: a client paging through a list (n + 100 after n), or polling the
   same deep offset for new rows, pays what the first page costs;
-- without a checkpoint before it, an offset skips over bare ids (an index-only walk), then reads
-  the 100 rows by id.
+- the unfiltered list of a whole table or of one client starts from the block of ids that holds
+  its offset, counted by fulfilment/id_blocks.py (a first visit to a deep offset);
+- without either, an offset skips over bare ids (an index-only walk), then reads the 100 rows
+  by id.
 
 Lists newest first (stock history) gain rows at their head: a checkpoint records the list's first
 id, and the rows added before it since are counted (a short index range) and added to its offset.
@@ -23,6 +25,7 @@ from bisect import bisect_right, insort
 from collections import OrderedDict
 from threading import Lock
 
+from fulfilment import id_blocks
 from fulfilment.api.body import query_int
 
 PAGE_SIZE = 100
@@ -124,13 +127,22 @@ def _checkpoints_of(query, descending, head_id, first_rows=None):
 
 
 def _deep_page(query, offset, descending, checkpoints):
+    """The page at offset, from the nearest known start: a checkpoint, a counted block of ids, or the top."""
     model = query.model
     with _lock:
-        start = checkpoints.nearest(offset)
+        checkpoint = checkpoints.nearest(offset)
+    start = None
+    if checkpoint is not None:
+        known_offset, known_id = checkpoint
+        start = known_offset, (model.id <= known_id if descending else model.id >= known_id)
+    if start is None or offset - start[0] >= id_blocks.BLOCK:
+        counted = id_blocks.seek(query, offset, descending)
+        if counted is not None and (start is None or counted[0] > start[0]):
+            start = counted
     if start is not None:
-        known_offset, known_id = start
-        query = query.where(model.id <= known_id if descending else model.id >= known_id)
-        offset -= known_offset
+        skipped, condition = start
+        query = query.where(condition)
+        offset -= skipped
     if offset < PAGE_SIZE:
         return list(query.limit(PAGE_SIZE).offset(offset))
     ids = [row_id for (row_id,) in query.select(model.id).limit(PAGE_SIZE).offset(offset).tuples()]

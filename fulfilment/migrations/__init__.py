@@ -37,6 +37,7 @@ MIGRATIONS = [
     (21, "m0021_status_list_indexes"),
     (22, "m0022_expected_purchase_order_lines"),
     (23, "m0023_picklist_units"),
+    (24, "m0024_id_blocks"),
 ]
 
 

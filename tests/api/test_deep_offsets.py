@@ -1,13 +1,15 @@
-"""The API's offset paging: deep pages are read from checkpoints by seek, or over bare ids, and
-always equal LIMIT/OFFSET's pages (fulfilment/api/pagination.py)."""
+"""The API's offset paging: deep pages are read from checkpoints or counted blocks of ids by seek,
+or over bare ids, and always equal LIMIT/OFFSET's pages (fulfilment/api/pagination.py)."""
 
 import pytest
 
+from fulfilment import id_blocks
 from fulfilment.api import pagination
 from fulfilment.models import Order, StockMutation, Warehouse
 from fulfilment.services import stock_corrections
 from tests import factories
-from tests.conftest import count_queries
+from tests.conftest import SMALL_ID_BLOCK, count_queries
+from tests.factories import api_client_for
 
 
 def all_order_ids():
@@ -48,6 +50,12 @@ def test_a_remembered_page_is_read_by_seek_and_any_other_offset_over_bare_ids(ap
     assert staff_api.get("/orders?offset=30").get_json() == []
 
 
+def offsets_skipped(counter, table):
+    """The OFFSET of each statement the counter saw that pages table (bound as the last parameter)."""
+    return [parameters[-1] for sql, parameters in zip(counter.statements, counter.parameters, strict=True)
+            if f'FROM "{table}"' in sql and sql.rstrip().endswith("OFFSET " + ("?" if "?" in sql else "%s"))]
+
+
 def test_a_deep_offset_asked_again_starts_from_its_checkpoint_instead_of_skipping_every_row(
         app, staff_api, monkeypatch):
     monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
@@ -56,14 +64,15 @@ def test_a_deep_offset_asked_again_starts_from_its_checkpoint_instead_of_skippin
         factories.make_order(client)
     ids = all_order_ids()
 
-    first = ids_of(staff_api.get("/orders?offset=8"))
+    with count_queries() as first_visit:
+        first = ids_of(staff_api.get("/orders?offset=8"))
     with count_queries() as counter:
         again = ids_of(staff_api.get("/orders?offset=8"))
         further = ids_of(staff_api.get("/orders?offset=9"))
 
     assert first == again == ids[8:10] and further == ids[9:11]
-    listed = [sql for sql in counter.statements if 'FROM "order"' in sql and "LIMIT" in sql]
-    assert listed and all("OFFSET 8" not in sql and "OFFSET 9" not in sql for sql in listed)
+    assert offsets_skipped(first_visit, "order") == [8]
+    assert offsets_skipped(counter, "order") == [0, 0]  # each starts at a checkpoint: the rows of offset 8 and 9
 
 
 def test_polling_a_deep_offset_sees_the_rows_added_after_it(app, staff_api, monkeypatch):
@@ -144,3 +153,93 @@ def test_a_newest_first_list_with_more_new_rows_than_a_page_starts_its_checkpoin
     newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
     assert ids_of(staff_api.get("/stockhistory?offset=3")) == newest_first[3:5]
     assert ids_of(staff_api.get("/stockhistory?offset=5")) == newest_first[5:7]
+
+
+# --- a first visit to a deep offset starts from its block of ids (fulfilment/id_blocks.py) ---
+
+
+def order_ids(client=None):
+    query = Order.select(Order.id).order_by(Order.id)
+    return [o.id for o in (query if client is None else query.where(Order.client == client))]
+
+
+def listed(api, path, offset, key):
+    pagination.forget_all()  # a first visit: no checkpoint to start from
+    response = api.get(f"{path}?offset={offset}")
+    assert response.status_code == 200
+    return [row[key] for row in response.get_json()]
+
+
+def test_every_offset_of_a_counted_list_answers_as_limit_offset_would(app, staff_api, small_id_blocks, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    mine, other = factories.make_client(), factories.make_client()
+    product = factories.make_product(mine, stock_amount=50)
+    for n in range(14):
+        factories.make_order(mine if n % 3 else other, lines=[(product, 1)] if n % 3 else None)
+    with app.app_context():
+        id_blocks.seal()
+    factories.make_order(mine, lines=[(product, 1)])  # after the seal: counted live
+    Order.delete_by_id(factories.make_order(other).id)  # a gap in the ids
+    mine_api = api_client_for(app, client=mine)
+
+    everyone, own = order_ids(), order_ids(mine)
+    for offset in range(len(everyone) + 1):
+        assert listed(staff_api, "/orders", offset, "idorder") == everyone[offset:offset + 3], offset
+    for offset in range(len(own) + 1):
+        assert listed(mine_api, "/orders", offset, "idorder") == own[offset:offset + 3], offset
+
+
+def test_every_offset_of_the_newest_first_stock_history_answers_as_limit_offset_would(
+        app, staff_api, small_id_blocks, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=1)
+    for _ in range(15):
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    with app.app_context():
+        id_blocks.seal()
+    for _ in range(6):  # newer than the seal: more than a block, counted live
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+
+    newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+    for offset in range(len(newest_first) + 1):
+        assert listed(staff_api, "/stockhistory", offset, "idproduct_stock_history") == \
+            newest_first[offset:offset + 3], offset
+
+
+def test_a_first_visit_to_a_deep_offset_skips_less_than_a_block(app, staff_api, small_id_blocks, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=50)
+    for _ in range(20):
+        factories.make_order(client, lines=[(product, 1)])
+    with app.app_context():
+        id_blocks.seal()
+
+    with count_queries() as counter:
+        ids = listed(staff_api, "/orders", 15, "idorder")
+
+    assert ids == order_ids()[15:17]
+    skipped = offsets_skipped(counter, "order")
+    assert skipped and max(skipped) < SMALL_ID_BLOCK
+
+
+
+
+def test_a_first_visit_deep_into_the_newest_first_stock_history_skips_less_than_a_block(
+        app, staff_api, small_id_blocks, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    client = factories.make_client()
+    product = factories.make_product(client, stock_amount=1)
+    for _ in range(20):
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    with app.app_context():
+        id_blocks.seal()
+
+    with count_queries() as counter:
+        ids = listed(staff_api, "/stockhistory", 14, "idproduct_stock_history")
+
+    newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+    assert ids == newest_first[14:16]
+    skipped = offsets_skipped(counter, "stock_mutation")
+    assert skipped and max(skipped) < SMALL_ID_BLOCK
