@@ -41,9 +41,18 @@ class BaseModel(Model):
         database = database
         legacy_table_names = False
 
+    # The fields __str__ reads: a list that shows a related row reads only these (and its keys).
+    label_fields = ("name", "number")
+
     def __str__(self):
         label = getattr(self, "name", None) or getattr(self, "number", None)
         return str(label) if label else f"{type(self).__name__} #{self.get_id()}"
+
+    @classmethod
+    def label_columns(cls):
+        """The id, the fields __str__ reads and the foreign keys (a label may name a related row's)."""
+        return [field for field in cls._meta.sorted_fields
+                if field.primary_key or field.name in cls.label_fields or isinstance(field, ForeignKeyField)]
 
 
 class ClientOwned(BaseModel):
@@ -115,6 +124,8 @@ class StaffUser(LoginIdentity, BaseModel):
     # The language this person reads the back office in (None: the browser's); migration 9.
     language = CharField(null=True, choices=LANGUAGES)
 
+    label_fields = ("username",)
+
     def __str__(self):
         return self.username
 
@@ -154,6 +165,8 @@ class PortalUser(LoginIdentity, ClientOwned):
     # The language this person reads the portal in (None: its client's); migration 9.
     language = CharField(null=True, choices=LANGUAGES)
 
+    label_fields = ("username",)
+
     def __str__(self):
         return self.username
 
@@ -187,6 +200,8 @@ class Product(ClientOwned):
             (("client", "name"), False),
             (("client", "barcode"), False),
         )
+
+    label_fields = ("product_code", "name")
 
     def __str__(self):
         return f"{self.product_code} {self.name}"

@@ -233,11 +233,14 @@ class StaffModelView(StaffAccessMixin, ModelView):
         return super().get_one(id)
 
     def get_query(self):
-        # Lists never load blobs (image bytes); a preview column fetches them by URL.
+        # Lists never load blobs (image bytes); a preview column fetches them by URL. A related row
+        # is shown by its label: only the columns that make it are read (the order list's client,
+        # webshop and warehouse had added 25 columns a row, a seventh of the page's time).
         query = self.model.select(*[f for f in self.model._meta.sorted_fields if not isinstance(f, BlobField)])
         for foreign_key in self._shown_foreign_keys():
             related = foreign_key.rel_model.alias(f"rel_{foreign_key.name}")
-            query = query.select_extend(related).switch(self.model).join(
+            labels = [getattr(related, field.name) for field in foreign_key.rel_model.label_columns()]
+            query = query.select_extend(*labels).switch(self.model).join(
                 related, JOIN.LEFT_OUTER, on=(foreign_key == related.id), attr=foreign_key.name
             )
         return query.switch(self.model)

@@ -70,3 +70,30 @@ def test_list_page_query_count_does_not_grow_with_rows(app, staff_client, url):
     LISTS[url](100)
     with_100 = _queries_for_page(staff_client, url)
     assert with_5 == with_100, f"{url}: {with_5} queries for 5 rows, {with_100} for 100"
+
+
+def test_every_list_shows_its_related_rows_labels_though_it_reads_only_their_label_columns(
+        app, staff_client, one_of_everything):
+    """A list reads a related row's id, label fields and keys only (get_query); what it shows of
+    that row, its label, is the label of the whole row, for every list and every related column."""
+    from markupsafe import escape
+
+    from fulfilment.admin.base import StaffModelView
+
+    missing = []
+    for view in app.extensions["admin"][0]._views:
+        if not isinstance(view, StaffModelView):
+            continue
+        shown = list(view._shown_foreign_keys())
+        if not shown:
+            continue
+        page = staff_client.get(f"/admin/{view.endpoint}/?page_size=100").get_data(as_text=True)
+        for row in view.model.select().order_by(view.model.id.desc()).limit(100):
+            for foreign_key in shown:
+                related = getattr(row, foreign_key.name)
+                if related is not None and str(escape(str(related))) not in page:
+                    missing.append((view.endpoint, foreign_key.name, str(related)))
+    assert missing == []
+    order_view = next(view for view in app.extensions["admin"][0]._views if getattr(view, "endpoint", "") == "order")
+    selected = order_view.get_query().sql()[0].split(" FROM ")[0]
+    assert '"rel_client"."name"' in selected and '"rel_client"."email"' not in selected
