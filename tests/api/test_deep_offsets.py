@@ -163,6 +163,18 @@ def order_ids(client=None):
     return [o.id for o in (query if client is None else query.where(Order.client == client))]
 
 
+def add_ledger_lines(n, product=None):
+    """n stock corrections of product (a new one by default): n lines of the stock history."""
+    product = product or factories.make_product(factories.make_client(), stock_amount=1)
+    for _ in range(n):
+        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    return product
+
+
+def ledger_ids_newest_first():
+    return [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+
+
 def listed(api, path, offset, key):
     pagination.forget_all()  # a first visit: no checkpoint to start from
     response = api.get(f"{path}?offset={offset}")
@@ -192,54 +204,32 @@ def test_every_offset_of_a_counted_list_answers_as_limit_offset_would(app, staff
 def test_every_offset_of_the_newest_first_stock_history_answers_as_limit_offset_would(
         app, staff_api, small_id_blocks, monkeypatch):
     monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
-    client = factories.make_client()
-    product = factories.make_product(client, stock_amount=1)
-    for _ in range(15):
-        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    product = add_ledger_lines(15)
     with app.app_context():
         id_blocks.seal()
-    for _ in range(6):  # newer than the seal: more than a block, counted live
-        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
+    add_ledger_lines(6, product)  # newer than the seal: more than a block, counted live
 
-    newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
+    newest_first = ledger_ids_newest_first()
     for offset in range(len(newest_first) + 1):
         assert listed(staff_api, "/stockhistory", offset, "idproduct_stock_history") == \
             newest_first[offset:offset + 3], offset
 
 
-def test_a_first_visit_to_a_deep_offset_skips_less_than_a_block(app, staff_api, small_id_blocks, monkeypatch):
+@pytest.mark.parametrize("path, table, key", [("/orders", "order", "idorder"),
+                                               ("/stockhistory", "stock_mutation", "idproduct_stock_history")])
+def test_a_first_visit_to_a_deep_offset_skips_less_than_a_block(
+        app, staff_api, small_id_blocks, monkeypatch, path, table, key):
+    """Orders are listed oldest first, the stock history newest first."""
     monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
-    client = factories.make_client()
-    product = factories.make_product(client, stock_amount=50)
+    product = add_ledger_lines(20)
     for _ in range(20):
-        factories.make_order(client, lines=[(product, 1)])
+        factories.make_order(product.client, lines=[(product, 1)])
     with app.app_context():
         id_blocks.seal()
 
     with count_queries() as counter:
-        ids = listed(staff_api, "/orders", 15, "idorder")
+        ids = listed(staff_api, path, 15, key)
 
-    assert ids == order_ids()[15:17]
-    skipped = offsets_skipped(counter, "order")
-    assert skipped and max(skipped) < SMALL_ID_BLOCK
-
-
-
-
-def test_a_first_visit_deep_into_the_newest_first_stock_history_skips_less_than_a_block(
-        app, staff_api, small_id_blocks, monkeypatch):
-    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
-    client = factories.make_client()
-    product = factories.make_product(client, stock_amount=1)
-    for _ in range(20):
-        stock_corrections.change_stock(product, Warehouse.default(), 1, "Count")
-    with app.app_context():
-        id_blocks.seal()
-
-    with count_queries() as counter:
-        ids = listed(staff_api, "/stockhistory", 14, "idproduct_stock_history")
-
-    newest_first = [m.id for m in StockMutation.select(StockMutation.id).order_by(StockMutation.id.desc())]
-    assert ids == newest_first[14:16]
-    skipped = offsets_skipped(counter, "stock_mutation")
+    assert ids == (order_ids() if table == "order" else ledger_ids_newest_first())[15:17]
+    skipped = offsets_skipped(counter, table)
     assert skipped and max(skipped) < SMALL_ID_BLOCK
