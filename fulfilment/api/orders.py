@@ -71,11 +71,13 @@ def address_errors_in_api_words(order=None):
 
 
 def orders_json(order_list):
-    """Orders with their lines and picklist ids: two extra queries for the whole page."""
+    """Orders with their lines and picklist ids: two extra queries for the whole page.
+
+    A line shows its product's code and name: only those columns of the product are read."""
     ids = [order.id for order in order_list]
     lines, picklists = defaultdict(list), defaultdict(list)
     if ids:
-        for line in (OrderLine.select(OrderLine, Product).join(Product)
+        for line in (OrderLine.select(OrderLine, *Product.label_columns()).join(Product)
                      .where(OrderLine.order.in_(ids)).order_by(OrderLine.id)):
             lines[line.order_id].append(line)
         for picklist_id, order_id in (Picklist.select(Picklist.id, Picklist.order)

@@ -14,11 +14,13 @@ from fulfilment.services import carriers, picking
 
 
 def picklists_json(picklist_list):
-    """Picklists with their lines: one extra query for the whole page."""
+    """Picklists with their lines: one extra query for the whole page.
+
+    A line shows its product's code and name: only those columns of the product are read."""
     lines = defaultdict(list)
     ids = [picklist.id for picklist in picklist_list]
     if ids:
-        for line in (PicklistLine.select(PicklistLine, Product).join(Product)
+        for line in (PicklistLine.select(PicklistLine, *Product.label_columns()).join(Product)
                      .where(PicklistLine.picklist.in_(ids)).order_by(PicklistLine.id)):
             lines[line.picklist_id].append(line)
     return [picklist_json(picklist, lines[picklist.id]) for picklist in picklist_list]

@@ -18,11 +18,13 @@ TEXT_FIELDS = {"supplier_name": 255, "supplier_orderid": 255, "remarks": 10_000}
 
 
 def purchase_orders_json(purchase_orders):
-    """Purchase orders with their lines: one extra query for the whole page."""
+    """Purchase orders with their lines: one extra query for the whole page.
+
+    A line shows its product's code and name: only those columns of the product are read."""
     lines = defaultdict(list)
     ids = [purchase_order.id for purchase_order in purchase_orders]
     if ids:
-        for line in (PurchaseOrderLine.select(PurchaseOrderLine, Product).join(Product)
+        for line in (PurchaseOrderLine.select(PurchaseOrderLine, *Product.label_columns()).join(Product)
                      .where(PurchaseOrderLine.purchase_order.in_(ids)).order_by(PurchaseOrderLine.id)):
             lines[line.purchase_order_id].append(line)
     return [purchase_order_json(purchase_order, lines[purchase_order.id]) for purchase_order in purchase_orders]

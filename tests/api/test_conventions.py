@@ -1,6 +1,7 @@
 """Picqer's conventions: bodies, errors, bare arrays paged by 100, 201 on create, rate limit, dates."""
 
 import json
+import re
 
 import pytest
 
@@ -179,3 +180,20 @@ def test_clients_are_listed_as_fulfilment_customers(app, staff_api):
     factories.make_client(name="Listed")
     assert [c["name"] for c in staff_api.get("/fulfilment/customers").get_json()] == \
         [c.name for c in Client.select().order_by(Client.id)]
+
+
+@pytest.mark.parametrize("path", ["/orders", "/picklists", "/purchaseorders"])
+def test_a_list_reads_of_its_lines_products_only_the_code_and_name_it_shows(app, staff_api, path):
+    client = factories.make_client()
+    product = factories.make_product(client, product_code="SHOWN-1", stock_amount=5)
+    factories.make_order(client, lines=[(product, 1)], process=True)
+    factories.make_purchase_order(client, lines=[(product, 2)])
+
+    with count_queries() as counter:
+        rows = staff_api.get(path).get_json()
+
+    assert [(line["productcode"], line["name"]) for row in rows for line in row["products"]] == \
+        [("SHOWN-1", product.name)]
+    lines_sql = next(sql for sql in counter.statements if 'JOIN "product"' in sql)
+    product_columns = set(re.findall(r'"t2"\."(\w+)"', lines_sql.split(" FROM ")[0]))
+    assert product_columns == {"id", "client_id", "product_code", "name"}

@@ -233,3 +233,4 @@ def test_a_first_visit_to_a_deep_offset_skips_less_than_a_block(
     assert ids == (order_ids() if table == "order" else ledger_ids_newest_first())[15:17]
     skipped = offsets_skipped(counter, table)
     assert skipped and max(skipped) < SMALL_ID_BLOCK
+
