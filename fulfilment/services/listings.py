@@ -474,7 +474,9 @@ class ShipmentList(Listing):
         return own | by_order | by_shipment
 
     def rows(self):
-        return self._filtered(Picklist.for_client(self.client).select(Picklist, Order, Return))
+        # Of its order a shipment shows the number and reference, of its return the number.
+        return self._filtered(Picklist.for_client(self.client).select(
+            Picklist, Order.id, Order.number, Order.reference, Return.id, Return.number))
 
     def count_query(self):
         # Without the joins: PostgreSQL drops them, but still reads every counted picklist from the

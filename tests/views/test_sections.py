@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from fulfilment.models import Backorder, Shipment, StockMutation, Warehouse, utcnow
+from fulfilment.models import Backorder, Order, Shipment, StockMutation, Warehouse, utcnow
 from fulfilment.services import accounts, picking, returns, stock_corrections
 from tests import factories
 
@@ -151,6 +151,17 @@ def test_shipment_page_links_to_the_carriers_tracking_page_only_over_http(app, p
     assert 'href="https://postnl.example/track/3S"' in page
     assert text_of(portal_client.get(f"{PREFIX}/shipments?q=3sxyz")).count("3SXYZ") >= 1
     assert "3SABC" not in text_of(portal_client.get(f"{PREFIX}/shipments?q=3sxyz"))
+
+
+def test_shipments_show_their_orders_number_and_the_shipment_page_its_reference(app, portal_client, portal_user):
+    order = factories.make_shipped_order(portal_user.client)
+    Order.update(reference="SHOP-REF-7").where(Order.id == order.id).execute()
+
+    listed = text_of(portal_client.get(f"{PREFIX}/shipments"))
+    shown = text_of(portal_client.get(f"{PREFIX}/shipments/{order.picklists.get().id}"))
+
+    assert f"Order {order.number}" in listed
+    assert order.number in shown and "SHOP-REF-7" in shown
 
 
 def test_open_picklist_is_not_a_shipment(app, portal_client, portal_user):
