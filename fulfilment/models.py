@@ -312,10 +312,13 @@ class Order(ClientOwned):
     cancelled_at = DateTimeField(null=True)
 
     class Meta:
+        # Lists newest first sort on (created_at, id): the id ends each index so PostgreSQL reads
+        # a page from the index alone, in order (SQLite's indexes end with the rowid anyway;
+        # migration 25).
         indexes = (
-            (("client", "created_at"), False),
-            (("client", "status", "created_at"), False),
-            (("client", "source", "created_at"), False),  # migration 6
+            (("client", "created_at", "id"), False),
+            (("client", "status", "created_at", "id"), False),
+            (("client", "source", "created_at", "id"), False),  # migration 6
             (("webshop", "foreign_id"), True),
         )
 
@@ -396,7 +399,7 @@ class PurchaseOrder(ClientOwned):
 
     class Meta:
         indexes = (
-            (("client", "created_at"), False),
+            (("client", "created_at", "id"), False),  # migration 25: the id of the newest-first sort
             (("client", "status", "delivery_date"), False),
         )
 
@@ -484,7 +487,7 @@ class Return(ClientOwned):
     completed_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "created_at"), False), (("client", "order"), False))
+        indexes = ((("client", "created_at", "id"), False), (("client", "order"), False))  # id: migration 25
 
 
 class ReturnedProduct(ClientOwned):
@@ -621,12 +624,13 @@ class StockMutation(ClientOwned):
 
     class Meta:
         indexes = (
-            (("client", "product", "created_at"), False),
+            (("client", "product", "created_at", "id"), False),
             (("product", "warehouse", "id"), False),
             # The portal's stock history of all a client's products, newest first, and the back
-            # office's ledger of every client by date (migration 11).
-            (("client", "created_at"), False),
-            (("created_at",), False),
+            # office's ledger of every client by date (migration 11), each ending with the id of
+            # the sort (migration 25).
+            (("client", "created_at", "id"), False),
+            (("created_at", "id"), False),
         )
 
 

@@ -38,6 +38,7 @@ MIGRATIONS = [
     (22, "m0022_expected_purchase_order_lines"),
     (23, "m0023_picklist_units"),
     (24, "m0024_id_blocks"),
+    (25, "m0025_newest_first_indexes"),
 ]
 
 
