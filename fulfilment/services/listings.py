@@ -344,8 +344,14 @@ class StockHistory(Listing):
         return self._where(query).order_by(*[e.desc() if self.newest_first else e.asc() for e in order])
 
     def rows(self):
-        """Mutations with their warehouse and what caused them (picklist and order, receipt, return)."""
-        return self._filtered(StockMutation, Product, Warehouse, Picklist, Order, Receipt, PurchaseOrder, Return)
+        """Mutations with their product and warehouse and what caused them (picklist and order,
+        receipt and purchase order, return): of those, the columns a history line shows
+        (views.products.mutation_source), not the order's 36."""
+        return self._filtered(
+            StockMutation, *Product.label_columns(), Warehouse.id, Warehouse.name,
+            Picklist.id, Picklist.number, Picklist.status, Picklist.order, Picklist.return_, Order.id, Order.number,
+            Receipt.id, Receipt.number, Receipt.purchase_order, PurchaseOrder.id, PurchaseOrder.number,
+            Return.id, Return.number)
 
     def count_query(self):
         return self._where(StockMutation.for_client(self.client))

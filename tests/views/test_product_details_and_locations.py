@@ -97,3 +97,20 @@ def test_stock_in_a_second_warehouse_shows_that_warehouses_codes(app, portal_cli
     page = text_of(portal_client.get(f"{PREFIX}/products/{product.id}"))
     assert '<td class="text-monospace location-codes">A.1</td>' in page
     assert '<td class="text-monospace location-codes">P.7</td>' in page
+
+
+def test_the_stock_history_names_and_links_what_caused_each_change(app, portal_client, portal_user):
+    client = portal_user.client
+    product = factories.make_product(client, stock_amount=0)
+    purchase_order = factories.make_purchase_order(client, lines=[(product, 5)])
+    receipt = factories.receive_everything(purchase_order)
+    order = factories.make_shipped_order(client, lines=[(product, 2)])
+    picklist = order.picklists.get()
+
+    response = portal_client.get(f"{PREFIX}/products/{product.id}")
+    page = text_of(response)
+    html = response.get_data(as_text=True)
+
+    assert f"Receipt {receipt.number} of {purchase_order.number}" in page
+    assert f"Shipment {picklist.number}" in page
+    assert f"/purchase-orders/{purchase_order.id}" in html and f"/shipments/{picklist.id}" in html
