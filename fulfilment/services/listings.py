@@ -406,12 +406,13 @@ class OrderList(Listing):
     def rows(self):
         found = search.newest_matches(self.search, *self.SEARCHED_FIELDS) if self.search else None
         if found is None:
-            return self._filtered(Order.for_client(self.client).select(Order, Webshop).join(Webshop, JOIN.LEFT_OUTER))
+            return self._filtered(Order.for_client(self.client).select(Order, *Webshop.label_columns())
+                                  .join(Webshop, JOIN.LEFT_OUTER))
         # SQLite: the trigram index's matches, newest first, drive the query and it stops at a page.
         # CROSS JOIN fixes that order: with a small table's statistics SQLite would rather walk the
         # client's orders and ask the index about each (every order of the big client, for a rare text).
         hits, _check = found
-        query = (Order.select(Order, Webshop).from_(hits).join(Order, JOIN.CROSS)
+        query = (Order.select(Order, *Webshop.label_columns()).from_(hits).join(Order, JOIN.CROSS)
                  .join(Webshop, JOIN.LEFT_OUTER, on=(Order.webshop == Webshop.id))
                  .where(Order.id == hits.c.id))
         return self._filtered(Order.within(query, self.client), found=found)
@@ -538,7 +539,9 @@ class BackorderList(Listing):
         return query.order_by(Backorder.created_at, Backorder.id)
 
     def rows(self):
-        return self._filtered(Backorder.for_client(self.client).select(Backorder, Product, Order))
+        # Of the product and the order, what the list shows.
+        return self._filtered(Backorder.for_client(self.client).select(
+            Backorder, *Product.label_columns(), Order.id, Order.number, Order.delivery_name))
 
     def count_query(self):
         # Every backorder has its product and order (required keys): without a search the joins

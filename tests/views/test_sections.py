@@ -3,6 +3,8 @@
 import re
 from datetime import timedelta
 
+from markupsafe import escape
+
 from fulfilment.models import Backorder, Order, Shipment, StockMutation, Warehouse, utcnow
 from fulfilment.services import accounts, picking, returns, stock_corrections
 from tests import factories
@@ -179,6 +181,17 @@ def test_backorders_show_product_amount_order_and_age(app, portal_client, portal
     page = text_of(portal_client.get(f"{PREFIX}/backorders"))
     row = next(row for row in rows_of(page) if "WAIT-1" in row)
     assert order.number in row and ">4<" in row and "3 days" in row and ">10<" in row
+    assert str(escape(product.name)) in row and str(escape(order.delivery_name)) in row
+
+
+def test_orders_from_a_webshop_show_the_shops_name_and_number(app, portal_client, portal_user):
+    webshop = factories.make_webshop(portal_user.client, name="Shop of Jansen")
+    order = factories.make_order(portal_user.client, source="webshop")
+    Order.update(webshop=webshop, foreign_number="#4411").where(Order.id == order.id).execute()
+
+    row = next(row for row in rows_of(text_of(portal_client.get(f"{PREFIX}/orders"))) if order.number in row)
+
+    assert "Shop of Jansen" in row and "#4411" in row
 
 
 def test_purchase_order_page_shows_lines_and_receipts(app, portal_client, portal_user):
