@@ -539,8 +539,8 @@ class Picklist(ClientOwned):
             (("client", "status", "closed_at", "id"), False),  # migration 6: replaces (client, status, closed_at)
             (("client", "created_at"), False),
             (("client", "order"), False),  # migration 6
-            # The back office's open picklists and orders to pick, over every client (migration 11).
-            (("status", "order"), False),
+            # (status, order) of migration 11, for the open picklists and orders to pick over every
+            # client, gave way to (status, order, units) of migration 23 (migration 26).
             # The back office's list filtered by status, newest first, and the open picklists'
             # orders read from the index alone (migration 21).
             (("status", "id", "order"), False),

@@ -39,6 +39,7 @@ MIGRATIONS = [
     (23, "m0023_picklist_units"),
     (24, "m0024_id_blocks"),
     (25, "m0025_newest_first_indexes"),
+    (26, "m0026_drop_picklist_status_order"),
 ]
 
 
