@@ -131,6 +131,14 @@ def test_pages_benchmark_visits_every_page_and_prints_the_table(bench_database):
     assert "pages measured:" in output
 
 
+def test_write_cost_benchmark_times_ledger_lines_with_and_without_the_id_block_triggers(bench_database):
+    url, _ = bench_database
+    output = run("bench/write_cost.py", url, "--rows", "300", "--repeat", "1").stdout
+    assert "without the triggers (reference)" in output and "with the id_block triggers" in output
+    output = run("bench/write_cost.py", url, "--rows", "20", "--repeat", "1", "--per-statement", "1").stdout
+    assert "1 to a statement" in output
+
+
 @pytest.mark.skipif(not shutil.which("gunicorn", path=str(Path(sys.executable).parent))
                     and not shutil.which("gunicorn"),
                     reason="gunicorn is not installed (pip install -e '.[bench]')")

@@ -40,6 +40,7 @@ MIGRATIONS = [
     (24, "m0024_id_blocks"),
     (25, "m0025_newest_first_indexes"),
     (26, "m0026_drop_picklist_status_order"),
+    (27, "m0027_id_block_triggers_by_argument"),
 ]
 
 
