@@ -14,10 +14,8 @@ trigram index and other engines fall back to the plain ``contains`` scan.
 
 A phrase costs what its trigrams' entries in the index cost: every order reference starts
 "REF-", so the index reads a million entries for "REF-563147998" (22 ms) and a few hundred for
-"F-563147998" (3 ms). The search may therefore look up a piece of the text, a run of its
-trigrams none of which is common, and check the whole text on the rows found (SQLite: ``LIKE``;
-PostgreSQL: ``strpos(lower(…))``, which its trigram indexes cannot serve, so ``ILIKE`` of the
-piece alone goes to the index: a tracking code "3S000000000349" 25 → 3 ms).
+"F-563147998" (3 ms). On SQLite the search may therefore look up a piece of the text, a run of
+its trigrams none of which is common, and check the whole text with ``LIKE`` on the rows found.
 A sample of the table (SAMPLE_ROWS picked at random, taken at most once an hour per process)
 tells how many rows hold each trigram and each piece: the piece is taken only when reading its
 entries and checking the rows it finds (VERIFY_WEIGHT index entries a row) costs less than
@@ -84,12 +82,6 @@ def matches(text, *fields):
             clause = model.id.in_(_fts_rowids(model, looked_up, indexed))
             if looked_up != text:
                 clause &= _contains_any(text, indexed)
-        elif indexed and len(text) >= MIN_TRIGRAM_LENGTH:  # PostgreSQL: ILIKE through pg_trgm
-            looked_up = rare_part(model, text)
-            clause = _contains_any(looked_up, indexed)
-            if looked_up != text:
-                clause &= _holds_any(text, indexed)
-            rest = [f for f in model_fields if f not in indexed]
         else:
             rest = model_fields
             clause = None
@@ -124,13 +116,6 @@ def newest_matches(text, *fields):
 
 def _contains_any(text, fields):
     return reduce(or_, [field.contains(text) for field in fields])
-
-
-def _holds_any(text, fields):
-    """PostgreSQL: a field holds the (ASCII) text, checked on the rows found, not through the index:
-    the planner would otherwise look up every trigram of the text after all."""
-    lowered = text.lower()
-    return reduce(or_, [fn.STRPOS(fn.LOWER(field), lowered) > 0 for field in fields])
 
 
 class TableSample:

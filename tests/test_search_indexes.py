@@ -165,9 +165,10 @@ def test_a_search_looks_up_a_piece_of_its_text_only_where_that_costs_less(monkey
 
 
 def test_a_search_by_its_rare_piece_still_finds_exactly_the_rows_holding_the_whole_text(app, monkeypatch):
-    """Every reference shares "REF-": the index is asked for "F-12345" and the whole text is checked
-    on the rows found (SQLite: LIKE; PostgreSQL: strpos, which the trigram index does not serve),
-    keeping "REF-12345", not the "DEF-12345" the piece also finds."""
+    """Every reference shares "REF-": the index is asked for "F-12345" and LIKE keeps only the rows
+    holding "REF-12345", not the "DEF-12345" the piece also finds."""
+    if not is_sqlite():
+        pytest.skip("PostgreSQL's pg_trgm has no such pieces")
     monkeypatch.setattr(search, "MIN_SAMPLE_ROWS", 5)
     monkeypatch.setattr(search, "VERIFY_WEIGHT", 1)  # ten rows: make checking them look cheap
     client = factories.make_client()
@@ -179,9 +180,6 @@ def test_a_search_by_its_rare_piece_still_finds_exactly_the_rows_holding_the_who
     assert search.rare_part(Order, "ref-12345") == "f-12345"
     assert found(Order, "ref-12345", Order.reference, Order.delivery_name) == [wanted.id]
     sql, params = Order.select().where(search.matches("ref-12345", Order.reference)).sql()
-    if is_sqlite():
-        assert any('"f-12345"' in str(p) for p in params) and "LIKE" in sql
-    else:
-        assert "%f-12345%" in params and "ref-12345" in params and "ILIKE" in sql and "strpos" in sql.lower()
+    assert any('"f-12345"' in str(p) for p in params) and "LIKE" in sql
     listed = listings.OrderList(client, search="REF-12345").rows()
     assert [order.id for order in listed] == [wanted.id]
