@@ -2,6 +2,7 @@
 
 from flask import flash
 from flask_admin.model.fields import AjaxSelectField
+from peewee import JOIN
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
@@ -80,6 +81,15 @@ class ProductLocationView(StaffModelView):
                      style="primary", success=_l("This is now the product's preferred location in its warehouse."),
                      shown=lambda link: not link.preferred),
     )
+
+    def join_label_rows(self, query, joined):
+        # The location column names the location's warehouse too (_location_label).
+        location = joined.get("location")
+        if location is None:
+            return query
+        warehouse = Warehouse.alias("rel_location_warehouse")
+        return query.select_extend(warehouse.id, warehouse.name).switch(location).join(
+            warehouse, JOIN.LEFT_OUTER, on=(location.warehouse == warehouse.id), attr="warehouse")
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

@@ -35,12 +35,21 @@ def _invoices(n):
         billing.add_line(draft, "Storage", 2, "1.25")
 
 
+def _product_locations(n):
+    from fulfilment.services import locations
+
+    client = factories.make_client()
+    for _ in range(n):
+        locations.link_product(factories.make_product(client), factories.make_location())
+
+
 LISTS = {
     # list url: how to make n rows of it (and of the rows it shows beside them)
     "/admin/order/": _orders,
     "/admin/orderline/": _orders,
     "/admin/picklist/": _orders,
     "/admin/product/": _products,
+    "/admin/productlocation/": _product_locations,  # each location's label names its warehouse
     "/admin/stock/": _products,
     "/admin/stockmutation/": _products,
     "/admin/invoice/": _invoices,
