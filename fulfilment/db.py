@@ -217,3 +217,48 @@ def values_list(values):
     from peewee import SQL
 
     return SQL("(" + ", ".join([database.param] * len(values)) + ")", list(values))
+
+
+class PreparedSelect:
+    """A select compiled to SQL once per kind of database; each run binds its own values.
+
+    Peewee turns a query into SQL every time it runs. For a query that every request makes, with
+    several joined tables and all their columns, that costs far more than the query: the login
+    session lookup took 1.4 ms to compile and 0.05 ms to run. ``build(*slots)`` returns the query
+    with a slot where each value goes (``Model.field == slot``); run() binds the values in the
+    same order, as they are (strings, numbers: no field's conversion applies), and the rows come
+    back as the built query would return them (joined rows attached, .dicts(), .tuples() …).
+    """
+
+    def __init__(self, build, slots=1):
+        self._build = build
+        self._slots = slots
+        self._compiled = {}  # kind of database -> (query, sql, params, [(param index, slot index)])
+
+    def _compile(self):
+        kind = type(database.obj)
+        compiled = self._compiled.get(kind)
+        if compiled is None:
+            from peewee import Value
+
+            markers = [object() for _ in range(self._slots)]
+            query = self._build(*[Value(marker, converter=False) for marker in markers])
+            sql, params = query.sql()
+            positions = {id(marker): index for index, marker in enumerate(markers)}
+            bound = [(at, positions[id(param)]) for at, param in enumerate(params) if id(param) in positions]
+            if len(bound) != self._slots:
+                raise ValueError(f"the query uses {len(bound)} of its {self._slots} slots")
+            compiled = self._compiled[kind] = (query, sql, params, bound)
+        return compiled
+
+    def run(self, *values):
+        """The rows for these values (an iterable cursor wrapper, read once)."""
+        query, sql, params, bound = self._compile()
+        params = list(params)
+        for at, slot in bound:
+            params[at] = values[slot]
+        return query._get_cursor_wrapper(database.execute_sql(sql, params))
+
+    def first(self, *values):
+        """The first row for these values, or None."""
+        return next(iter(self.run(*values)), None)
