@@ -31,22 +31,65 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask import has_request_context, request, session
-from flask_babel import (
-    Babel,
-    Domain,
-    force_locale,
-    get_locale,
-    gettext,
-    lazy_gettext,
-    lazy_ngettext,
-    lazy_pgettext,
-    ngettext,
-    pgettext,
-)
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, LazyString, force_locale, get_locale
 from flask_login import current_user
 
 __all__ = ["LANGUAGES", "LANGUAGE_CODES", "_", "_l", "force_locale", "gettext", "init_app", "language_name",
            "lazy_ngettext", "ngettext", "pgettext", "lazy_pgettext", "current_language", "language_of"]
+
+_NO_TRANSLATIONS = Translations()
+
+
+def _translations():
+    """The catalogue of the language spoken now.
+
+    Read straight off Flask-Babel's state for this context (the locale it chose, or the one
+    force_locale set): its own lookup goes through Flask's ``g`` proxy six times a text, and a
+    back-office list page asks for a few hundred texts (a fifth of its time went there)."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return _NO_TRANSLATIONS
+    state = app_context.g.__dict__.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()  # chooses the language (select_language) and keeps it for the context
+        if locale is None:
+            return _NO_TRANSLATIONS
+    return _compiled(locale.language)
+
+
+def gettext(string, **variables):
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context, string, **variables):
+    text = _translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def npgettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return _translations().unpgettext(context, singular, plural, num) % variables
+
+
+def lazy_gettext(string, **variables):
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular, plural, num, **variables):
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context, string, **variables):
+    return LazyString(pgettext, context, string, **variables)
+
 
 _ = gettext
 _l = lazy_gettext
@@ -139,7 +182,14 @@ def init_app(app):
     _Babel(app, locale_selector=select_language, default_locale=DEFAULT_LANGUAGE,
            default_timezone=app.config["TIMEZONE"], default_domain=DOMAIN,
            default_translation_directories=str(TRANSLATIONS_DIRECTORY))
-    # Flask-Babel installs _, gettext and ngettext in the templates (new style: autoescaped, %(name)s).
+    # The templates' _, gettext, ngettext and pgettext (new style: autoescaped, %(name)s) are ours,
+    # in place of the ones Flask-Babel installs: the same catalogues, found faster (_translations).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural, num: _translations().ungettext(singular, plural, num),
+        pgettext=lambda context, string: _translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: _translations().unpgettext(context, singular, plural, num),
+        newstyle=True)
     app.jinja_env.globals.update(current_language=current_language, language_name=language_name,
                                  languages=LANGUAGES)
     # {% trans %} blocks are read with their whitespace trimmed, as babel.cfg extracts them.
