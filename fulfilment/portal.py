@@ -1,5 +1,7 @@
 """The application factory."""
 
+import gc
+
 from flask import Flask, render_template
 
 from fulfilment import auth, db, i18n, routing, security_headers
@@ -35,6 +37,10 @@ def create_app(config=None):
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     _register_error_pages(app)
     api.init_app(app)  # after the error pages: its JSON 404/405 wrap them
+    # What start-up built (modules, models, views, routes) lives as long as the process: taken out
+    # of the garbage collector's sight, a collection during a request walks only that request's
+    # objects. Full collections over the whole app had added 10-15 ms to one request in twenty.
+    gc.freeze()
     return app
 
 
