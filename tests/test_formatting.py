@@ -109,3 +109,29 @@ def test_a_language_whose_numbers_python_cannot_write_falls_back_to_babel(app):
     with app.test_request_context(), force_locale("de_CH"):
         assert format_number(Decimal("1234567.891")) == numbers.format_decimal(
             Decimal("1234567.891"), format="#,##0.00", locale="de_CH")
+
+
+def test_dates_are_written_exactly_as_babel_writes_them_in_every_language_and_time_zone(app, monkeypatch):
+    """formatting._DatePatterns writes our two patterns in Python; over random moments (summer-time
+    changes included) in the shown time zone it agrees with Flask-Babel to the last character."""
+    import random
+    from datetime import timedelta
+
+    import flask_babel
+
+    from fulfilment import formatting
+
+    generator = random.Random(14)
+    moments = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
+               datetime(2026, 10, 25, 1, 30), datetime(2026, 12, 31, 23, 59)]
+    moments += [datetime(2000, 1, 1) + timedelta(minutes=generator.randint(0, 40 * 525_600)) for _ in range(400)]
+    for zone in ("UTC", "Europe/Amsterdam", "America/New_York"):
+        monkeypatch.setattr(app.extensions["babel"], "default_timezone", zone)
+        for code in ("en", "nl"):
+            with app.test_request_context(), force_locale(code):
+                assert formatting._fast_dates(flask_babel.get_locale()) is not None  # the fast path is taken
+                for moment in moments:
+                    assert format_datetime(moment) == flask_babel.format_datetime(moment, formatting.DATETIME_PATTERN)
+                    assert format_date(moment) == flask_babel.format_date(moment, formatting.DATE_PATTERN)
+                    assert format_date(moment.date()) == flask_babel.format_date(moment.date(),
+                                                                                  formatting.DATE_PATTERN)
