@@ -14,6 +14,8 @@ from decimal import Decimal
 import flask_babel
 from babel import Locale, dates, numbers
 
+from fulfilment.i18n import current_locale
+
 CURRENCY_SIGN = "€\u00a0"
 DATE_PATTERN = "d MMM y"
 DATETIME_PATTERN = "d MMM y HH:mm"
@@ -21,7 +23,7 @@ _ENGLISH = Locale("en")
 
 
 def _locale():
-    return flask_babel.get_locale() or _ENGLISH
+    return current_locale() or _ENGLISH
 
 
 def _decimal(value, pattern):
@@ -104,7 +106,7 @@ def format_datetime(value):
         return "–"
     if not isinstance(value, datetime):
         return format_date(value)
-    locale = flask_babel.get_locale()
+    locale = current_locale()
     if locale is None:
         return dates.format_datetime(value, DATETIME_PATTERN, locale=_ENGLISH)
     fast = _fast_dates(locale)
@@ -116,7 +118,7 @@ def format_datetime(value):
 def format_date(value):
     if not value:
         return "–"
-    locale = flask_babel.get_locale()
+    locale = current_locale()
     if isinstance(value, datetime) and locale is not None:
         fast = _fast_dates(locale)
         if fast is None:
