@@ -114,6 +114,14 @@ def newest_matches(text, *fields):
     return hits, (_contains_any(text, fields) if looked_up != text else None)
 
 
+def contains_scanned(text, *fields):
+    """Rows where any of fields contains text (case-insensitive), tested on each row the query
+    reads: no index can answer it, so a query narrowed to a few rows (the newest of a client)
+    tests those instead of gathering every match in the table from the trigram index."""
+    lowered = text.lower()
+    return reduce(or_, [fn.STRPOS(fn.LOWER(field), lowered) > 0 for field in fields])
+
+
 def _contains_any(text, fields):
     return reduce(or_, [field.contains(text) for field in fields])
 
@@ -174,6 +182,13 @@ def table_sample(model):
     with _sample_lock:
         _samples[model] = (now, sample)
     return sample
+
+
+def share_containing(model, text):
+    """About which share of model's rows hold text in a searched field, by the table's sample
+    (0 for a table too small to sample)."""
+    sample = table_sample(model)
+    return sample.share_holding(text.lower()) if len(sample.texts) >= MIN_SAMPLE_ROWS else 0.0
 
 
 def _sample(model, columns):

@@ -125,17 +125,18 @@ def requested_page_number(arg="page"):
         return 1
 
 
-def paginate(query, count_query=None, arg="page", counted=True):
+def paginate(query, count_query=None, arg="page", counted=True, recent=None):
     """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
 
     ``count_query`` counts the same rows without the joins only the display needs. The count
     stops after LIST_COUNT_LIMIT rows ("of more than 10,000") and so do the pages: a longer list
     is narrowed with its search and filters, so no request walks over millions of rows.
-    Not ``counted``: the page reads one row more than it shows, to know whether another follows.
+    Not ``counted``: the page reads one row more than it shows, to know whether another follows;
+    from ``recent`` first (Listing.recent_rows) when given.
     """
     size = current_app.config["PORTAL_PAGE_SIZE"]
     if not counted:
-        return _uncounted_page(query, arg, size)
+        return _uncounted_page(query, arg, size, recent)
     counted = (count_query if count_query is not None else query).order_by()
     total = counted.limit(LIST_COUNT_LIMIT + 1).count()
     more = total > LIST_COUNT_LIMIT
@@ -153,10 +154,15 @@ def paginate(query, count_query=None, arg="page", counted=True):
     return page
 
 
-def _uncounted_page(query, arg, size):
-    """A page of a list that is not counted (a search's matches, read newest first as they come)."""
+def _uncounted_page(query, arg, size, recent=None):
+    """A page of a list that is not counted (a search's matches, read newest first as they come).
+
+    ``recent``, the same rows among the newest of the list only, is asked first: their matches
+    come first in the list too, so when they fill the page and show one more, they are its rows."""
     number = min(requested_page_number(arg), LIST_COUNT_LIMIT // size)
-    rows = list(query.limit(size + 1).offset((number - 1) * size))
+    rows = list(recent.limit(size + 1).offset((number - 1) * size)) if recent is not None else []
+    if len(rows) <= size:
+        rows = list(query.limit(size + 1).offset((number - 1) * size))
     if not rows and number > 1:  # beyond the end (an old link): the first page instead
         number, rows = 1, list(query.limit(size + 1))
     items = rows[:size]
@@ -182,7 +188,8 @@ def _deep_page(query, count_query, number, size):
 
 def paginate_listing(listing, arg="page"):
     """One page of a listing (services.listings): its rows, counted and decorated for the page."""
-    page = paginate(listing.rows(), count_query=listing.count_query(), arg=arg, counted=listing.counted())
+    page = paginate(listing.rows(), count_query=listing.count_query(), arg=arg, counted=listing.counted(),
+                    recent=None if listing.counted() else listing.recent_rows())
     listing.decorate(page.items)
     return page
 

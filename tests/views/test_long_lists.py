@@ -91,3 +91,70 @@ def test_a_search_of_two_characters_looks_through_the_newest_orders_and_shipment
     assert "ZQ4" in shipments and "ZQ1" not in shipments
     assert "looks through the newest 3 shipments only" in shipments
     assert old.reference in longer and newest.reference in longer and "looks through" not in longer
+
+
+def test_an_uncounted_page_takes_its_rows_from_the_newest_when_they_fill_it_and_else_from_the_whole_list(app):
+    """views.listing._uncounted_page with ``recent`` (Listing.recent_rows): the same rows among the
+    newest only. Their matches come first in the list too, so a page they fill (and one row more)
+    is theirs; a page they cannot fill is read from the whole list."""
+
+    from fulfilment.models import Order
+    from tests.conftest import count_queries
+
+    client = factories.make_client()
+    made = [factories.make_order(client, reference=f"R-{n}") for n in range(9)]
+    newest_first = Order.select().where(Order.client == client).order_by(Order.id.desc())
+    window = newest_first.where(Order.id >= made[4].id)  # the newest 5
+    expected = [o.id for o in reversed(made)]
+    app.config["PORTAL_PAGE_SIZE"] = 2
+    try:
+        for number in (1, 2, 3, 4, 5):
+            with app.test_request_context(f"/?page={number}"), count_queries() as counter:
+                page = listing.paginate(newest_first, counted=False, recent=window)
+            assert [o.id for o in page.items] == expected[(number - 1) * 2:number * 2]
+            # pages 1 and 2 need 3 and 5 of the window's rows: one query; later pages two
+            assert counter.n == (1 if number <= 2 else 2), number
+    finally:
+        app.config["PORTAL_PAGE_SIZE"] = 25
+
+def test_a_search_for_a_common_name_finds_the_same_orders_from_the_newest_window(
+        app, portal_client, portal_user, monkeypatch):
+    """PostgreSQL: a text the table's sample finds in many rows is looked for among the client's
+    newest orders first (tested row by row, not through the trigram index); what the pages show is
+    what the whole list holds, newest first, whether the window fills them or not."""
+    import pytest
+
+    from fulfilment import search
+    from fulfilment.db import is_sqlite
+    from fulfilment.services import listings
+    from tests.conftest import count_queries
+
+    if is_sqlite():
+        pytest.skip("SQLite's search walks the trigram index's matches newest first already")
+    monkeypatch.setattr(listings, "RECENT_SEARCH_WINDOW", 6)
+    monkeypatch.setattr(listings, "RECENT_SEARCH_MATCHES", 3)
+    monkeypatch.setattr(search, "share_containing", lambda model, text: 1.0 if text == "jansen" else 0.0)
+    client = portal_user.client
+    old_jansens = [factories.make_order(client, delivery_name=f"Old Jansen {n}") for n in range(3)]
+    for n in range(4):
+        factories.make_order(client, delivery_name=f"Pietersen {n}")
+    new_jansens = [factories.make_order(client, delivery_name=f"New JANSEN {n}") for n in range(4)]
+    factories.make_order(factories.make_client(name="Other"), delivery_name="Other Jansen")
+    app.config["PORTAL_PAGE_SIZE"] = 2
+    try:
+        with count_queries() as counter:
+            first = portal_client.get("/fulfilmentportal/orders?q=jansen").get_data(as_text=True)
+        from_window = [sql for sql in counter.statements if "STRPOS" in sql.upper()]
+        answered_by_index = [sql for sql in counter.statements if "ILIKE" in sql.upper()]
+        pages = [portal_client.get(f"/fulfilmentportal/orders?q=jansen&page={n}").get_data(as_text=True)
+                 for n in (2, 3, 4)]
+    finally:
+        app.config["PORTAL_PAGE_SIZE"] = 25
+
+    names = [o.delivery_name for o in reversed(old_jansens + new_jansens)]
+    assert from_window and not answered_by_index  # the newest 6 orders hold the first page and one more
+    assert [n for n in names if n in first] == names[:2]
+    assert [n for n in names if n in pages[0]] == names[2:4]
+    assert [n for n in names if n in pages[1]] == names[4:6]  # beyond the window: the whole list
+    assert [n for n in names if n in pages[2]] == names[6:]
+    assert "Other Jansen" not in first + "".join(pages) and "Pietersen" not in first + "".join(pages)
