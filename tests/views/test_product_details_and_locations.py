@@ -2,8 +2,9 @@
 dimensions; the product form edits them; another client's products and links stay out of sight."""
 
 from fulfilment.models import Product, Warehouse
-from fulfilment.services import locations
+from fulfilment.services import locations, returns
 from tests import factories
+from tests.conftest import count_queries
 from tests.views.portal_forms import PREFIX, snapshot, submit, text_of
 
 DETAILS = {"name": "T-shirt", "hs_code": "6109 10 00", "country_of_origin": "pt",
@@ -106,11 +107,19 @@ def test_the_stock_history_names_and_links_what_caused_each_change(app, portal_c
     receipt = factories.receive_everything(purchase_order)
     order = factories.make_shipped_order(client, lines=[(product, 2)])
     picklist = order.picklists.get()
+    returned = factories.make_return(client, returned=[(product, 1, "Too small")])
+    returns.receive_return(returned)
 
-    response = portal_client.get(f"{PREFIX}/products/{product.id}")
+    with count_queries() as counter:
+        response = portal_client.get(f"{PREFIX}/products/{product.id}")
     page = text_of(response)
     html = response.get_data(as_text=True)
 
     assert f"Receipt {receipt.number} of {purchase_order.number}" in page
     assert f"Shipment {picklist.number}" in page
+    assert f"Return {returned.number}" in page
     assert f"/purchase-orders/{purchase_order.id}" in html and f"/shipments/{picklist.id}" in html
+    assert f"/returns/{returned.id}" in html
+    # what caused the lines is read once per kind for the page, not joined into it nor per line
+    assert sum(' FROM "receipt"' in sql for sql in counter.statements) == 1
+    assert sum(' FROM "return"' in sql for sql in counter.statements) == 1
