@@ -185,7 +185,7 @@ def table_sample(model):
 
 
 def share_containing(model, text):
-    """About which share of model's rows hold text in a searched field, by the table's sample
+    """About what share of model's rows hold text in a searched field, by the table's sample
     (0 for a table too small to sample)."""
     sample = table_sample(model)
     return sample.share_holding(text.lower()) if len(sample.texts) >= MIN_SAMPLE_ROWS else 0.0

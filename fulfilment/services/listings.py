@@ -195,9 +195,10 @@ class Listing:
         return True
 
     def recent_rows(self):
-        """rows() among the client's newest rows only, for an uncounted list ordered newest first
-        by id whose search is likely to fill its pages from them; None: no such shortcut. The page
-        takes its rows from here when they fill it (views.listing), and those are rows()'s own."""
+        """rows() among the client's newest rows only, in rows()'s own newest-first order, for an
+        uncounted list whose search is likely to fill its pages from them; None: no such shortcut.
+        The page takes its rows from here when they fill it (views.listing): the window's matches
+        come first in rows() too, so they are the same rows."""
         return None
 
     def decorate(self, rows):
@@ -470,7 +471,7 @@ class OrderList(Listing):
     def recent_rows(self):
         if (not self.search or is_sqlite() or is_short_search(self.search)
                 or search.share_containing(Order, self.search) * RECENT_SEARCH_WINDOW < RECENT_SEARCH_MATCHES):
-            return None  # SQLite's search walks the index's matches newest first already
+            return None  # a rare text: the index answers at once (and SQLite's walks its matches anyway)
         # The window: the client's orders from the RECENT_SEARCH_WINDOW-th newest on, read through
         # the (client, created_at, id) index in the list's own order. Tested row by row: asked
         # through the trigram index, PostgreSQL (expecting few matches) would still fetch every

@@ -229,10 +229,16 @@ def test_webshop_page_lists_orders_seen_with_their_result(app, portal_client, po
     order = factories.make_order(client, source="webshop")
     factories.make_webshop_order(shop, status="imported", order=order)
     factories.make_webshop_order(shop, status="ignored", reason="Already shipped by the shop")
-    factories.make_webshop_order(shop, status="error", reason="Unknown SKU XYZ")
+    factories.make_webshop_order(shop, status="ignored", reason="Already shipped by the shop")
+    for _ in range(3):
+        factories.make_webshop_order(shop, status="error", reason="Unknown SKU XYZ")
+    other_shop = factories.make_webshop(client, name="Tea shop")
+    factories.make_webshop_order(other_shop, status="error", reason="Unknown SKU ABC")
     listing = text_of(portal_client.get(f"{PREFIX}/webshops"))
     row = next(row for row in rows_of(listing) if "Coffee shop" in row)
-    assert re.findall(r">(\d+)</a></td>", row) == ["1", "1", "1"]
+    assert re.findall(r">(\d+)</a></td>", row) == ["1", "2", "3"]  # imported, ignored, failed: per shop
+    other_row = next(row for row in rows_of(listing) if "Tea shop" in row)
+    assert re.findall(r">(\d+)</a></td>", other_row) == ["0", "0", "1"]
     page = text_of(portal_client.get(f"{PREFIX}/webshops/{shop.id}"))
     assert order.number in page and "Already shipped by the shop" in page and "Unknown SKU XYZ" in page
     errors = text_of(portal_client.get(f"{PREFIX}/webshops/{shop.id}?status=error"))
