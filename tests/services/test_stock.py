@@ -107,7 +107,8 @@ def test_positive_correction_serves_backorders_oldest_first(app):
 
     stock_corrections.change_stock(product, factories.warehouse(), 3, "Found on another shelf")
 
-    assert [(line.amount, line.picklist.order_id) for line in PicklistLine.select()] == [(2, older.id), (1, younger.id)]
+    assert [(line.amount, line.picklist.order_id) for line in PicklistLine.select().order_by(PicklistLine.id)] == [
+        (2, older.id), (1, younger.id)]
     assert not Backorder.select().where(Backorder.order == older).exists()
     assert Backorder.get(Backorder.order == younger).amount == 1
     assert factories.stock_levels(product) == (3, 3)

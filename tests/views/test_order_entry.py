@@ -3,7 +3,7 @@ every posted id (product, address) found through the client's own scope."""
 
 import pytest
 
-from fulfilment.models import AddressBookEntry, Backorder, Order, OrderEvent, PicklistLine
+from fulfilment.models import AddressBookEntry, Backorder, Order, OrderEvent, OrderLine, PicklistLine
 from tests import factories
 from tests.views.portal_forms import PREFIX, line_rows, location_of, snapshot, submit, text_of
 
@@ -42,7 +42,8 @@ def test_an_order_by_hand_is_processed_at_once_and_shows_the_result(app, portal_
     assert location_of(response) == f"{PREFIX}/orders/{order.id}"
     assert (order.source, order.status, order.reference, order.delivery_country) == ("portal", "processing", "PO-77",
                                                                                       "NL")
-    assert [(line.product.product_code, line.amount) for line in order.lines] == [("MUG", 3), ("TEA", 2)]
+    assert [(line.product.product_code, line.amount) for line in order.lines.order_by(OrderLine.id)] == [("MUG", 3),
+                                                                                                   ("TEA", 2)]
     assert [(line.product_id, line.amount) for line in PicklistLine.select()] == [(shop["mug"].id, 3)]
     assert [(b.product_id, b.amount) for b in Backorder.select()] == [(shop["tea"].id, 2)]
     assert OrderEvent.select().where(OrderEvent.actor == f"portal {portal_user.username}").exists()
