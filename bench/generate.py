@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from fulfilment import create_app, id_blocks, migrations  # noqa: E402
+from fulfilment import create_app, id_blocks, migrations, stock_totals  # noqa: E402
 from fulfilment.db import database, is_sqlite, refresh_statistics  # noqa: E402
 from fulfilment.models import (  # noqa: E402
     MODELS,
@@ -167,6 +167,8 @@ def generate(url, scale, seed=14, out=print):
         logins["api_keys"] = {"staff": staff_key, "big": big_key}
         out("counting rows per block of ids ...")
         id_blocks.seal()
+        out("totalling each product's stock ...")  # loaded without PostgreSQL's triggers
+        stock_totals.recount()
         out("analysing ...")
         if not refresh_statistics():  # SQLite: a sampled ANALYZE, as init-db and the worker run it
             database.execute_sql("ANALYZE")
@@ -498,6 +500,8 @@ def verify():
         problems.append("picklists whose units differ from their lines")
     if miscounted := id_blocks.miscounted_tables():
         problems.append("rows per block of ids miscounted in " + ", ".join(miscounted))
+    if stock_totals.miscounted_products():
+        problems.append("product stock totals differ from their stock rows")
     return problems
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from peewee import (
+    SQL,
     BlobField,
     BooleanField,
     CharField,
@@ -194,6 +195,11 @@ class Product(ClientOwned):
     width_mm = IntegerField(null=True)
     height_mm = IntegerField(null=True)
 
+    # The sums of the product's stock rows (stock, and stock - allocated), written by the stock
+    # table's triggers only (fulfilment/stock_totals.py, migration 28): lists sort and filter by them.
+    stock_total = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    free_total = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+
     class Meta:
         indexes = (
             (("client", "product_code"), True),
@@ -205,6 +211,15 @@ class Product(ClientOwned):
 
     def __str__(self):
         return f"{self.product_code} {self.name}"
+
+    def save(self, force_insert=False, only=None):
+        """Save, never writing the stock totals back: the triggers keep them, and this copy's may be stale."""
+        if only is None and self._pk is not None and not force_insert:
+            only = [field for field in self._meta.sorted_fields if field.name not in STOCK_TOTALS]
+        return super().save(force_insert=force_insert, only=only)
+
+
+STOCK_TOTALS = ("stock_total", "free_total")
 
 
 class ProductImage(ClientOwned):

@@ -127,7 +127,7 @@ def test_a_low_stock_list_looks_up_the_low_stock_rows_instead_of_summing_every_p
     client = factories.make_client()
     factories.make_product(client, product_code="STOCKED", stock_amount=10)
     plan = _plan(listings.ProductList(client, stock_filter="low").rows().limit(25))
-    assert "stock_client_free" in plan
+    assert "product_client_free_total" in plan
 
 
 def test_the_back_office_counts_failed_webshop_imports_from_an_index_of_the_failed_ones(app, sqlite_only):

@@ -208,3 +208,40 @@ def test_migration_24_counts_the_existing_rows_per_block_of_ids_and_keeps_them_c
     assert IdBlock.get(counted_table="product", client_id=client.id, block=1).row_count == 3
     assert id_blocks.miscounted_tables() == []
     database.close()
+
+
+def test_migration_28_totals_the_existing_products_stock_and_keeps_it_totalled(databases):
+    """A database from before migration 28: its products gain their stock totals from the stock rows,
+    the (client, total, code) indexes, and the triggers that keep them."""
+    from fulfilment import stock_totals
+    from fulfilment.models import Product, Warehouse
+    from fulfilment.services import stock_corrections
+    from tests import factories
+
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    client = factories.make_client()
+    mug, tea = factories.make_product(client, stock_amount=10), factories.make_product(client)
+    stock_corrections.change_stock(mug, Warehouse.create(name="Second"), 4, "Counted")
+    factories.make_order(client, lines=[(mug, 3)], process=True)
+
+    if is_sqlite():
+        for event in ("insert", "update", "delete"):
+            database.execute_sql(f'DROP TRIGGER "product_stock_totals_{event}"')
+    else:
+        database.execute_sql('DROP FUNCTION "product_stock_totals"() CASCADE')
+    for index in stock_totals.INDEXES:
+        database.execute_sql(f'DROP INDEX "{index}"')
+    for column in ("stock_total", "free_total"):
+        database.execute_sql(f'ALTER TABLE "product" DROP COLUMN "{column}"')
+    SchemaVersion.delete().where(SchemaVersion.version == 28).execute()
+
+    assert migrations.upgrade() == ["m0028_product_stock_totals"]
+
+    assert describe_schema() == fresh
+    totals = {product.id: (product.stock_total, product.free_total) for product in Product.select()}
+    assert totals == {mug.id: (14, 11), tea.id: (0, 0)}
+    stock_corrections.change_stock(tea, Warehouse.default(), 2, "Found")
+    assert Product.get_by_id(tea.id).free_total == 2
+    database.close()

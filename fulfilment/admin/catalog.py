@@ -16,7 +16,7 @@ from fulfilment.admin.base import (
 )
 from fulfilment.admin.forms import StockCorrectionForm
 from fulfilment.admin.labels import yes_no
-from fulfilment.admin.work import WorkPage, WorkPageMixin, active_formatter, record_link
+from fulfilment.admin.work import WorkPage, WorkPageMixin, active_formatter, number_formatter, record_link
 from fulfilment.formatting import format_number
 from fulfilment.i18n import _, _l
 from fulfilment.images import image_response
@@ -42,11 +42,15 @@ LEDGER_ROWS = 50
 
 class ProductView(WorkPageMixin, StaffModelView):
     details_template = "admin/work/product.html"
-    column_list = ("id", "client", "product_code", "name", "barcode", "price", "fixed_stock_price", "active")
+    column_list = ("id", "client", "product_code", "name", "barcode", "price", "fixed_stock_price", "stock_total",
+                   "free_total", "active")
+    # Sorting every client's products by a total would read them all: the totals are shown, not sorted.
+    column_sortable_list = ("id", "product_code", "name", "barcode", "price", "fixed_stock_price", "active")
     column_searchable_list = ("product_code", "name", "barcode")
     column_filters = (Client.name, "active")
     column_default_sort = ("id", True)
-    column_formatters = {"active": active_formatter}
+    column_formatters = {"active": active_formatter, "stock_total": number_formatter, "free_total": number_formatter}
+    column_formatters_detail = {"stock_total": number_formatter, "free_total": number_formatter}
     form_columns = ("client", "product_code") + PRODUCT_FIELDS
     form_ajax_refs = {"client": CLIENT_LOOKUP}
 
@@ -59,8 +63,7 @@ class ProductView(WorkPageMixin, StaffModelView):
                       .order_by(StockMutation.created_at.desc(), StockMutation.id.desc()).limit(LEDGER_ROWS))
         facts = [(_("Client"), record_link("client", product.client, product.client.name)),
                  (_("Barcode"), product.barcode), (_("Price"), product.price),
-                 (_("Stock"), sum(level.stock for level in levels)),
-                 (_("Free"), sum(level.stock - level.allocated for level in levels)),
+                 (_("Stock"), product.stock_total), (_("Free"), product.free_total),
                  (_("HS code"), product.hs_code), (_("Country of origin"), product.country_of_origin),
                  (_("Weight (grams)"), product.weight_grams)]
         return WorkPage(
@@ -81,7 +84,7 @@ class ProductView(WorkPageMixin, StaffModelView):
                               (_("Type"), lambda m: change_type_label(m.change_type)),
                               (_("Reason"), "reason"), (_("Who"), "actor")], ledger),
             ],
-            chart=stock_chart(product.client_id, product, sum(level.stock for level in levels)),
+            chart=stock_chart(product.client_id, product, product.stock_total),
         )
 
     def on_form_prefill(self, form, id):

@@ -110,6 +110,8 @@ LABELS = {
     "stock": _l("Stock"),
     "allocated": _l("Allocated"),
     "free": _l("Free"),
+    "stock_total": _l("Stock"),
+    "free_total": _l("Free stock"),
     "old_stock": _l("Old stock"),
     "change": _l("Change"),
     "new_stock": _l("New stock"),

@@ -9,6 +9,7 @@ from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from markupsafe import Markup, escape
 
 from fulfilment.admin.labels import in_english
+from fulfilment.formatting import format_number
 from fulfilment.i18n import _l
 from fulfilment.vocabulary import status_label
 
@@ -38,6 +39,11 @@ def status_formatter(view, context, model, name):
     """Column formatter: the list's status column as badges."""
     value = getattr(model, name)
     return status_badge(getattr(value, "name", value))
+
+
+def number_formatter(view, context, model, name):
+    """A count with the reader's thousands separator (ids keep none: they are not formatted)."""
+    return format_number(getattr(model, name))
 
 
 def active_formatter(view, context, model, name):

@@ -41,6 +41,7 @@ MIGRATIONS = [
     (25, "m0025_newest_first_indexes"),
     (26, "m0026_drop_picklist_status_order"),
     (27, "m0027_id_block_triggers_by_argument"),
+    (28, "m0028_product_stock_totals"),
 ]
 
 

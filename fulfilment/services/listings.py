@@ -18,10 +18,10 @@ counters) belongs inside these classes; the views only call them.
 
 from datetime import datetime, time, timedelta
 
-from peewee import JOIN, Select, Tuple, fn
+from peewee import JOIN, Tuple, fn
 
 from fulfilment import search
-from fulfilment.db import database, is_sqlite
+from fulfilment.db import is_sqlite
 from fulfilment.i18n import _, _l
 from fulfilment.models import (
     CHANGE_TYPES,
@@ -42,7 +42,6 @@ from fulfilment.models import (
     ReturnedProduct,
     ReturnStatus,
     Shipment,
-    Stock,
     StockMutation,
     Warehouse,
     Webshop,
@@ -133,24 +132,6 @@ def few_in_order(query, *fields):
 # --- Quantities per product, written once -----------------------------------------------------
 
 
-def product_stock_sum(client, column):
-    """Correlated to the outer query's product: column (e.g. stock, stock − allocated) summed over warehouses."""
-    return fn.COALESCE(Stock.select(fn.SUM(column)).where((Stock.client == client) & (Stock.product == Product.id)), 0)
-
-
-def stock_totals(client, products=None):
-    """A subquery: per product of client, ``stock`` and ``free`` (stock − allocated) over all warehouses."""
-    query = (
-        Stock.for_client(client)
-        .select(Stock.product.alias("product_id"), fn.SUM(Stock.stock).alias("stock"),
-                fn.SUM(Stock.stock - Stock.allocated).alias("free"))
-        .group_by(Stock.product)
-    )
-    if products is not None:
-        query = query.where(Stock.product.in_(products))
-    return query.alias("stock_totals")
-
-
 def incoming_totals(client, products=None):
     """A subquery: per product of client, units still expected on open purchase orders (``incoming``)."""
     query = (
@@ -227,36 +208,21 @@ class ProductList(Listing):
         self.stock_filter = _allowed(stock_filter, STOCK_FILTERS, "stock filter")
         self.low_stock_threshold = low_stock_threshold
         self.active_only = active_only
-        self._without_stock = None  # whether the client has products without a stock row, once asked
         key = (sort or "code").lstrip("-")
         self.sort = sort if key in self.SORTS else "code"
 
     def _filtered(self, *fields):
-        # A page sorted by code or name sums stock for its own rows only (correlated subqueries),
-        # not for every product of the client before paging. Sorting on stock needs every product's
-        # sum: PostgreSQL then sums the client's stock once, grouped by product, and joins it, while
-        # SQLite is faster with the correlated subqueries through the (client, product) index
-        # (12 ms against 15 ms for 20,000 products). A stock filter first narrows the products to
-        # the few that can match (``_may_be_low``), so it sums stock for those only.
-        if self.sort.lstrip("-") in ("stock", "free", "value") and not self.stock_filter and not is_sqlite():
-            totals = stock_totals(self.client)
-            stock, free = fn.COALESCE(totals.c.stock, 0), fn.COALESCE(totals.c.free, 0)
-            query = (Product.for_client(self.client)
-                     .select(*fields, stock.alias("stock_total"), free.alias("free_total"))
-                     .join(totals, JOIN.LEFT_OUTER, on=(totals.c.product_id == Product.id)))
-        else:
-            stock = product_stock_sum(self.client, Stock.stock)
-            free = product_stock_sum(self.client, Stock.stock - Stock.allocated)
-            query = Product.for_client(self.client).select(*fields, stock.alias("stock_total"),
-                                                           free.alias("free_total"))
+        # The totals are columns of the product (fulfilment/stock_totals.py): a page sorted by
+        # stock, free stock or value, or filtered to low stock, reads a (client, total, code) index.
+        stock, free = Product.stock_total, Product.free_total
+        query = Product.for_client(self.client).select(*fields)
         if self.search:
             query = query.where(matching(self.search, Product.product_code, Product.name, Product.barcode))
         if self.active_only:
             query = query.where(Product.active == True)  # noqa: E712
         if self.stock_filter:
             most = 0 if self.stock_filter == "out" else self.low_stock_threshold
-            query = query.where((Product.active == True) & Product.id.in_(self._may_be_low(most))  # noqa: E712
-                                & (free <= most))
+            query = query.where((Product.active == True) & (free <= most))  # noqa: E712
         sorts = {
             "code": [Product.product_code],
             "name": [Product.name, Product.product_code],
@@ -268,32 +234,6 @@ class ProductList(Listing):
         descending = self.sort.startswith("-")
         order = sorts[self.sort.lstrip("-")]
         return query.order_by(*[e.desc() if descending else e.asc() for e in order])
-
-    def _may_be_low(self, most):
-        """Ids of the products whose free stock may be at most ``most``: a superset, found by index.
-
-        Free stock is never negative in any warehouse (the checks on Stock), so a product whose
-        total is at most ``most`` has no warehouse with more: it has a stock row at or below
-        ``most`` (the (client, stock − allocated) index finds those, migration 17) or no stock row
-        at all. Looking for the latter means a probe per product (5 ms for 20,000), so it is done
-        only when the client has such products, which two index counts tell.
-        """
-        free = Stock.stock - Stock.allocated
-        candidates = Stock.for_client(self.client).select(Stock.product).where(free <= most)
-        if self._has_products_without_stock():
-            product, anywhere = Product.alias("product_without_stock"), Stock.alias("any_stock")
-            candidates |= (product.select(product.id)
-                           .where((product.client == self.client)
-                                  & ~fn.EXISTS(anywhere.select(anywhere.id).where(anywhere.product == product.id))))
-        return candidates
-
-    def _has_products_without_stock(self):
-        if self._without_stock is None:
-            products = Product.for_client(self.client).select(fn.COUNT(Product.id))
-            stocked = Stock.for_client(self.client).select(fn.COUNT(Stock.product.distinct()))
-            (product_count, stocked_count), = Select(columns=[products, stocked]).tuples().execute(database)
-            self._without_stock = product_count > stocked_count
-        return self._without_stock
 
     def rows(self):
         return self._filtered(Product)
@@ -317,7 +257,8 @@ class ProductList(Listing):
     def export_rows(self):
         return self._filtered(
             Product.product_code, Product.name, Product.barcode, Product.price, Product.fixed_stock_price,
-            Product.active, Product.hs_code, Product.country_of_origin, Product.customs_description,
+            Product.stock_total, Product.free_total, Product.active, Product.hs_code, Product.country_of_origin,
+            Product.customs_description,
             Product.weight_grams, Product.length_mm, Product.width_mm, Product.height_mm,
         ).dicts()
 
@@ -602,7 +543,7 @@ class BackorderList(Listing):
     def rows(self):
         # Of the product and the order, what the list shows.
         return self._filtered(Backorder.for_client(self.client).select(
-            Backorder, *Product.label_columns(), Order.id, Order.number, Order.delivery_name))
+            Backorder, *Product.label_columns(), Product.free_total, Order.id, Order.number, Order.delivery_name))
 
     def count_query(self):
         # Every backorder has its product and order (required keys): without a search the joins
@@ -612,27 +553,24 @@ class BackorderList(Listing):
         return Backorder.for_client(self.client).select(Backorder.id)
 
     def decorate(self, rows):
-        """Free stock and incoming units of the page's products, as ``free_total`` and ``incoming_total``."""
+        """Units incoming of the page's products, as ``incoming_total``, beside their free stock."""
         products = sorted({backorder.product_id for backorder in rows})
-        free, incoming_units = {}, {}
+        incoming_units = {}
         if products:
-            free = {row["product_id"]: row["free"] for row in stock_totals(self.client, products).dicts()}
             incoming_units = {row["product_id"]: row["incoming"]
                               for row in incoming_totals(self.client, products).dicts()}
         for backorder in rows:
-            backorder.free_total = free.get(backorder.product_id, 0)
+            backorder.free_total = backorder.product.free_total
             backorder.incoming_total = incoming_units.get(backorder.product_id, 0)
         return rows
 
     def export_rows(self):
-        free, incoming_units = stock_totals(self.client), incoming_totals(self.client)
+        incoming_units = incoming_totals(self.client)
         query = (
             Backorder.for_client(self.client)
             .select(Backorder.created_at, Order.number.alias("order"), Order.reference.alias("order_reference"),
                     Product.product_code, Product.name.alias("product_name"), Backorder.amount,
-                    fn.COALESCE(free.c.free, 0).alias("free"),
-                    fn.COALESCE(incoming_units.c.incoming, 0).alias("incoming"))
-            .join_from(Backorder, free, JOIN.LEFT_OUTER, on=(free.c.product_id == Backorder.product))
+                    Product.free_total.alias("free"), fn.COALESCE(incoming_units.c.incoming, 0).alias("incoming"))
             .join_from(Backorder, incoming_units, JOIN.LEFT_OUTER,
                        on=(incoming_units.c.product_id == Backorder.product))
         )

@@ -28,7 +28,6 @@ from fulfilment.models import (
     ReturnedProduct,
     ReturnLog,
     ReturnStatus,
-    Stock,
     StockMutation,
     utcnow,
 )
@@ -229,15 +228,10 @@ def low_stock_rows(client, threshold, now=None):
     nothing was shipped: no outflow, so no estimate). Two queries for any number of products.
     """
     now = now or utcnow()
-    free = fn.COALESCE(fn.SUM(Stock.stock - Stock.allocated), 0)
     rows = list(
         Product.for_client(client)
-        .select(Product, free.alias("free"))
-        .join(Stock, JOIN.LEFT_OUTER, on=(Stock.product == Product.id))
-        .where(Product.active == True)  # noqa: E712
-        .group_by(Product.id)
-        .having(free <= threshold)
-        .order_by(free, Product.product_code)
+        .where((Product.active == True) & (Product.free_total <= threshold))  # noqa: E712
+        .order_by(Product.free_total, Product.product_code)
     )
     if not rows:
         return []
@@ -252,8 +246,8 @@ def low_stock_rows(client, threshold, now=None):
     for product in rows:
         shipped = -int(outflow.get(product.id) or 0)  # picked units leave stock: negative changes
         per_day = shipped / OUTFLOW_DAYS
-        cover = None if per_day <= 0 else round(max(product.free, 0) / per_day, 1)
-        result.append((product, int(product.free), shipped, cover))
+        cover = None if per_day <= 0 else round(max(product.free_total, 0) / per_day, 1)
+        result.append((product, product.free_total, shipped, cover))
     return result
 
 

@@ -134,3 +134,13 @@ def test_a_work_page_reads_dutch_with_dutch_numbers(dutch_staff):
     page = _text(dutch_staff.get(f"/admin/product/details/?id={product.id}"))
     assert "Voorraad door de tijd" in page and "Alle velden" in page and "<dd>1.500</dd>" in page
     assert "Stock over time" not in page and "All fields" not in page and "1500<" not in page
+
+
+def test_the_product_list_shows_each_products_stock_and_free_stock_in_dutch_numbers(dutch_staff):
+    client = factories.make_client()
+    crate = factories.make_product(client, product_code="KRAT", stock_amount=1500)
+    factories.make_order(client, lines=[(crate, 300)], process=True)
+    page = _text(dutch_staff.get("/admin/product/"))
+    headers = " ".join(page.split())
+    assert 'col-stock_total"> Voorraad </th>' in headers and 'col-free_total"> Vrije voorraad </th>' in headers
+    assert '<td class="col-stock_total">1.500</td>' in page and '<td class="col-free_total">1.200</td>' in page

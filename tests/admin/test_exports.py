@@ -32,7 +32,7 @@ def _export(staff_client, endpoint, **args):
 def test_product_list_exports_typed_cells_with_client_name(staff_client):
     client = factories.make_client(name="Acme Webshop")
     product = factories.make_product(client, product_code="00123", name="Mug", price="12.50",
-                                     fixed_stock_price="4.25")
+                                     fixed_stock_price="4.25", stock_amount=1500)
 
     response = _export(staff_client, "product")
 
@@ -40,10 +40,12 @@ def test_product_list_exports_typed_cells_with_client_name(staff_client):
     assert response.headers["Content-Disposition"] == f"attachment; filename=products-{date.today():%Y-%m-%d}.xlsx"
     assert "no-store" in response.headers["Cache-Control"]
     header, row = read_exports.rows(response.data)
-    assert header == ["ID", "Client", "Product code", "Name", "Barcode", "Price", "Fixed stock price", "Active"]
-    assert row == [product.id, "Acme Webshop", "00123", "Mug", None, 12.5, 4.25, True]
+    assert header == ["ID", "Client", "Product code", "Name", "Barcode", "Price", "Fixed stock price", "Stock",
+                      "Free stock", "Active"]
+    assert row == [product.id, "Acme Webshop", "00123", "Mug", None, 12.5, 4.25, 1500, 1500, True]
     cells = read_exports.cells(response.data)[1]
     assert cells[2].data_type == "s"  # a numeric-looking code stays text
+    assert cells[7].data_type == "n"  # the stock is a number, not the list's "1,500"
     assert cells[5].number_format == cells[6].number_format == "#,##0.00"
     first = read_exports.cells(response.data)[0][0]
     assert first.font.b

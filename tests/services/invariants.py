@@ -10,6 +10,7 @@ from functools import cache, reduce
 
 from peewee import SQL, ForeignKeyField
 
+from fulfilment import stock_totals
 from fulfilment.db import database, is_sqlite
 from fulfilment.models import MODELS, Backorder, OrderLine, Picklist, PicklistLine
 
@@ -56,7 +57,8 @@ WHERE p.status = 'new'
 
 
 def ledger_problems():
-    """stock = Σ ledger changes; 0 ≤ allocated ≤ stock; allocated = open picklist lines; ledger lines chain."""
+    """stock = Σ ledger changes; 0 ≤ allocated ≤ stock; allocated = open picklist lines; ledger lines chain;
+    a product's stock totals = Σ its stock rows."""
     problems = []
     stock_rows = set()
     for product, warehouse, stock, allocated, ledger_sum, open_lines in fetch_prepared("stock_rows", STOCK_ROWS_SQL):
@@ -79,6 +81,8 @@ def ledger_problems():
         previous[key] = new_stock
     for key in (set(previous) | set(fetch_prepared("open_picklist_lines", OPEN_PICKLIST_LINES_SQL))) - stock_rows:
         problems.append(f"product/warehouse {key} has ledger lines or picklist lines but no stock row")
+    for product in stock_totals.miscounted_products():
+        problems.append(f"product {product}: stock_total or free_total differs from its stock rows")
     return problems
 
 

@@ -27,6 +27,7 @@ from fulfilment.models import (
     Order,
     OrderLine,
     Picklist,
+    Product,
     PurchaseOrder,
     Return,
     ReturnStatus,
@@ -290,6 +291,9 @@ def test_the_checks_catch_broken_data(app):
     Stock.update(stock=Stock.stock - 1, allocated=Stock.allocated - 1).execute()
     assert any("open picklist lines" in problem for problem in ledger_problems())
     Stock.update(allocated=Stock.allocated + 1).execute()
+    Product.update(free_total=Product.free_total + 1).where(Product.id == product.id).execute()
+    assert any("free_total differs" in problem for problem in ledger_problems())
+    Product.update(free_total=Product.free_total - 1).where(Product.id == product.id).execute()
 
     Backorder.delete().execute()
     assert any("wants 7" in problem for problem in order_problems())
