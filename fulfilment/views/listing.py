@@ -128,25 +128,34 @@ def requested_page_number(arg="page"):
 def paginate(query, count_query=None, arg="page", counted=True, recent=None):
     """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
 
-    ``count_query`` counts the same rows without the joins only the display needs. The count
-    stops after LIST_COUNT_LIMIT rows ("of more than 10,000") and so do the pages: a longer list
-    is narrowed with its search and filters, so no request walks over millions of rows.
+    A first page that holds the whole list is its own count. ``count_query`` counts the same rows
+    without the joins only the display needs. The count stops after LIST_COUNT_LIMIT rows ("of
+    more than 10,000") and so do the pages: a longer list is narrowed with its search and filters,
+    so no request walks over millions of rows.
     Not ``counted``: the page reads one row more than it shows, to know whether another follows;
     from ``recent`` first (Listing.recent_rows) when given.
     """
     size = current_app.config["PORTAL_PAGE_SIZE"]
     if not counted:
         return _uncounted_page(query, arg, size, recent)
+    requested = requested_page_number(arg)
+    first_rows = None
+    if requested == 1:
+        # The first page reads one row more than it shows: a list that fits on it (a search that
+        # finds a few products) needs no count, which would look for the same rows again.
+        first_rows = list(query.limit(size + 1))
+        if len(first_rows) <= size:
+            return Page(first_rows, 1, size, len(first_rows))
     counted = (count_query if count_query is not None else query).order_by()
     total = counted.limit(LIST_COUNT_LIMIT + 1).count()
     more = total > LIST_COUNT_LIMIT
     total = min(total, LIST_COUNT_LIMIT)
     pages = max(1, math.ceil(total / size))
-    number = min(requested_page_number(arg), pages)
+    number = min(requested, pages)
     if not total:
         items = []
     elif number == 1:
-        items = list(query.paginate(number, size))
+        items = first_rows[:size] if first_rows is not None else list(query.paginate(number, size))
     else:
         items = _deep_page(query, count_query, number, size)
     page = Page(items, number, size, total)

@@ -30,6 +30,32 @@ def test_a_short_list_counts_exactly(app, portal_client, portal_user):
     assert "of 3 orders" in page and "more than" not in page
 
 
+def test_a_first_page_that_holds_the_whole_list_is_its_own_count(app):
+    """A search that finds a few products needs no COUNT, which would search again; a list one row
+    longer than the page is counted, and its second page still comes from the count."""
+    from fulfilment.services.listings import ProductList
+    from tests.conftest import count_queries
+
+    client = factories.make_client()
+    for n in range(3):
+        factories.make_product(client, product_code=f"MUG-{n}")
+    factories.make_product(client, product_code="TEA")
+    app.config["PORTAL_PAGE_SIZE"] = 3
+    try:
+        pages = {}
+        for url, search in (("/?page=1", "mug"), ("/", ""), ("/?page=2", "")):
+            with app.test_request_context(url), count_queries() as counter:
+                page = listing.paginate_listing(ProductList(client, search=search))
+            counts = [sql for sql in counter.statements if "COUNT(" in sql]
+            pages[url, search] = ([p.product_code for p in page], page.total, page.pages, len(counts))
+    finally:
+        app.config["PORTAL_PAGE_SIZE"] = 25
+
+    assert pages["/?page=1", "mug"] == (["MUG-0", "MUG-1", "MUG-2"], 3, 1, 0)
+    assert pages["/", ""] == (["MUG-0", "MUG-1", "MUG-2"], 4, 2, 1)
+    assert pages["/?page=2", ""] == (["TEA"], 4, 2, 1)
+
+
 
 def test_a_search_is_paged_newest_first_without_counting_its_matches(app, portal_client, portal_user):
     """A search over millions of orders is not counted: each page reads one row more than it shows
