@@ -338,11 +338,14 @@ class Order(ClientOwned):
         )
 
 
-# Migration 16: the processing orders of every client, for the back office's orders to pick. A
-# partial index, so the portal's queries by client and status are never tempted by it (with the
-# statistics of a small table, an index on status alone made SQLite scan every order instead).
-PROCESSING_ORDERS_INDEX = "order_processing"
-Order.add_index(Order.index(Order.status, where=(Order.status == "processing"), name=PROCESSING_ORDERS_INDEX))
+# The processing orders of every client, for the back office's orders to pick. A partial index,
+# so the portal's queries by client and status are never tempted by it (with the statistics of a
+# small table, an index on status alone made SQLite scan every order instead). In id order with
+# the status (migration 29, replacing migration 16's on status alone): PostgreSQL merges it with
+# the open picklists' (status, order) index, both read alone; SQLite finds each order in it.
+PROCESSING_ORDERS_INDEX = "order_processing_id_status"
+Order.add_index(Order.index(Order.id, Order.status, where=(Order.status == "processing"),
+                            name=PROCESSING_ORDERS_INDEX))
 
 
 class OrderLine(ClientOwned):

@@ -51,7 +51,7 @@ def test_the_back_office_counts_orders_and_units_to_pick_from_indexes_alone(app,
     from fulfilment.services.todays_work import to_pick_totals_query
 
     plan = _plan(to_pick_totals_query())
-    assert f"COVERING INDEX {OPEN_PICKLIST_UNITS_INDEX}" in plan and "COVERING INDEX order_processing" in plan
+    assert f"COVERING INDEX {OPEN_PICKLIST_UNITS_INDEX}" in plan and "COVERING INDEX order_processing_id_status" in plan
     assert "picklist_line" not in plan
 
 
@@ -104,7 +104,7 @@ def test_the_back_offices_orders_to_pick_are_found_through_the_status_of_orders(
     from fulfilment.services.todays_work import orders_to_pick
 
     plan = _plan(Order.select(Order.id).where(orders_to_pick()))
-    assert "order_processing" in plan and "SCAN " not in plan
+    assert "order_processing_id_status" in plan and "SCAN " not in plan
 
 
 def test_the_portals_open_orders_keep_their_index_after_statistics_of_a_small_table(app, sqlite_only):

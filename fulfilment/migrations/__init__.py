@@ -42,6 +42,7 @@ MIGRATIONS = [
     (26, "m0026_drop_picklist_status_order"),
     (27, "m0027_id_block_triggers_by_argument"),
     (28, "m0028_product_stock_totals"),
+    (29, "m0029_processing_orders_by_id"),
 ]
 
 
