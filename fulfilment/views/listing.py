@@ -4,6 +4,7 @@ import math
 
 from flask import current_app, request, url_for
 
+from fulfilment import id_blocks
 from fulfilment.formatting import format_number
 from fulfilment.i18n import _, ngettext
 from fulfilment.views.blueprint import bp
@@ -11,6 +12,10 @@ from fulfilment.views.blueprint import bp
 MAX_SEARCH_LENGTH = 100
 # Rows a list counts and pages through; beyond it the pager says "of more than 10,000".
 LIST_COUNT_LIMIT = 10_000
+# A client's unfiltered list whose rows counted per block of ids (fulfilment/id_blocks.py) exceed
+# the limit by this many is "more than 10,000" without counting: those counts may miss the few
+# rows of transactions that straddled their last seal.
+SEALED_COUNT_MARGIN = 1_000
 
 
 class Page:
@@ -128,10 +133,11 @@ def requested_page_number(arg="page"):
 def paginate(query, count_query=None, arg="page", counted=True, recent=None):
     """Run one page of query (page number from the URL) and one count; PORTAL_PAGE_SIZE rows a page.
 
-    A first page that holds the whole list is its own count. ``count_query`` counts the same rows
-    without the joins only the display needs. The count stops after LIST_COUNT_LIMIT rows ("of
-    more than 10,000") and so do the pages: a longer list is narrowed with its search and filters,
-    so no request walks over millions of rows.
+    A first page that holds the whole list is its own count; a client's unfiltered list far longer
+    than the limit is known to be so from its rows counted per block of ids. ``count_query``
+    counts the same rows without the joins only the display needs. The count stops after
+    LIST_COUNT_LIMIT rows ("of more than 10,000") and so do the pages: a longer list is narrowed
+    with its search and filters, so no request walks over millions of rows.
     Not ``counted``: the page reads one row more than it shows, to know whether another follows;
     from ``recent`` first (Listing.recent_rows) when given.
     """
@@ -147,9 +153,12 @@ def paginate(query, count_query=None, arg="page", counted=True, recent=None):
         if len(first_rows) <= size:
             return Page(first_rows, 1, size, len(first_rows))
     counted = (count_query if count_query is not None else query).order_by()
-    total = counted.limit(LIST_COUNT_LIMIT + 1).count()
-    more = total > LIST_COUNT_LIMIT
-    total = min(total, LIST_COUNT_LIMIT)
+    if id_blocks.holds_more_than(counted, LIST_COUNT_LIMIT + SEALED_COUNT_MARGIN):
+        total, more = LIST_COUNT_LIMIT, True  # a client's whole list, far beyond the limit
+    else:
+        total = counted.limit(LIST_COUNT_LIMIT + 1).count()
+        more = total > LIST_COUNT_LIMIT
+        total = min(total, LIST_COUNT_LIMIT)
     pages = max(1, math.ceil(total / size))
     number = min(requested, pages)
     if not total:

@@ -184,3 +184,35 @@ def test_a_search_for_a_common_name_finds_the_same_orders_from_the_newest_window
     assert [n for n in names if n in pages[1]] == names[4:6]  # beyond the window: the whole list
     assert [n for n in names if n in pages[2]] == names[6:]
     assert "Other Jansen" not in first + "".join(pages) and "Pietersen" not in first + "".join(pages)
+
+
+def test_a_clients_whole_list_far_beyond_the_limit_is_not_counted(app, small_id_blocks, monkeypatch):
+    """Its rows counted per block of ids say it is far longer than the limit: "more than", with no
+    COUNT. Filtered, or within the margin, the list is counted as before."""
+    from fulfilment import id_blocks
+    from fulfilment.services.listings import ProductList
+    from tests.conftest import count_queries
+
+    monkeypatch.setattr(listing, "LIST_COUNT_LIMIT", 4)
+    monkeypatch.setattr(listing, "SEALED_COUNT_MARGIN", 2)
+    client, other = factories.make_client(), factories.make_client()
+    factories.make_bare_products(client, 12)
+    factories.make_bare_products(other, 5)
+    app.config["PORTAL_PAGE_SIZE"] = 2
+
+    def page_of(owner, **options):
+        with app.test_request_context("/?page=2"), count_queries() as counter:
+            page = listing.paginate_listing(ProductList(owner, **options))
+        return page.total, page.more, sum("COUNT(" in sql for sql in counter.statements)
+
+    try:
+        unsealed = page_of(client)
+        id_blocks.seal()  # all but the newest block counted: the client's 12, at most 4 of the other's 5
+        sealed = page_of(client), page_of(other), page_of(client, stock_filter="out")
+    finally:
+        app.config["PORTAL_PAGE_SIZE"] = 25
+
+    assert unsealed == (4, True, 1)
+    assert sealed[0] == (4, True, 0)  # 12 sealed rows > 4 + 2: known without a count
+    assert sealed[1] == (4, True, 1)  # at most 4 sealed rows: within the margin, counted
+    assert sealed[2] == (4, True, 1)  # filtered: counted
