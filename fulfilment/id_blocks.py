@@ -18,9 +18,9 @@ then seeks to that block's first id and skips fewer than BLOCK rows.
   What they add to writing is measured by bench/write_cost.py.
 - It answers for a whole table or one client's rows (the unfiltered list of a staff key or of a
   client's key). A filtered list is left to the checkpoints of api/pagination.py.
-- The portal's unfiltered lists ask it whether a client has more rows than they count
-  (``holds_more_than``): a big client's 200,000 orders are "more than 10,000" without counting
-  10,001 of them on every page.
+- Unfiltered lists ask it whether they hold more rows than they count (``holds_more_than``): a
+  big client's 200,000 orders in the portal, or a million in the back office, are "more than
+  10,000" without counting 10,001 of them on every page.
 
 BLOCK is written into the triggers and the counts: changing it needs a migration that drops the
 counts, makes the triggers again and seals afresh.
@@ -47,6 +47,7 @@ BLOCK = 8192
 COUNTED = (Order, Product, Picklist, StockMutation, WebshopOrder, Return, Receipt, PurchaseOrder)
 ALL_CLIENTS = 0
 RECOUNTED_BLOCKS = 2  # sealed blocks counted again by every seal (late commits on PostgreSQL)
+SEALED_MARGIN = 1_000  # rows the sealed counts may lack, or hold too many, until the next seal
 
 
 def create_triggers(db=database):
@@ -166,12 +167,14 @@ def seek(query, offset, descending):
 
 
 def holds_more_than(query, rows):
-    """Whether query (a counted table's whole list, or one client's rows) has more than ``rows`` rows
-    in its sealed blocks alone; False when the blocks cannot tell (a filtered list, a table not
-    counted). One indexed SUM of a few hundred counts at most, where counting the rows reads them.
+    """Whether query (a counted table's whole list, or one client's rows) has more than ``rows``
+    rows, told by its sealed blocks alone (one indexed SUM of a few hundred counts at most, where
+    counting would read the rows); False when they cannot tell (a filtered list, a table not
+    counted) or hold too few.
 
-    The sealed counts are exact but for a row whose transaction took its id before a seal and
-    committed after it, until the next seal counts it again: callers leave a margin."""
+    The sealed counts are exact but for the rows of a transaction that took its ids before a seal
+    and committed after it, until the next seal counts them again: they must exceed ``rows`` by
+    SEALED_MARGIN."""
     model = query.model
     client_id = _whole_list_client(query)
     if model not in COUNTED or client_id is None:
@@ -179,7 +182,7 @@ def holds_more_than(query, rows):
     sealed = (IdBlock.select(fn.SUM(IdBlock.row_count))
               .where((IdBlock.counted_table == model._meta.table_name) & (IdBlock.client_id == client_id))
               .scalar())
-    return (sealed or 0) > rows
+    return (sealed or 0) > rows + SEALED_MARGIN
 
 
 def _whole_list_client(query):

@@ -22,6 +22,7 @@ from peewee import JOIN, BlobField, DecimalField, ForeignKeyField
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
+from fulfilment import id_blocks
 from fulfilment.admin.labels import LABELS, related_label, yes_no
 from fulfilment.auth import is_admin, is_staff, require_staff
 from fulfilment.downloads import spreadsheet_response
@@ -265,7 +266,9 @@ class StaffModelView(StaffAccessMixin, ModelView):
         only, through its indexes), then read the page's rows with their related rows.
 
         The count stops at LIST_COUNT_LIMIT ("more than 10,000" on the page) and pages stop at that
-        row too: beyond it, sort the other way round or filter. An export (execute=False) gets the
+        row too: beyond it, sort the other way round or filter. A first page that holds every
+        matching row, or a whole table far longer than the limit (its rows counted per block of
+        ids), needs no count. An export (execute=False) gets the
         whole query with its joins.
         """
         if not execute:
@@ -276,14 +279,22 @@ class StaffModelView(StaffAccessMixin, ModelView):
         ids, joins = model.select(model.id), set()
         ids = self._apply_search(ids, joins, search)
         ids = self._apply_filters(ids, joins, filters)
-        count = bounded_count(ids, LIST_COUNT_LIMIT)
+        matching = ids
         order = [(self._sortable_columns[sort_column], sort_desc)] if sort_column is not None \
             else (self._get_default_order() or [])
         ids, joins = self._order_by(ids, joins, list(order) + [(model.id, bool(order and order[-1][1]))])
         offset = min((page or 0) * page_size, max(0, LIST_COUNT_LIMIT - page_size)) if page_size else 0
         if page_size:
-            ids = ids.limit(page_size).offset(offset)
+            # One id more than the page shows: a first page that holds them all is its own count.
+            ids = ids.limit(page_size + 1).offset(offset)
         chosen = [row_id for (row_id,) in ids.tuples()]
+        if page_size and not offset and len(chosen) <= page_size:
+            count = len(chosen)
+        elif id_blocks.holds_more_than(matching, LIST_COUNT_LIMIT):  # the whole table, far beyond
+            count = AtLeast(LIST_COUNT_LIMIT + 1)
+        else:
+            count = bounded_count(matching, LIST_COUNT_LIMIT)
+        chosen = chosen[:page_size] if page_size else chosen
         if not chosen:
             return count, []
         rows = {row.id: row for row in self._page_rows_query().where(model.id.in_(chosen))}

@@ -12,10 +12,6 @@ from fulfilment.views.blueprint import bp
 MAX_SEARCH_LENGTH = 100
 # Rows a list counts and pages through; beyond it the pager says "of more than 10,000".
 LIST_COUNT_LIMIT = 10_000
-# A client's unfiltered list whose rows counted per block of ids (fulfilment/id_blocks.py) exceed
-# the limit by this many is "more than 10,000" without counting: those counts may miss the few
-# rows of transactions that straddled their last seal.
-SEALED_COUNT_MARGIN = 1_000
 
 
 class Page:
@@ -153,7 +149,7 @@ def paginate(query, count_query=None, arg="page", counted=True, recent=None):
         if len(first_rows) <= size:
             return Page(first_rows, 1, size, len(first_rows))
     counted = (count_query if count_query is not None else query).order_by()
-    if id_blocks.holds_more_than(counted, LIST_COUNT_LIMIT + SEALED_COUNT_MARGIN):
+    if id_blocks.holds_more_than(counted, LIST_COUNT_LIMIT):
         total, more = LIST_COUNT_LIMIT, True  # a client's whole list, far beyond the limit
     else:
         total = counted.limit(LIST_COUNT_LIMIT + 1).count()

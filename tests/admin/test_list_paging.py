@@ -63,6 +63,37 @@ def test_count_stops_at_its_limit_and_pages_stop_at_that_row(staff_client, order
     assert listed_references(beyond) == ["REF-002", "REF-003", "REF-004", "REF-005", "REF-006"]
 
 
+def test_a_list_is_counted_only_when_its_first_page_or_its_id_blocks_cannot_tell(
+        staff_client, orders, monkeypatch, small_id_blocks):
+    """A search whose matches fit on the first page is its own count; the whole table far beyond the
+    limit, its rows counted per block of ids, is "more than" without a count; others are counted."""
+    from fulfilment import id_blocks
+
+    monkeypatch.setattr(base, "LIST_COUNT_LIMIT", 4)
+    monkeypatch.setattr(base.StaffModelView, "page_size", 3)
+    monkeypatch.setattr(id_blocks, "SEALED_MARGIN", 2)
+
+    def page_and_counts(url):
+        with count_queries() as counter:
+            page = staff_client.get(url).get_data(as_text=True)
+        return page, sum(sql.startswith("SELECT COUNT(") for sql in counter.statements)
+
+    staff_client.get("/admin/order/")  # the session, once
+    found, found_counts = page_and_counts("/admin/order/?search=ref-01")
+    unsealed, unsealed_counts = page_and_counts("/admin/order/")
+    id_blocks.seal()  # the orders' ids counted per block: at least 8 of the 12, more than 4 + 2
+    sealed, sealed_counts = page_and_counts("/admin/order/")
+    second, second_counts = page_and_counts("/admin/order/?page=1")
+    searched, searched_counts = page_and_counts("/admin/order/?search=ref-0")
+
+    assert listed_references(found) == ["REF-010", "REF-011"] and "List (2)" in found and found_counts == 0
+    assert "List (more than 4)" in unsealed and unsealed_counts == 1
+    assert "List (more than 4)" in sealed and sealed_counts == 0
+    assert "List (more than 4)" in second and second_counts == 0
+    assert listed_references(sealed) == ["REF-009", "REF-010", "REF-011"]
+    assert "List (more than 4)" in searched and searched_counts == 1  # a search: its own count
+
+
 def test_a_list_page_costs_the_same_queries_for_many_rows_as_for_few(staff_client, app):
     client = factories.make_client()
     factories.make_order(client)

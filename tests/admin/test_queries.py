@@ -58,11 +58,12 @@ LISTS = {
 
 
 def _queries_for_page(staff_client, url):
+    """The statements of one list page, but its count: a list that fits on its page is not counted."""
     staff_client.get(url)  # warm up: session, user
     with count_queries() as counter:
         response = staff_client.get(url + "?page_size=100")
     assert response.status_code == 200
-    return counter.n
+    return sum(1 for sql in counter.statements if not sql.startswith("SELECT COUNT("))
 
 
 @pytest.mark.parametrize("url", sorted(LISTS))

@@ -194,7 +194,7 @@ def test_a_clients_whole_list_far_beyond_the_limit_is_not_counted(app, small_id_
     from tests.conftest import count_queries
 
     monkeypatch.setattr(listing, "LIST_COUNT_LIMIT", 4)
-    monkeypatch.setattr(listing, "SEALED_COUNT_MARGIN", 2)
+    monkeypatch.setattr(id_blocks, "SEALED_MARGIN", 2)
     client, other = factories.make_client(), factories.make_client()
     factories.make_bare_products(client, 12)
     factories.make_bare_products(other, 5)
