@@ -176,7 +176,9 @@ class PortalUser(LoginIdentity, ClientOwned):
 
 
 class Product(ClientOwned):
-    client = ForeignKeyField(Client, backref="products", on_delete="RESTRICT")
+    # Indexed with the id (Meta), not alone: a client's products in id order, as the back office
+    # and the API list them (migration 30).
+    client = ForeignKeyField(Client, backref="products", on_delete="RESTRICT", index=False)
     product_code = CharField()
     name = CharField()
     barcode = CharField(default="")
@@ -205,6 +207,7 @@ class Product(ClientOwned):
             (("client", "product_code"), True),
             (("client", "name"), False),
             (("client", "barcode"), False),
+            (("client", "id"), False),
         )
 
     label_fields = ("product_code", "name")

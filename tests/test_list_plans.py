@@ -242,3 +242,18 @@ def test_a_newest_first_list_reads_a_deep_page_of_ids_from_an_index_in_order(app
     ids = (queries[page].select(model.id).order_by(model.created_at.desc(), model.id.desc())
            .limit(25).offset(9975))
     assert _ordered_by_an_index(ids)
+
+
+def test_a_clients_products_in_id_order_have_an_index_of_their_own(app):
+    """The back office filtered on a client, and the API for a client's key, list its products by id.
+    PostgreSQL's index on client_id alone kept equal keys in table order: it walked the primary key
+    backwards over every other client's newer products instead (80,000 rows for 50, 11 ms at scale
+    1). (client_id, id) replaces it (migration 30); the plan needs a big table, so here the index
+    itself is checked, and that the list sorts nothing."""
+    from fulfilment.models import Product
+
+    columns = {index.name: index.columns for index in database.get_indexes(Product._meta.table_name)}
+    assert columns["product_client_id_id"] == ["client_id", "id"] and "product_client_id" not in columns
+    client = factories.make_client()
+    factories.make_product(client)
+    assert _ordered_by_an_index(Product.for_client(client).select(Product.id).order_by(Product.id.desc()).limit(50))

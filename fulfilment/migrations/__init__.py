@@ -43,6 +43,7 @@ MIGRATIONS = [
     (27, "m0027_id_block_triggers_by_argument"),
     (28, "m0028_product_stock_totals"),
     (29, "m0029_processing_orders_by_id"),
+    (30, "m0030_product_client_id_order"),
 ]
 
 
