@@ -18,13 +18,14 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from peewee import JOIN, BlobField, DecimalField, ForeignKeyField
+from peewee import JOIN, BlobField, DecimalField, ForeignKeyField, Ordering
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
 from fulfilment import id_blocks
 from fulfilment.admin.labels import LABELS, related_label, yes_no
 from fulfilment.auth import is_admin, is_staff, require_staff
+from fulfilment.db import is_sqlite
 from fulfilment.downloads import spreadsheet_response
 from fulfilment.formatting import admin_type_formatters, format_number
 from fulfilment.i18n import _, _l, current_language, ngettext
@@ -54,6 +55,14 @@ class AtLeast(int):
 
     def __str__(self):
         return _("more than %(count)s", count=format_number(int(self) - 1))
+
+
+def _sorted_without_the_primary_key(query):
+    """query ordered as it was, but on ``id + 0`` where it was on the id: the same order, which no
+    index holds, so the database finds the rows first and sorts them."""
+    model = query.model
+    return query.order_by(*[Ordering(clause.node + 0, clause.direction) if clause.node is model.id else clause
+                            for clause in query._order_by])
 
 
 def bounded_count(query, limit):
@@ -283,22 +292,36 @@ class StaffModelView(StaffAccessMixin, ModelView):
         order = [(self._sortable_columns[sort_column], sort_desc)] if sort_column is not None \
             else (self._get_default_order() or [])
         ids, joins = self._order_by(ids, joins, list(order) + [(model.id, bool(order and order[-1][1]))])
+        count = None
+        if search and not is_sqlite():
+            # PostgreSQL guesses a search's matches at 1 % of the rows and walks the primary key
+            # for a page of them: for 209 matches in 500,000 webshop orders it read 248,000 rows
+            # (318 ms). Counted first (through the trigram indexes), few matches are sorted instead.
+            count = bounded_count(matching, LIST_COUNT_LIMIT)
+            if not isinstance(count, AtLeast):
+                ids = _sorted_without_the_primary_key(ids)
         offset = min((page or 0) * page_size, max(0, LIST_COUNT_LIMIT - page_size)) if page_size else 0
         if page_size:
             # One id more than the page shows: a first page that holds them all is its own count.
             ids = ids.limit(page_size + 1).offset(offset)
         chosen = [row_id for (row_id,) in ids.tuples()]
-        if page_size and not offset and len(chosen) <= page_size:
-            count = len(chosen)
-        elif id_blocks.holds_more_than(matching, LIST_COUNT_LIMIT):  # the whole table, far beyond
-            count = AtLeast(LIST_COUNT_LIMIT + 1)
-        else:
-            count = bounded_count(matching, LIST_COUNT_LIMIT)
+        if count is None:
+            count = self._count_unless_known(matching, chosen, page_size, offset)
         chosen = chosen[:page_size] if page_size else chosen
         if not chosen:
             return count, []
         rows = {row.id: row for row in self._page_rows_query().where(model.id.in_(chosen))}
         return count, [rows[row_id] for row_id in chosen if row_id in rows]
+
+    @staticmethod
+    def _count_unless_known(matching, chosen, page_size, offset):
+        """The bounded count of matching, unless the first page's ids (one more than it shows)
+        or the table's ids counted per block already tell it."""
+        if page_size and not offset and len(chosen) <= page_size:
+            return len(chosen)
+        if id_blocks.holds_more_than(matching, LIST_COUNT_LIMIT):  # the whole table, far beyond the limit
+            return AtLeast(LIST_COUNT_LIMIT + 1)
+        return bounded_count(matching, LIST_COUNT_LIMIT)
 
     def _page_rows_query(self):
         """get_query(), built once per view (its aliased joins took 1.5 ms of every page); each page
