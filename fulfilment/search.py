@@ -14,8 +14,9 @@ trigram index and other engines fall back to the plain ``contains`` scan.
 
 A phrase costs what its trigrams' entries in the index cost: every order reference starts
 "REF-", so the index reads a million entries for "REF-563147998" (22 ms) and a few hundred for
-"F-563147998" (3 ms). On SQLite the search may therefore look up a piece of the text, a run of
-its trigrams none of which is common, and check the whole text with ``LIKE`` on the rows found.
+"F-563147998" (3 ms). The search may therefore look up a piece of the text, a run of its
+trigrams none of which is common, and check the whole text on the rows found: with ``LIKE`` on
+SQLite, with ``STRPOS`` on PostgreSQL (a tracking code among 950,000 shipments 10 -> 1 ms).
 A sample of the table (SAMPLE_ROWS picked at random, taken at most once an hour per process)
 tells how many rows hold each trigram and each piece: the piece is taken only when reading its
 entries and checking the rows it finds (VERIFY_WEIGHT index entries a row) costs less than
@@ -77,11 +78,16 @@ def matches(text, *fields):
     for model, model_fields in by_model.items():
         indexed = [f for f in model_fields if f.name in SEARCHED.get(model, ())]
         rest = [f for f in model_fields if f not in indexed]
+        looked_up = rare_part(model, text) if indexed and len(text) >= MIN_TRIGRAM_LENGTH else text
         if indexed and is_sqlite() and len(text) >= MIN_TRIGRAM_LENGTH:
-            looked_up = rare_part(model, text)
             clause = model.id.in_(_fts_rowids(model, looked_up, indexed))
             if looked_up != text:
                 clause &= _contains_any(text, indexed)
+        elif looked_up != text:
+            # PostgreSQL: ILIKE on the piece uses the trigram indexes; the whole text is tested on
+            # the rows they find with STRPOS, which no index answers, so the planner does not
+            # read the common trigrams' entries too.
+            clause = _contains_any(looked_up, indexed) & contains_scanned(text, *indexed)
         else:
             rest = model_fields
             clause = None
