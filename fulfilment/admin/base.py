@@ -294,8 +294,7 @@ class StaffModelView(StaffAccessMixin, ModelView):
         The count stops at LIST_COUNT_LIMIT ("more than 10,000" on the page) and pages stop at that
         row too: beyond it, sort the other way round or filter. A first page that holds every
         matching row, or a whole table far longer than the limit (its rows counted per block of
-        ids), needs no count. An export (execute=False) gets the
-        whole query with its joins.
+        ids), needs no count. An export (execute=False) gets the whole query with its joins.
         """
         if not execute:
             return super().get_list(page, sort_column, sort_desc, search, filters, execute=False,
