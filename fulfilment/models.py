@@ -262,9 +262,8 @@ class Stock(ClientOwned):
         return self.stock - self.allocated
 
 
-# Each client's stock rows by free stock (stock − allocated), for the low-stock lists (migration 18).
-FREE_STOCK_INDEX = "stock_client_free"
-Stock.add_index(Stock.index(Stock.client, Stock.stock - Stock.allocated, name=FREE_STOCK_INDEX))
+# Migration 18 indexed each client's stock rows by free stock for the low-stock lists; those read
+# the product's free_total since migration 28, and migration 31 drops that index.
 
 
 # --- Orders ---------------------------------------------------------------------------------

@@ -122,3 +122,9 @@ def test_products_sorted_by_free_stock_come_from_the_totals_index_without_a_sort
         assert index in plan and "TEMP B-TREE" not in plan, (sort, plan)
     free = [p.free_total for p in listings.ProductList(client, sort="-free").rows()]
     assert free == [9, 5, 0]
+
+
+def test_the_stock_rows_are_no_longer_indexed_by_free_stock(app):
+    """Migration 18's (client, stock − allocated) index served the low-stock lists, which read the
+    product's free_total now: migration 31 drops it, so stock changes no longer update it."""
+    assert "stock_client_free" not in {index.name for index in database.get_indexes(Stock._meta.table_name)}

@@ -44,6 +44,7 @@ MIGRATIONS = [
     (28, "m0028_product_stock_totals"),
     (29, "m0029_processing_orders_by_id"),
     (30, "m0030_product_client_id_order"),
+    (31, "m0031_drop_free_stock_index"),
 ]
 
 
