@@ -219,6 +219,10 @@ def values_list(values):
     return SQL("(" + ", ".join([database.param] * len(values)) + ")", list(values))
 
 
+# What a Peewee cursor wrapper holds of one run (the rest is the row layout, see PreparedSelect._wrap).
+_CURSOR_STATE = frozenset({"cursor", "count", "index", "initialized", "populated", "row_cache", "initialize"})
+
+
 class PreparedSelect:
     """A select compiled to SQL once per kind of database; each run binds its own values.
 
@@ -234,6 +238,7 @@ class PreparedSelect:
         self._build = build
         self._slots = slots
         self._compiled = {}  # kind of database -> (query, sql, params, [(param index, slot index)])
+        self._row_layouts = {}  # kind of database -> what Peewee's cursor wrapper works out from the columns
 
     def _compile(self):
         kind = type(database.obj)
@@ -257,7 +262,31 @@ class PreparedSelect:
         params = list(params)
         for at, slot in bound:
             params[at] = values[slot]
-        return query._get_cursor_wrapper(database.execute_sql(sql, params))
+        return self._wrap(query, database.execute_sql(sql, params))
+
+    def _wrap(self, query, cursor):
+        """Peewee's cursor wrapper for the query's rows, told the row layout it worked out before.
+
+        Before its first row, the wrapper matches the result's columns to the models and fields
+        they fill (for the login session's four joined models, half of the 0.3 ms it took to
+        read one row). The SQL is the same each run, so the layout is too: it is kept from the
+        first run and given to the later wrappers."""
+        wrapper = query._get_cursor_wrapper(cursor)
+        kind = type(database.obj)
+        layout = self._row_layouts.get(kind)
+        if layout is not None:
+            vars(wrapper).update(layout)
+            wrapper.initialized = True
+            return wrapper
+        work_out_layout = wrapper.initialize
+
+        def initialize():
+            work_out_layout()
+            self._row_layouts[kind] = {name: value for name, value in vars(wrapper).items()
+                                       if name not in _CURSOR_STATE}
+
+        wrapper.initialize = initialize
+        return wrapper
 
     def first(self, *values):
         """The first row for these values, or None."""

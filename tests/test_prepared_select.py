@@ -46,6 +46,28 @@ def test_the_query_is_built_and_compiled_once(app):
     assert len(built) == 1
 
 
+def test_the_rows_layout_is_worked_out_on_the_first_run_only(app, monkeypatch):
+    """Peewee matches the result's columns to models and fields before the first row of each run;
+    a prepared select keeps that from its first run, and later runs still fill every joined model."""
+    import peewee
+
+    client = factories.make_client(name="Alpha")
+    for code in ("A", "B"):
+        factories.make_product(client, product_code=code)
+    resolved = []
+    resolve = peewee._resolve_model_columns
+    monkeypatch.setattr(peewee, "_resolve_model_columns", lambda *args: resolved.append(1) or resolve(*args))
+    prepared = PreparedSelect(_products_with_client)
+
+    assert prepared.first("NOWHERE") is None  # no row: nothing was worked out yet
+    found = [prepared.first(code) for code in ("A", "B", "A")]
+
+    assert [(product.product_code, product.client.name) for product in found] == [
+        ("A", "Alpha"), ("B", "Alpha"), ("A", "Alpha")]
+    assert not any(product.is_dirty() for product in found)
+    assert len(resolved) == 1
+
+
 def test_a_slot_the_query_does_not_use_is_refused(app):
     prepared = PreparedSelect(lambda code, unused: _products_with_client(code), slots=2)
     with pytest.raises(ValueError):
