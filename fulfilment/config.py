@@ -17,6 +17,9 @@ DEFAULTS = {
     "ADMIN_PAGE_SIZE": 50,
     "PORTAL_PAGE_SIZE": 25,
     "LOW_STOCK_THRESHOLD": 5,
+    # Rendered portal product lists each web process keeps, per login session, under the client's
+    # catalogue version (fulfilment/page_cache.py); 0 renders every view.
+    "PORTAL_PAGE_CACHE_ENTRIES": 256,
     # Most rows one spreadsheet export may hold; a longer list is refused with a message.
     "EXPORT_MAX_ROWS": 100_000,
     # Portal exports longer than this run in the worker (a page shows progress, then the download);
@@ -108,6 +111,7 @@ _ENV_TYPES = {
     "ADMIN_PAGE_SIZE": int,
     "PORTAL_PAGE_SIZE": int,
     "LOW_STOCK_THRESHOLD": int,
+    "PORTAL_PAGE_CACHE_ENTRIES": int,
     "EXPORT_MAX_ROWS": int,
     "EXPORT_IMMEDIATE_MAX_ROWS": int,
     "EXPORT_JOB_MAX_ROWS": int,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from peewee import (
     SQL,
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
@@ -1317,3 +1318,19 @@ class IdBlockSeal(BaseModel):
     counted_table = CharField(primary_key=True)
     below_id = IntegerField()
     sealed_at = DateTimeField(default=utcnow)
+
+
+# --- Each client's catalogue version, for the product list's page cache (issue 14) -------------
+
+
+class CatalogVersion(BaseModel):
+    """A number that moves with every write to one client's products or product images.
+
+    Not in MODELS: kept by the triggers of fulfilment/catalog_versions.py; migration 32 creates it.
+    """
+
+    client_id = IntegerField(primary_key=True)
+    version = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "catalog_version"

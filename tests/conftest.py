@@ -14,15 +14,16 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from fulfilment import create_app, id_blocks, migrations, search
+from fulfilment import create_app, id_blocks, migrations, page_cache, search
 from fulfilment.api import pagination
 from fulfilment.db import bind_database, database, is_sqlite
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
-from fulfilment.models import MODELS, IdBlock, IdBlockSeal, RateLimitCounter, SecuritySetting
+from fulfilment.models import MODELS, CatalogVersion, IdBlock, IdBlockSeal, RateLimitCounter, SecuritySetting
 from tests import factories
 
-# Tables outside MODELS that a test can fill: login throttle counters, security switches.
-BOOKKEEPING_TABLES = [RateLimitCounter._meta.table_name, SecuritySetting._meta.table_name]
+# Tables outside MODELS that a test can fill: login throttle counters, security switches, catalogue versions.
+BOOKKEEPING_TABLES = [RateLimitCounter._meta.table_name, SecuritySetting._meta.table_name,
+                      CatalogVersion._meta.table_name]
 # Emptied first: the counted tables' triggers then have no counts to update.
 ID_BLOCK_TABLES = [IdBlock._meta.table_name, IdBlockSeal._meta.table_name]
 SERVER_URL = os.environ.get("FULFILMENT_TEST_DATABASE_URL", "")
@@ -121,6 +122,7 @@ def app(shared_app, database_url):
         empty_all_tables()
     pagination.forget_all()  # the API's offset checkpoints belong to the rows just emptied
     search.forget_samples()  # and so do the sampled common trigrams
+    page_cache.forget_all()  # kept pages were rendered at versions that start again from 0
     # No app context stays pushed during the test: Flask would reuse it for every request,
     # and Flask-Login keeps the logged-in user in its ``g``, so one test client's login would
     # leak into another's requests. The database proxy is global and needs no context.

@@ -148,6 +148,7 @@ def test_throughput_benchmark_compares_products_page_with_minimal_page(bench_dat
     output = run("bench/throughput.py", url, "--seconds", "1", *load).stdout
     assert "minimal Flask page" in output
     assert "portal products, big client" in output and "x the minimal page" in output
+    assert "-- pages kept" in output and "-- every view rendered" in output
 
 
 def test_export_benchmark_writes_every_case_and_prints_the_ratio():

@@ -245,3 +245,31 @@ def test_migration_28_totals_the_existing_products_stock_and_keeps_it_totalled(d
     stock_corrections.change_stock(tea, Warehouse.default(), 2, "Found")
     assert Product.get_by_id(tea.id).free_total == 2
     database.close()
+
+
+def test_migration_32_makes_the_catalogue_versions_and_their_triggers(databases):
+    """A database from before migration 32 gains the version table and the triggers that move it."""
+    from fulfilment import catalog_versions
+    from fulfilment.services import catalog
+    from tests import factories
+
+    bind_database(databases.new("fresh"))
+    migrations.upgrade()
+    fresh = describe_schema()
+    mug = factories.make_product(factories.make_client())
+    if is_sqlite():
+        for table in ("product", "product_image"):
+            for event in ("insert", "update", "delete"):
+                database.execute_sql(f'DROP TRIGGER "catalog_version_{table}_{event}"')
+    else:
+        database.execute_sql('DROP FUNCTION "catalog_version_raise"() CASCADE')
+    database.execute_sql('DROP TABLE "catalog_version"')
+    SchemaVersion.delete().where(SchemaVersion.version == 32).execute()
+
+    assert migrations.upgrade() == ["m0032_catalog_versions"]
+
+    assert describe_schema() == fresh
+    assert catalog_versions.current(mug.client_id) == 0
+    catalog.update_product(mug, name="Renamed")
+    assert catalog_versions.current(mug.client_id) == 1
+    database.close()

@@ -10,7 +10,7 @@ import importlib
 
 from peewee import CharField, DateTimeField, IntegerField, Model
 
-from fulfilment.db import database, write_transaction
+from fulfilment.db import database, is_sqlite, write_transaction
 from fulfilment.models import utcnow
 
 MIGRATIONS = [
@@ -45,6 +45,7 @@ MIGRATIONS = [
     (29, "m0029_processing_orders_by_id"),
     (30, "m0030_product_client_id_order"),
     (31, "m0031_drop_free_stock_index"),
+    (32, "m0032_catalog_versions"),
 ]
 
 
@@ -87,6 +88,10 @@ def upgrade():
             continue
         module = importlib.import_module(f"fulfilment.migrations.{module_name}")
         with write_transaction():
+            if not is_sqlite():
+                # Deferred triggers (migration 32's catalogue versions) fire as each statement
+                # ends: PostgreSQL refuses to change a table's schema with their events pending.
+                database.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
             module.upgrade(database)
             SchemaVersion.create(version=version, name=module_name)
         applied.append(module_name)

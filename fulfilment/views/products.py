@@ -5,6 +5,7 @@ import re
 from flask import current_app, jsonify, render_template, request, url_for
 from peewee import fn
 
+from fulfilment import catalog_versions
 from fulfilment.i18n import _, _l
 from fulfilment.images import image_response
 from fulfilment.models import (
@@ -14,6 +15,7 @@ from fulfilment.models import (
     Stock,
     Warehouse,
 )
+from fulfilment.page_cache import cached_page
 from fulfilment.services import catalog, listings, locations
 from fulfilment.services.listings import STOCK_FILTERS
 from fulfilment.views.blueprint import bp
@@ -47,16 +49,22 @@ def product_listing(client, **filters):
 
 @bp.route("/products")
 def products():
+    """The product list: kept per login session while the client's catalogue version stands."""
     client = current_client()
-    listing = product_listing(client, search=search_text(), stock_filter=choice("stock", STOCK_FILTERS),
-                              sort=request.args.get("sort", "code"))
-    page = paginate_listing(listing)
-    return render_template(
-        "portal/products.html", page=page, q=listing.search, sort=listing.sort, stock_filter=listing.stock_filter,
-        stock_filters=[(key, STOCK_FILTER_LABELS.get(key, label)) for key, label in STOCK_FILTERS.items()],
-        threshold=listing.low_stock_threshold,
-        manage=catalog.may_manage_products(client, portal_actor()),
-    )
+    manage = catalog.may_manage_products(client, portal_actor())
+
+    def render():
+        listing = product_listing(client, search=search_text(), stock_filter=choice("stock", STOCK_FILTERS),
+                                  sort=request.args.get("sort", "code"))
+        page = paginate_listing(listing)
+        return render_template(
+            "portal/products.html", page=page, q=listing.search, sort=listing.sort,
+            stock_filter=listing.stock_filter,
+            stock_filters=[(key, STOCK_FILTER_LABELS.get(key, label)) for key, label in STOCK_FILTERS.items()],
+            threshold=listing.low_stock_threshold, manage=manage,
+        )
+
+    return cached_page(catalog_versions.current(client.id), render, extra=(client.id, client.name, manage))
 
 
 @bp.route("/products/lookup")
