@@ -1,10 +1,10 @@
 """Rendered pages kept per login session under a version of what they show (issue 14).
 
-``cached_page(version, render)`` answers a GET with the page rendered before for the same login
-session, address and language while ``version`` is unchanged, and renders (and keeps) it otherwise.
-The version is the caller's: a number the database moves with every write to the rows the page
-shows (fulfilment/catalog_versions.py for the product list), taken before the rows are read. So a
-kept page is never older than the data: the first view after a change renders anew.
+``cached_page(read_version, render)`` answers a GET with the page rendered before for the same
+login session, address and language while the version is unchanged, and renders (and keeps) it
+otherwise. The version is the caller's: a number the database moves with every write to the rows
+the page shows (fulfilment/catalog_versions.py for the product list), read before the rows are.
+So a kept page is never older than the data: the first view after a change renders anew.
 
 - Per login session, not per client: the page holds the session's CSRF token and the user's name.
   The key also holds what else the page shows of the user and client (``extra``).
@@ -61,14 +61,15 @@ class PageCache:
 _pages = PageCache()
 
 
-def cached_page(version, render, extra=()):
-    """The page render() makes (a str), or the one it made for this session at this version."""
+def cached_page(read_version, render, extra=()):
+    """The page render() makes (a str), or the one it made for this session at the version
+    read_version() reads now (not read when no page may be kept)."""
     limit = current_app.config["PORTAL_PAGE_CACHE_ENTRIES"]
     if limit <= 0 or request.method != "GET" or "_flashes" in session or "csrf_token" not in session:
         return render()
     key = (current_user.session_token, current_user.id, current_user.username, request.full_path,
            current_language(), *extra)
-    now = time.monotonic()
+    version, now = read_version(), time.monotonic()
     body = _pages.get(key, version, now)
     if body is None:
         body = render()

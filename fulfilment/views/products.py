@@ -64,7 +64,7 @@ def products():
             threshold=listing.low_stock_threshold, manage=manage,
         )
 
-    return cached_page(catalog_versions.current(client.id), render, extra=(client.id, client.name, manage))
+    return cached_page(lambda: catalog_versions.current(client.id), render, extra=(client.id, client.name, manage))
 
 
 @bp.route("/products/lookup")

@@ -116,3 +116,4 @@ def test_no_page_is_kept_when_the_cache_is_off(app, portal_client, portal_user):
     with count_queries() as queries:
         product_list(portal_client)
     assert any('"product"' in statement for statement in queries.statements)
+    assert not any('"catalog_version"' in statement for statement in queries.statements)
