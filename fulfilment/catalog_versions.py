@@ -16,7 +16,11 @@ the next look at page 1 is served as rendered; the first view after any change r
   make two transactions that change several products wait on each other. So the triggers are
   deferred to the commit: each transaction raises each client it changed once, as it commits,
   after every lock it takes for its own work (``fulfilment.catalog_raised_<client>`` remembers it
-  for the rest of the transaction).
+  for the rest of the transaction). Commits that raise the same client's version queue on its
+  row for the moment the commit takes. Two transactions that each changed products of the same
+  two clients could still reach those rows in opposite order; PostgreSQL then ends one with a
+  deadlock error, as it does for any lock cycle (the services change one client's products per
+  transaction).
 - Readers take the version before the page's rows, so a page is never older than the version it
   is kept under (a newer page under an older version is only ever replaced sooner).
 """
