@@ -413,10 +413,39 @@ class StaffModelView(StaffAccessMixin, ModelView):
         if self.column_display_actions:
             buttons = "".join([self._row_button(context, action, row_id, row) for action in row_actions])
             cells.append(f'<td class="list-buttons-column">{buttons}</td>')
-        value = self.get_list_value
+        value = self._list_cell_value
         for column, _name in self._list_columns:
             cells.append(f'<td class="col-{escape(column)}">{escape(value(context, row, column))}</td>')
         return Markup("\n  ".join(cells))
+
+    def _list_cell_value(self, context, row, column):
+        """What Flask-Admin's get_list_value shows in a list cell (the column's formatter, else the
+        attribute along its dotted path; its choices; the formatter of the value's type), with what
+        it looked up for every cell worked out once per view: a page of 50 rows asked 450 times."""
+        plans = self.__dict__.setdefault("_list_cell_plans", {})
+        plan = plans.get(column)
+        if plan is None:
+            plan = plans[column] = (self.column_formatters.get(column), column.split("."),
+                                    self._column_choices_map.get(column))
+        formatter, path, choices = plan
+        if formatter is not None:
+            value = formatter(self, context, row, column)
+        else:
+            try:
+                value = row
+                for name in path:
+                    value = getattr(value, name)
+            except AttributeError:  # as flask_admin.tools.rec_getattr
+                value = None
+        if choices:
+            return choices.get(value) or value
+        by_type = self.__dict__.setdefault("_list_type_formatters", {})
+        kind = type(value)
+        if kind not in by_type:  # the first formatter whose type the value is, in their order
+            by_type[kind] = next((formatter for typeobj, formatter in self.column_type_formatters.items()
+                                  if isinstance(value, typeobj)), None)
+        type_formatter = by_type[kind]
+        return value if type_formatter is None else type_formatter(self, value, column)
 
     def _row_button(self, context, action, row_id, row):
         """A row's button: the details and edit links drawn here (a macro call each cost more than
