@@ -295,6 +295,23 @@ def test_server_error_page_sends_the_headers(app, staff_client, monkeypatch):
     assert inline_code(response.get_data(as_text=True)) == []
 
 
+def test_a_header_the_view_set_itself_is_kept_and_sent_once_whatever_its_case(app_with):
+    built = app_with()
+
+    @built.route("/_own_policy")
+    def own_policy():
+        response = built.make_response("framed on purpose")
+        response.headers["content-security-policy"] = "frame-ancestors 'self'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    response = built.test_client().get("/_own_policy")
+    assert response.headers.getlist("Content-Security-Policy") == ["frame-ancestors 'self'"]
+    assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
 # --- behind a TLS proxy -----------------------------------------------------------------------
 
 @pytest.fixture
