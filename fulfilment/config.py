@@ -13,6 +13,10 @@ DEFAULTS = {
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
     # Keep database connections open between requests (fulfilment/db.py); off opens one per request.
     "DATABASE_POOL": True,
+    # PostgreSQL: plan the queries every request runs once per connection (db.PreparedSelect);
+    # off behind a pooler that moves transactions between server connections (PgBouncer's
+    # transaction mode).
+    "DATABASE_PREPARE": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "ADMIN_PAGE_SIZE": 50,
     "PORTAL_PAGE_SIZE": 25,
@@ -107,6 +111,7 @@ _ENV_TYPES = {
     "SECRET_KEY": str,
     "SQLITE_BUSY_TIMEOUT_MS": int,
     "DATABASE_POOL": _boolean,
+    "DATABASE_PREPARE": _boolean,
     "MAX_CONTENT_LENGTH": int,
     "ADMIN_PAGE_SIZE": int,
     "PORTAL_PAGE_SIZE": int,

@@ -16,7 +16,7 @@ import pytest
 
 from fulfilment import create_app, id_blocks, migrations, page_cache, search
 from fulfilment.api import pagination
-from fulfilment.db import bind_database, database, is_sqlite
+from fulfilment.db import bind_database, database, is_sqlite, prepared_sql
 from fulfilment.migrations.m0001_initial import seed_lookup_rows
 from fulfilment.models import MODELS, CatalogVersion, IdBlock, IdBlockSeal, RateLimitCounter, SecuritySetting
 from tests import factories
@@ -195,7 +195,8 @@ def count_queries():
         def emit(self, record):
             self.n += 1
             query = isinstance(record.msg, tuple)
-            self.statements.append(str(record.msg[0]) if query else record.getMessage())
+            # A statement prepared on PostgreSQL is logged as EXECUTE and its name: read its SQL.
+            self.statements.append(prepared_sql(str(record.msg[0])) if query else record.getMessage())
             self.parameters.append(list(record.msg[1] or ()) if query else [])
 
     counter = Counter(level=logging.DEBUG)

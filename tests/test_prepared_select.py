@@ -1,9 +1,11 @@
-"""A prepared select compiles its SQL once and binds each run's own values."""
+"""A prepared select compiles its SQL once and binds each run's own values; PostgreSQL plans it once per connection."""
+
+import logging
 
 import pytest
-from peewee import JOIN
+from peewee import JOIN, SQL, DatabaseError
 
-from fulfilment.db import PreparedSelect
+from fulfilment.db import PreparedSelect, bind_database, database, is_sqlite
 from fulfilment.models import Client, Product
 from fulfilment.services import login_sessions
 from tests import factories
@@ -90,3 +92,85 @@ def test_the_login_session_lookup_finds_only_its_own_token(app):
         assert portal_session.user.client.name == client_name
     assert counter.n == 0
     assert login_sessions.find_session("not-a-token") is None
+
+
+# --- PostgreSQL: planned once per connection -------------------------------------------------
+
+def _statements_prepared_here():
+    return [name for (name,) in database.execute_sql("SELECT name FROM pg_prepared_statements ORDER BY name")]
+
+
+@pytest.fixture
+def postgresql(app):
+    if is_sqlite():
+        pytest.skip("SQLite compiles a statement per connection by itself (Python's sqlite3 keeps them)")
+    database.connect(reuse_if_open=True)
+    yield
+    database.close()
+
+
+def test_postgresql_prepares_the_select_once_per_connection_and_executes_it_after(postgresql, caplog):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+    prepared = PreparedSelect(_products_with_client)
+    caplog.set_level(logging.DEBUG, logger="peewee")
+
+    with count_queries() as counter:
+        found = [prepared.first(code) for code in ("A", "NOWHERE", "A")]
+
+    assert [(p.product_code, p.client.name) if p else None for p in found] == [
+        ("A", "Alpha"), None, ("A", "Alpha")]
+    _query, sql, _params, _bound, name = prepared._compile()
+    sent = [record.msg[0] for record in caplog.records if isinstance(record.msg, tuple)]
+    assert sent == [f"EXECUTE {name} (%s)"] * 3
+    assert _statements_prepared_here() == [name]
+    assert counter.statements == [sql] * 3  # a query log reads the SQL behind the name
+
+
+def test_a_prepared_statement_outlives_a_rolled_back_transaction(postgresql):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+    prepared = PreparedSelect(_products_with_client)
+
+    with database.atomic() as transaction:
+        assert prepared.first("A").client.name == "Alpha"
+        transaction.rollback()
+
+    assert prepared.first("A").client.name == "Alpha"
+
+
+def test_a_prepare_refused_in_a_failed_transaction_is_made_again_later(postgresql):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+    prepared = PreparedSelect(_products_with_client)
+
+    with pytest.raises(DatabaseError), database.atomic():
+        with pytest.raises(DatabaseError):
+            database.execute_sql("SELECT 1 / 0")
+        prepared.first("A")  # the transaction is aborted: PostgreSQL refuses the PREPARE
+
+    assert _statements_prepared_here() == []
+    assert prepared.first("A").client.name == "Alpha"
+
+
+def test_a_percent_sign_in_the_sql_reads_the_same_prepared(postgresql):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+
+    def build(code):
+        return Product.select(Product.product_code, SQL("'50%%'")).where(Product.product_code == code).tuples()
+
+    assert PreparedSelect(build).first("A") == ("A", "50%") == build("A").get()
+
+
+def test_without_preparing_the_plain_select_runs(postgresql, database_url):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+    bind_database(database_url, prepare=False)
+    prepared = PreparedSelect(_products_with_client)
+
+    with count_queries() as counter:
+        assert prepared.first("A").client.name == "Alpha"
+
+    assert counter.statements[0].startswith("SELECT")
+    assert _statements_prepared_here() == []

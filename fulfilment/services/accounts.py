@@ -7,7 +7,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fulfilment.db import write_transaction
+from fulfilment.db import PreparedSelect, write_transaction
 from fulfilment.i18n import _, _l
 from fulfilment.models import (
     LANGUAGES,
@@ -281,13 +281,18 @@ def revoke_api_key(key, actor=None):
     return key
 
 
+# Asked on every API request, so compiled once (and planned once per PostgreSQL connection).
+_ACTIVE_KEY_BY_HASH = PreparedSelect(lambda key_hash: (
+    ApiKey.select(ApiKey, Client).join(Client, JOIN.LEFT_OUTER)
+    .where((ApiKey.key_hash == key_hash) & (ApiKey.active == True))  # noqa: E712
+    .limit(1)))
+
+
 def authenticate_api_key(raw_key):
     """Return the active API key for raw_key, or None; a scoped key of an inactive client is refused too."""
     if not raw_key:
         return None
-    key = (ApiKey.select(ApiKey, Client).join(Client, JOIN.LEFT_OUTER)
-           .where((ApiKey.key_hash == hash_api_key(raw_key)) & (ApiKey.active == True))  # noqa: E712
-           .first())
+    key = _ACTIVE_KEY_BY_HASH.first(hash_api_key(raw_key))
     if key is None or (key.client_id is not None and not key.client.active):
         return None
     return key
