@@ -229,6 +229,8 @@ def values_list(values):
 # The statements prepared on each PostgreSQL connection (the driver's connection object: a pooled
 # connection keeps its statements from request to request, a new one has none).
 _PREPARED_ON = weakref.WeakKeyDictionary()
+# PostgreSQL's error code for EXECUTE of a statement that this connection has not prepared.
+_NO_SUCH_STATEMENT = "26000"
 # A parameter in psycopg2's SQL (%s), and its escaped percent sign (%%).
 _DRIVER_PARAMETER = re.compile(r"%[s%]")
 
@@ -261,7 +263,7 @@ class PreparedSelect:
     first run and EXECUTEd after that. The driver sends SQL as text, and PostgreSQL planned the
     login-session lookup anew on every request: 356 µs a lookup, 158 µs prepared. PREPARE is not
     undone by a rollback; one that fails (in a transaction already failed) is tried again next
-    time. ``bind_database(prepare=False)`` (FULFILMENT_DATABASE_PREPARE) runs the plain SQL, for a
+    time, and so is one the server forgot (DEALLOCATE), at once when no transaction was open. ``bind_database(prepare=False)`` (FULFILMENT_DATABASE_PREPARE) runs the plain SQL, for a
     pooler such as PgBouncer in transaction mode, which hands each transaction another server
     connection.
     """
@@ -301,7 +303,7 @@ class PreparedSelect:
         return self._wrap(query, self._execute_prepared(statement, sql, params))
 
     @staticmethod
-    def _execute_prepared(statement, sql, params):
+    def _execute_prepared(statement, sql, params, retry=True):
         """Run sql on PostgreSQL as a statement prepared on this connection (prepared first if not yet).
 
         The PREPARE goes to the driver's cursor without parameters, past Peewee's query log, as the
@@ -316,7 +318,18 @@ class PreparedSelect:
                 database.cursor().execute(f"PREPARE {statement} AS {numbered}")
             prepared.add(statement)
         arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
-        return database.execute_sql(f"EXECUTE {statement}{arguments}", params)
+        try:
+            return database.execute_sql(f"EXECUTE {statement}{arguments}", params)
+        except peewee.OperationalError as error:
+            if getattr(getattr(error, "orig", None), "pgcode", None) != _NO_SUCH_STATEMENT:  # the driver's error
+                raise
+            # The server forgot it (DEALLOCATE, DISCARD ALL, a pooler that changed the server
+            # connection): prepare it again, once and now when no transaction was cut short by
+            # the error, else on the next run.
+            prepared.discard(statement)
+            if not retry or database.in_transaction():
+                raise
+            return PreparedSelect._execute_prepared(statement, sql, params, retry=False)
 
     def _wrap(self, query, cursor):
         """Peewee's cursor wrapper for the query's rows, told the row layout it worked out before.

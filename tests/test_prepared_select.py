@@ -174,3 +174,18 @@ def test_without_preparing_the_plain_select_runs(postgresql, database_url):
 
     assert counter.statements[0].startswith("SELECT")
     assert _statements_prepared_here() == []
+
+
+def test_a_statement_the_server_forgot_is_prepared_again(postgresql):
+    client = factories.make_client(name="Alpha")
+    factories.make_product(client, product_code="A")
+    prepared = PreparedSelect(_products_with_client)
+    assert prepared.first("A").client.name == "Alpha"
+
+    database.execute_sql("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    assert prepared.first("A").client.name == "Alpha"  # no transaction cut short: at once
+
+    database.execute_sql("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError), database.atomic():
+        prepared.first("A")  # inside a transaction the error has aborted it
+    assert prepared.first("A").client.name == "Alpha"  # the next run prepares it again
