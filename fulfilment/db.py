@@ -263,7 +263,8 @@ class PreparedSelect:
     first run and EXECUTEd after that. The driver sends SQL as text, and PostgreSQL planned the
     login-session lookup anew on every request: 356 µs a lookup, 158 µs prepared. PREPARE is not
     undone by a rollback; one that fails (in a transaction already failed) is tried again next
-    time, and so is one the server forgot (DEALLOCATE), at once when no transaction was open. ``bind_database(prepare=False)`` (FULFILMENT_DATABASE_PREPARE) runs the plain SQL, for a
+    time, and so is one the server forgot (DEALLOCATE), at once when no transaction was open.
+    ``bind_database(prepare=False)`` (FULFILMENT_DATABASE_PREPARE) runs the plain SQL, for a
     pooler such as PgBouncer in transaction mode, which hands each transaction another server
     connection.
     """

@@ -37,6 +37,7 @@ class WebshopView(StaffModelView):
     column_searchable_list = ("name", "url")
     column_filters = (Client.name, "platform", "active", "last_test_passed")
     column_formatters = {"credentials": lambda view, context, model, name: webshops.credential_hint(model)}
+    list_row_reads = ("credentials_encrypted",)  # the credentials column's hint
     form_columns = ("client", "platform", "name", "url", "active")
     form_extra_fields = {name: _credential_field(name) for name in CREDENTIALS_HELP}
     form_args = {"url": {"description": _l("The shop's own address, e.g. https://www.example-shop.com.")}}
