@@ -189,3 +189,18 @@ def test_a_statement_the_server_forgot_is_prepared_again(postgresql):
     with pytest.raises(DatabaseError), database.atomic():
         prepared.first("A")  # inside a transaction the error has aborted it
     assert prepared.first("A").client.name == "Alpha"  # the next run prepares it again
+
+
+def test_the_setting_reaches_the_database_the_app_binds(database_url):
+    from fulfilment import create_app
+    from fulfilment.config import settings_from_environment
+    from tests.conftest import _test_config
+
+    assert settings_from_environment({"FULFILMENT_DATABASE_PREPARE": "false"}) == {"DATABASE_PREPARE": False}
+    try:
+        create_app({**_test_config(database_url), "DATABASE_PREPARE": False})
+        assert database.obj.prepare_statements is False
+        create_app(_test_config(database_url))  # on by default
+        assert database.obj.prepare_statements is True
+    finally:
+        bind_database(database_url)
